@@ -1,0 +1,1 @@
+"""Assessment: scores, vetoes, grades and rankings (the policy's ``assessment`` section)."""

@@ -1,0 +1,77 @@
+"""The ``gridpolicing`` command: ``main(argv) -> exit code``.
+
+Exit codes: 0 ok; 1 invalid input or a failed check; 2 usage error; 3 internal error (our bug).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Final
+
+import click
+
+from gridpolicing.cli import demo, evaluate, schema, validate
+from gridpolicing.errors import GridPolicingError, UsageError
+
+__all__ = ["EXIT_FAILED", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "console_main", "main"]
+
+EXIT_OK: Final = 0
+EXIT_FAILED: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_INTERNAL: Final = 3
+
+_BUG = (
+    "gridpolicing: internal error (this is a bug in gridpolicing, not in your files).\n"
+    "Please report it with the command you ran and the text below.\n"
+)
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(package_name="gridpolicing")
+def cli() -> None:
+    """Check community-policing deployments against executable YAML policies.
+
+    \b
+    Exit codes: 0 ok, 1 invalid input or failed check, 2 usage error, 3 internal error.
+    """
+
+
+for _command in (validate.command, evaluate.command, schema.command, demo.command):
+    cli.add_command(_command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = cli.main(args=args, prog_name="gridpolicing", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_FAILED
+    except click.UsageError as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_FAILED
+    except UsageError as exc:
+        click.echo(f"gridpolicing: {exc}", err=True)
+        return EXIT_USAGE
+    except GridPolicingError as exc:
+        click.echo(str(exc), err=True)
+        return EXIT_FAILED
+    except Exception:
+        click.echo(_BUG + traceback.format_exc(), err=True)
+        return EXIT_INTERNAL
+    return int(result or 0)
+
+
+def console_main() -> None:
+    """Entry point of the console script."""
+    sys.exit(main())

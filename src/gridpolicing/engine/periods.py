@@ -1,0 +1,138 @@
+"""Evaluation ranges and the buckets (ISO weeks, months, quarters, halves, years) inside them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import final
+
+from gridpolicing.errors import UsageError
+from gridpolicing.policy.models import Period
+
+__all__ = ["Bucket", "DateRange", "buckets", "parse_range"]
+
+
+@final
+@dataclass(frozen=True, slots=True, order=True)
+class DateRange:
+    """Days from ``start`` to ``end``, both inclusive, with the label the user gave."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+
+    @property
+    def days(self) -> int:
+        """How many days the range holds."""
+        return (self.end - self.start).days + 1
+
+
+@final
+@dataclass(frozen=True, slots=True, order=True)
+class Bucket:
+    """One period of a rule: its key (``2022-W05``, ``2022-03``, ``2022-Q1``) and its days."""
+
+    start: dt.date
+    end: dt.date
+    key: str
+
+
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(\d{4})$"), "year"),
+    (re.compile(r"^(\d{4})-H([12])$"), "half"),
+    (re.compile(r"^(\d{4})-Q([1-4])$"), "quarter"),
+    (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
+    (re.compile(r"^(\d{4})-W(\d{2})$"), "week"),
+    (re.compile(r"^(\d{4}-\d{2}-\d{2})$"), "day"),
+    (re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$"), "range"),
+)
+
+PERIOD_FORMS = "2022, 2022-H1, 2022-Q3, 2022-03, 2022-W05, 2022-03-15 or 2022-03-01..2022-05-31"
+
+
+def parse_range(text: str) -> DateRange:
+    """Parse an explicit evaluation period; there is no default, so none is ever implied."""
+    text = text.strip()
+    for pattern, form in _PATTERNS:
+        m = pattern.match(text)
+        if m:
+            try:
+                start, end = _bounds(form, m.groups())
+            except ValueError as exc:
+                raise UsageError(f"period {text!r}: {exc}") from None
+            if end < start:
+                raise UsageError(f"period {text!r}: the end comes before the start")
+            return DateRange(start, end, text)
+    raise UsageError(f"period {text!r} is not understood; expected one of {PERIOD_FORMS}")
+
+
+def _bounds(form: str, g: tuple[str | None, ...]) -> tuple[dt.date, dt.date]:
+    a = str(g[0])
+    if form == "year":
+        y = int(a)
+        return dt.date(y, 1, 1), dt.date(y, 12, 31)
+    if form == "half":
+        y, h = int(a), int(str(g[1]))
+        return (dt.date(y, 1, 1), dt.date(y, 6, 30)) if h == 1 else (dt.date(y, 7, 1), dt.date(y, 12, 31))
+    if form == "quarter":
+        y, q = int(a), int(str(g[1]))
+        start = dt.date(y, 3 * q - 2, 1)
+        return start, _month_end(y, 3 * q)
+    if form == "month":
+        y, m = int(a), int(str(g[1]))
+        return dt.date(y, m, 1), _month_end(y, m)
+    if form == "week":
+        y, w = int(a), int(str(g[1]))
+        start = dt.date.fromisocalendar(y, w, 1)
+        return start, start + dt.timedelta(days=6)
+    if form == "day":
+        d = dt.date.fromisoformat(a)
+        return d, d
+    return dt.date.fromisoformat(a), dt.date.fromisoformat(str(g[1]))
+
+
+def _month_end(y: int, m: int) -> dt.date:
+    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def buckets(period: Period, rng: DateRange) -> list[Bucket]:
+    """Every bucket of ``period`` lying wholly inside ``rng``, in order."""
+    return [b for b in _all_buckets(period, rng.start, rng.end) if b.start >= rng.start and b.end <= rng.end]
+
+
+def _all_buckets(period: Period, start: dt.date, end: dt.date) -> Iterator[Bucket]:
+    if period is Period.day:
+        d = start
+        while d <= end:
+            yield Bucket(d, d, d.isoformat())
+            d += dt.timedelta(days=1)
+        return
+    if period is Period.week:
+        d = start - dt.timedelta(days=start.weekday())
+        while d <= end:
+            y, w, _ = d.isocalendar()
+            yield Bucket(d, d + dt.timedelta(days=6), f"{y}-W{w:02d}")
+            d += dt.timedelta(days=7)
+        return
+    months = {Period.month: 1, Period.quarter: 3, Period.half_year: 6, Period.year: 12}[period]
+    y, m = start.year, ((start.month - 1) // months) * months + 1
+    while dt.date(y, m, 1) <= end:
+        last_m = m + months - 1
+        b_start, b_end = dt.date(y, m, 1), _month_end(y, last_m)
+        yield Bucket(b_start, b_end, _key(period, y, m))
+        m += months
+        if m > 12:
+            y, m = y + 1, m - 12
+
+
+def _key(period: Period, y: int, m: int) -> str:
+    if period is Period.month:
+        return f"{y}-{m:02d}"
+    if period is Period.quarter:
+        return f"{y}-Q{(m - 1) // 3 + 1}"
+    if period is Period.half_year:
+        return f"{y}-H{(m - 1) // 6 + 1}"
+    return str(y)

@@ -1,0 +1,111 @@
+"""The Dataset: a deployment's tables, held columnar in an embedded DuckDB database.
+
+Every table of :data:`gridpolicing.model.TABLES` exists (empty when the input had none), with one
+typed column per record field. Readers in this package build a Dataset; rules read it only through
+SQL, so the same metric plans can later run on another engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, final
+
+from gridpolicing.model import TABLES
+from gridpolicing.model.base import Record
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+__all__ = ["Dataset", "RejectedRecord", "TableCount"]
+
+
+@final
+@dataclass(frozen=True, slots=True, order=True)
+class RejectedRecord:
+    """An input record that was not used, and why: file, row or line, field and message."""
+
+    file: str
+    row: int
+    table: str
+    record_id: str | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        rid = f" (id {self.record_id})" if self.record_id else ""
+        return f"{self.file}:{self.row}: {self.table}{rid}.{self.field}: {self.message}"
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class TableCount:
+    """How many records of one table were read, used and rejected."""
+
+    read: int
+    used: int
+    rejected: int
+
+
+@final
+class Dataset:
+    """A validated deployment: typed tables in DuckDB plus the records that were rejected.
+
+    Build one with :func:`gridpolicing.load_dataset`. The connection belongs to this object;
+    evaluation works on a cursor of it and never changes its tables.
+    """
+
+    __slots__ = ("_con", "counts", "rejected", "source")
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        source: str,
+        rejected: tuple[RejectedRecord, ...],
+        counts: dict[str, TableCount],
+    ) -> None:
+        self._con = con
+        self.source = source
+        self.rejected = tuple(sorted(rejected))
+        self.counts = dict(counts)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A fresh connection to the dataset's database, for one evaluation's temporary tables."""
+        return self._con.cursor()
+
+    def table(self, name: str) -> pa.Table:
+        """The used records of table ``name`` as an Arrow table, ordered by id."""
+        _check_table(name)
+        result: pa.Table = self._con.sql(f'SELECT * FROM "{name}" ORDER BY id').to_arrow_table()
+        return result
+
+    def records(self, name: str) -> Iterator[Record]:
+        """The used records of a (small) table as model objects, ordered by id."""
+        spec = _check_table(name)
+        for row in self.table(name).to_pylist():
+            yield spec.model.model_validate(_drop_none(row))
+
+    def count(self, name: str) -> int:
+        """How many used records table ``name`` holds."""
+        _check_table(name)
+        [(n,)] = self._con.execute(f'SELECT count(*) FROM "{name}"').fetchall()
+        return int(n)
+
+    def __repr__(self) -> str:
+        used = sum(c.used for c in self.counts.values())
+        return f"<Dataset {self.source!r}: {used} records used, {len(self.rejected)} rejected>"
+
+
+def _check_table(name: str) -> Any:
+    try:
+        return TABLES[name]
+    except KeyError:
+        from gridpolicing.errors import UsageError
+
+        raise UsageError(f"unknown table {name!r}; expected one of {', '.join(sorted(TABLES))}")
+
+
+def _drop_none(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if v is not None}

@@ -1,0 +1,163 @@
+"""Closed vocabularies of the domain, with the Chinese term each value stands for.
+
+Policies and datasets name these values; an unknown value is an error that lists the allowed ones.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "ActivityKind",
+    "Area",
+    "Employment",
+    "IncidentKind",
+    "LocalityCategory",
+    "MeetingKind",
+    "Post",
+    "ReportKind",
+    "Role",
+    "TaskKind",
+    "TaskReason",
+    "UnitType",
+]
+
+
+class UnitType(StrEnum):
+    """Kinds of organisational or territorial unit."""
+
+    jurisdiction = "jurisdiction"  # 区/县
+    bureau = "bureau"  # 公安分局
+    department = "department"  # 警种/业务部门, e.g. 禁毒大队
+    station = "station"  # 派出所
+    office = "office"  # 警务室 / 警务工作站
+    street = "street"  # 街道 / 镇 / 乡
+    locality = "locality"  # 城市社区, 农村社区, 行政村
+    grid = "grid"  # 网格
+
+
+class Area(StrEnum):
+    """Urban or rural (城市 / 农村)."""
+
+    urban = "urban"
+    rural = "rural"
+
+
+class LocalityCategory(StrEnum):
+    """What kind of locality a unit of type ``locality`` is."""
+
+    urban_community = "urban_community"  # 城市社区
+    rural_community = "rural_community"  # 农村社区
+    village = "village"  # 行政村
+
+
+class Role(StrEnum):
+    """The role a person holds in an assignment."""
+
+    community_officer = "community_officer"  # 社区民警
+    village_contact_officer = "village_contact_officer"  # 包村民警
+    dispatched_officer = "dispatched_officer"  # 派驻民警 / 村警
+    organ_officer = "organ_officer"  # 机关民警
+    auxiliary = "auxiliary"  # 辅警 / 协警
+    social_worker = "social_worker"  # 综治社工
+    joint_defence_member = "joint_defence_member"  # 联防队员
+    mediator = "mediator"  # 调解员
+    migrant_co_manager = "migrant_co_manager"  # 流动人口协管员
+    grid_worker = "grid_worker"  # 网格员
+    volunteer = "volunteer"  # 平安志愿者
+    policing_captain = "policing_captain"  # 社区警务队长
+
+
+class Employment(StrEnum):
+    """Full-time (专职) or part-time (兼职)."""
+
+    full_time = "full_time"
+    part_time = "part_time"
+
+
+class Post(StrEnum):
+    """Posts a person holds in a village or community (任职)."""
+
+    deputy_party_secretary = "deputy_party_secretary"  # 村(社区)党组织副书记
+    director_assistant = "director_assistant"  # 村(社区)主任助理
+    governance_deputy_director = "governance_deputy_director"  # 社区综治办副主任
+    centre_deputy_director = "centre_deputy_director"  # 社区综治中心副主任
+    petition_receptionist = "petition_receptionist"  # 信访接待人员
+    auxiliary_squad_leader = "auxiliary_squad_leader"  # 专职社区辅警中队长
+
+
+class ActivityKind(StrEnum):
+    """Kinds of logged activity (工作日志的类别)."""
+
+    household_visit = "household_visit"  # 入户走访
+    patrol = "patrol"  # 巡逻
+    dispute_screening = "dispute_screening"  # 矛盾纠纷排查
+    mediation = "mediation"  # 纠纷调解 / 化解
+    publicity = "publicity"  # 宣传
+    safety_inspection = "safety_inspection"  # 安全检查
+    security_briefing = "security_briefing"  # 向村(社区)通报治安情况
+    practical_service = "practical_service"  # 办实事 / 上门服务
+    check_in = "check_in"  # 签到 / 打卡
+    information_entry = "information_entry"  # 基础信息采集录入
+    information_collection = "information_collection"  # 情报信息收集
+    opinion_survey = "opinion_survey"  # 社情民意调查
+    suggestion_collection = "suggestion_collection"  # 收集意见建议
+    population_registration = "population_registration"  # 实有人口登记
+    special_population_service = "special_population_service"  # 特殊人群帮教
+    petition_reception = "petition_reception"  # 信访接待
+    case_assistance = "case_assistance"  # 协助查处案件
+    guidance = "guidance"  # 业务培训指导(辅警、包村民警)
+    patrol_organisation = "patrol_organisation"  # 组织群防巡逻
+    fire_safety = "fire_safety"  # 消防安全检查 / 培训
+
+
+class MeetingKind(StrEnum):
+    """Kinds of meeting."""
+
+    party_committee_thematic = "party_committee_thematic"  # 党委会专题研究
+    weekly_briefing = "weekly_briefing"  # 每周碰头会
+    semi_monthly_meeting = "semi_monthly_meeting"  # 每半月综治警务工作例会
+    monthly_joint_meeting = "monthly_joint_meeting"  # 每月联席会
+    village_council = "village_council"  # 村(社区)议事会
+    police_community_forum = "police_community_forum"  # 警民恳谈会
+    yard_meeting = "yard_meeting"  # 坝坝会
+
+
+class ReportKind(StrEnum):
+    """Kinds of report from a person or unit to another unit."""
+
+    work_report = "work_report"  # 工作情况报告
+    village_work_report = "village_work_report"  # 包村工作情况报告
+    summary = "summary"  # 工作总结
+    situation_report = "situation_report"  # 汇总报告 / 情况报告
+    zero_report = "zero_report"  # 零报告
+
+
+class TaskKind(StrEnum):
+    """Tasks and deployments handed to a person (任务 / 抽调)."""
+
+    crime_fighting_quota = "crime_fighting_quota"  # 打击处理任务 / 打处指标
+    case_investigation = "case_investigation"  # 刑事、治安案件查处
+    station_daytime_duty = "station_daytime_duty"  # 派出所白天值班备勤
+    non_community_work = "non_community_work"  # 非社区警务工作
+    surprise_operation = "surprise_operation"  # 突击行动
+    law_enforcement = "law_enforcement"  # 直接参与公安执法
+
+
+class TaskReason(StrEnum):
+    """Why a task was given; some reasons are named exemptions in the texts."""
+
+    disaster_relief = "disaster_relief"  # 抢险救灾
+    major_emergency = "major_emergency"  # 重大突发案事件
+    major_security_duty = "major_security_duty"  # 重要安保任务
+    own_area_case = "own_area_case"  # 与本责任区有关联的案件
+    routine = "routine"  # 日常安排
+
+
+class IncidentKind(StrEnum):
+    """Discipline incidents (违纪), e.g. Xinjin's four prohibitions (四不准)."""
+
+    accepted_hospitality = "accepted_hospitality"  # 接受公费招待
+    claimed_reimbursement = "claimed_reimbursement"  # 报销费用
+    partial_conduct = "partial_conduct"  # 倾向性不公行为
+    improper_activity = "improper_activity"  # 有损形象的活动

@@ -1,0 +1,146 @@
+"""The policy document: sources, parameters, rules (a tagged union on ``kind``), assessment.
+
+Rule kinds subclass :class:`RuleSpec` and add their own fields; :mod:`.registry` assembles the
+union of the kinds it holds, so a wrong ``kind`` is an error listing the allowed ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from gridpolicing.model.vocabulary import Area, Employment, LocalityCategory, Role, UnitType
+from gridpolicing.policy.values import PolicyModel, Text
+
+__all__ = [
+    "Citation",
+    "Effective",
+    "NotEncoded",
+    "ParameterDecl",
+    "PeopleSelector",
+    "Period",
+    "RuleSpec",
+    "Severity",
+    "Source",
+    "Subject",
+    "UnitSelector",
+]
+
+IDENT = r"^[a-z0-9][a-z0-9_.-]*$"
+
+
+class Severity(StrEnum):
+    """How much a failure matters."""
+
+    critical = "critical"
+    major = "major"
+    minor = "minor"
+
+
+class Period(StrEnum):
+    """The bucket a rule is counted over (ISO weeks; calendar months, quarters, halves, years)."""
+
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    half_year = "half_year"
+    year = "year"
+
+
+class Source(PolicyModel):
+    """A text the policy encodes: a regulation, a notice, an article."""
+
+    id: str = Field(pattern=IDENT)
+    title: str = Field(min_length=1)
+    issuer: str = Field(min_length=1, description="Issuer or publisher")
+    date: dt.date | None = None
+    url: str | None = None
+    file: str | None = Field(default=None, description="Copy kept under docs/sources/")
+
+
+class Citation(PolicyModel):
+    """The clause a rule encodes: a source id and the clause quoted verbatim."""
+
+    source: str = Field(pattern=IDENT)
+    clause: str | None = Field(default=None, description="Section number, e.g. 三(一)2")
+    quote: str = Field(min_length=2)
+
+
+class UnitSelector(PolicyModel):
+    """Units of one type, optionally narrowed by area, category or explicit ids."""
+
+    type: UnitType
+    area: Area | None = None
+    category: list[LocalityCategory] | None = Field(default=None, min_length=1)
+    ids: list[str] | None = Field(default=None, min_length=1)
+
+
+class PeopleSelector(PolicyModel):
+    """People holding one of ``roles`` through an assignment, optionally narrowed."""
+
+    roles: list[Role] = Field(min_length=1)
+    employment: Employment | None = None
+    party_member: bool | None = None
+    concurrent: bool | None = None
+    unit_area: Area | None = Field(default=None, description="Area of the assigned unit")
+
+
+class Subject(PolicyModel):
+    """What a rule is about: units (``units:``) or people (``people:``), exactly one."""
+
+    units: UnitSelector | None = None
+    people: PeopleSelector | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Subject:
+        if (self.units is None) == (self.people is None):
+            raise ValueError("expected exactly one of 'units' or 'people'")
+        return self
+
+
+class RuleSpec(PolicyModel):
+    """Fields every rule has. Rule kinds subclass this and narrow ``kind`` to a literal."""
+
+    id: str = Field(pattern=IDENT)
+    kind: str
+    title: Text
+    severity: Severity
+    subject: Subject
+    citation: Citation
+    note: str | None = Field(default=None, description="Why the clause was read this way")
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> RuleSpec:
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            raise ValueError("effective_to is before effective_from")
+        return self
+
+
+class ParameterDecl(PolicyModel):
+    """A parameter a template declares; a policy extending it supplies the value."""
+
+    type: Literal["number", "integer", "string", "boolean"]
+    description: Text
+    default: Any = None
+    minimum: float | None = None
+
+
+class Effective(PolicyModel):
+    """Dates between which a policy is in force (``to`` inclusive, open when absent)."""
+
+    from_: dt.date = Field(alias="from")
+    to: dt.date | None = None
+
+
+class NotEncoded(PolicyModel):
+    """A clause data cannot confirm or refute, kept so nothing is skipped silently."""
+
+    source: str = Field(pattern=IDENT)
+    quote: str = Field(min_length=2)
+    reason: str = Field(min_length=2)

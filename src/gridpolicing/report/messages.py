@@ -1,0 +1,35 @@
+"""Plain zh/en sentences for findings, from each rule kind's ``describe``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gridpolicing.policy.values import Text
+
+if TYPE_CHECKING:
+    from gridpolicing.policy.document import Policy
+    from gridpolicing.policy.models import RuleSpec
+    from gridpolicing.report.finding import Finding
+
+__all__ = ["STATUS_WORDS", "fmt", "message_for"]
+
+STATUS_WORDS = {
+    "pass": Text(zh="合格", en="pass"),
+    "fail": Text(zh="不合格", en="fail"),
+    "not_applicable": Text(zh="不适用", en="not applicable"),
+    "insufficient_data": Text(zh="数据不足", en="insufficient data"),
+}
+
+
+def message_for(policy: Policy, rule: RuleSpec, finding: Finding) -> Text:
+    """The sentence the rule's kind gives for ``finding``."""
+    return policy.registry[rule.kind].describe(rule, finding)
+
+
+def fmt(value: float | None) -> str:
+    """A number as people write it: 24, 2.5, 0.92; a dash when missing."""
+    if value is None:
+        return "-"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")

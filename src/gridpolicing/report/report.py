@@ -1,0 +1,161 @@
+"""The Report: findings held columnar, a summary, rejected input records, JSON and tables."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, final
+
+from gridpolicing.report.finding import Finding, Status
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from gridpolicing.engine.periods import DateRange
+    from gridpolicing.io.dataset import Dataset
+    from gridpolicing.policy.document import Policy
+
+__all__ = ["REPORT_FORMAT", "Report", "SkippedRule"]
+
+REPORT_FORMAT: Final = "gridpolicing.report/1"
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class SkippedRule:
+    """A rule that produced no finding in the range, and why."""
+
+    rule: str
+    reason: str
+
+
+@final
+class Report:
+    """What an evaluation found. Findings stay in an Arrow table until asked for one by one."""
+
+    __slots__ = ("dataset", "findings_table", "official_calendar", "policy", "range", "skipped")
+
+    def __init__(
+        self,
+        *,
+        policy: Policy,
+        dataset: Dataset,
+        range: DateRange,  # noqa: A002 - the natural name for the evaluation range
+        findings_table: pa.Table,
+        skipped: tuple[SkippedRule, ...],
+        official_calendar: bool,
+    ) -> None:
+        self.policy = policy
+        self.dataset = dataset
+        self.range = range
+        self.findings_table = findings_table
+        self.skipped = skipped
+        self.official_calendar = official_calendar
+
+    def __len__(self) -> int:
+        return int(self.findings_table.num_rows)
+
+    @property
+    def findings(self) -> Iterator[Finding]:
+        """Every finding, ordered by rule (policy order), subject and bucket."""
+        rules = self.policy.rules
+        for row in self.findings_table.to_pylist():
+            rule = rules[row.pop("rule_index")]
+            yield Finding(
+                rule=rule.id,
+                kind=rule.kind,
+                severity=rule.severity,
+                citation=rule.citation,
+                **{**row, "evidence": tuple(row["evidence"] or ())},
+            )
+
+    def failures(self) -> list[Finding]:
+        """The failed findings."""
+        return [f for f in self.findings if f.status is Status.failed]
+
+    def summary(self) -> dict[str, Any]:
+        """Counts by status, and failures by severity."""
+        statuses: Counter[str] = Counter()
+        by_severity: Counter[str] = Counter()
+        rules = self.policy.rules
+        idx = self.findings_table.column("rule_index").to_pylist()
+        status = self.findings_table.column("status").to_pylist()
+        for i, s in zip(idx, status, strict=True):
+            statuses[s] += 1
+            if s == Status.failed.value:
+                by_severity[rules[i].severity.value] += 1
+        return {
+            "findings": len(status),
+            "by_status": {s.value: statuses.get(s.value, 0) for s in Status},
+            "failed_by_severity": {k: by_severity.get(k, 0) for k in ("critical", "major", "minor")},
+            "rules": len(rules),
+            "rules_without_findings": len(self.skipped),
+        }
+
+    def worst_failed_severity(self) -> str | None:
+        """``critical``, ``major`` or ``minor``: the most severe failure, if any."""
+        failed = self.summary()["failed_by_severity"]
+        for sev in ("critical", "major", "minor"):
+            if failed[sev]:
+                return sev
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data; see docs/report-format.md for the shape."""
+        from gridpolicing.report.messages import message_for
+
+        p = self.policy
+        findings = []
+        for f in self.findings:
+            rule = p.rule(f.rule)
+            msg = message_for(p, rule, f)
+            findings.append(
+                {
+                    "rule": f.rule,
+                    "severity": f.severity.value,
+                    "subject": {"type": f.subject_type, "id": f.subject_id},
+                    "bucket": {"key": f.bucket, "start": f.bucket_start.isoformat(),
+                               "end": f.bucket_end.isoformat()},
+                    "status": f.status.value,
+                    "measured": f.measured,
+                    "required": f.required,
+                    "evidence": list(f.evidence),
+                    "detail": f.detail,
+                    "message": {"zh": msg.zh, "en": msg.en},
+                    "citation": {"source": f.citation.source, "clause": f.citation.clause},
+                }
+            )
+        return {
+            "format": REPORT_FORMAT,
+            "policy": {"id": p.id, "jurisdiction": p.jurisdiction, "content_hash": p.content_hash,
+                       "files": list(p.files)},
+            "period": {"label": self.range.label, "start": self.range.start.isoformat(),
+                       "end": self.range.end.isoformat()},
+            "calendar": {"official": self.official_calendar},
+            "dataset": {
+                "source": self.dataset.source,
+                "tables": {name: {"read": c.read, "used": c.used, "rejected": c.rejected}
+                           for name, c in sorted(self.dataset.counts.items())},
+                "rejected": [
+                    {"file": r.file, "row": r.row, "table": r.table, "id": r.record_id,
+                     "field": r.field, "message": r.message}
+                    for r in self.dataset.rejected
+                ],
+            },
+            "summary": self.summary(),
+            "rules": [
+                {"id": r.id, "kind": r.kind, "severity": r.severity.value,
+                 "title": {"zh": r.title.zh, "en": r.title.en},
+                 "citation": r.citation.model_dump(mode="json", exclude_none=True),
+                 "origin": p.origins.get(r.id)}
+                for r in p.rules
+            ],
+            "skipped_rules": [{"rule": s.rule, "reason": s.reason} for s in self.skipped],
+            "findings": findings,
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Deterministic JSON: the same policy, data and period give the same bytes."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False) + "\n"

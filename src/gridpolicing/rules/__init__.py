@@ -1,0 +1,1 @@
+"""Built-in rule kinds, one module each; they register through the ``gridpolicing.rules`` group."""

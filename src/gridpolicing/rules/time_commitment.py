@@ -1,0 +1,114 @@
+"""``time_commitment``: hours or days a person spends in the assigned units per period."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal, final
+
+from pydantic import Field, model_validator
+
+from gridpolicing.engine.context import PlanContext
+from gridpolicing.model.vocabulary import ActivityKind
+from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.values import Text, Value
+from gridpolicing.report.finding import Finding
+from gridpolicing.rules._common import compare_status, verdict
+
+__all__ = ["KIND", "TimeCommitmentRule"]
+
+
+class TimeCommitmentRule(RuleSpec):
+    """At least ``min_hours``, ``min_working_days`` or ``min_days`` in the assigned units per period.
+
+    Hours are the summed duration of the person's activities in the units the subject assigns
+    them to; a day counts once when any such activity starts on it; a working day is a day of
+    China's official working-day calendar (调休 included). A person assigned for only part of a
+    bucket is ``not_applicable`` for it. Example (Xinxiang 2016, 社区民警每周不少于24小时)::
+
+        - id: weekly-hours-in-community
+          kind: time_commitment
+          title: {zh: 社区民警每周深入社区不少于24小时, en: Community officers spend 24 h a week in the community}
+          severity: major
+          subject: {people: {roles: [community_officer]}}
+          period: week
+          min_hours: 24
+          citation: {source: xinxiang-2016, quote: 保证社区民警每周深入到社区走访群众工作时间不少于24小时}
+    """
+
+    kind: Literal["time_commitment"]
+    period: Period
+    min_hours: Value[float] | None = None
+    min_working_days: Value[int] | None = None
+    min_days: Value[int] | None = None
+    activity_kinds: list[ActivityKind] | None = Field(
+        default=None, min_length=1, description="Only these kinds count (all when absent)"
+    )
+
+    @model_validator(mode="after")
+    def _one_minimum(self) -> TimeCommitmentRule:
+        given = [n for n in ("min_hours", "min_working_days", "min_days") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError("expected exactly one of min_hours, min_working_days, min_days")
+        return self
+
+
+@final
+class TimeCommitmentKind:
+    """Plans and describes ``time_commitment`` rules."""
+
+    name: ClassVar[str] = "time_commitment"
+    spec: ClassVar[type[RuleSpec]] = TimeCommitmentRule
+
+    def plan(self, rule: TimeCommitmentRule, ctx: PlanContext) -> str:
+        """Sum hours (or count days) per subject and bucket, compare with the minimum."""
+        if rule.min_hours is not None:
+            measure, minimum = "hours", rule.min_hours
+        elif rule.min_working_days is not None:
+            measure, minimum = "working_days", rule.min_working_days
+        else:
+            measure, minimum = "days", rule.min_days
+        kinds = ""
+        if rule.activity_kinds:
+            kinds = f"WHERE kind IN ({', '.join(ctx.lit(k.value) for k in rule.activity_kinds)})"
+        return f"""
+        WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
+        su AS (SELECT subject_type, subject_id, bucket, bstart, bend, "full", unnest(units) AS unit FROM s),
+        d AS (SELECT * FROM {ctx.activity_daily} {kinds}),
+        m AS (
+          SELECT su.subject_type, su.subject_id, su.bucket, su.bstart, su.bend,
+                 sum(d.hours) AS hours,
+                 count(DISTINCT d.day) FILTER (WHERE c.workday) AS working_days,
+                 count(DISTINCT d.day) AS days,
+                 flatten(list(d.ids) FILTER (WHERE d.ids IS NOT NULL)) AS ids
+          FROM su
+          LEFT JOIN d ON d.person = su.subject_id AND d.unit = su.unit
+                     AND d.day BETWEEN su.bstart AND su.bend
+          LEFT JOIN {ctx.calendar} c ON c.day = d.day
+          GROUP BY ALL
+        )
+        SELECT s.subject_type, s.subject_id, s.bucket, s.bstart AS bucket_start,
+               s.bend AS bucket_end,
+               {compare_status("coalesce(m." + measure + ", 0)", "r.req", applicable='s."full"')}
+                   AS status,
+               coalesce(m.{measure}, 0) AS measured, r.req AS required,
+               m.ids AS evidence, NULL AS detail
+        FROM s
+        JOIN m USING (subject_type, subject_id, bucket)
+        CROSS JOIN LATERAL (SELECT {ctx.value(minimum, "s.bstart")} AS req) r
+        """
+
+    def describe(self, rule: TimeCommitmentRule, finding: Finding) -> Text:
+        """``logged 20 h in the assigned units; required at least 24 h``."""
+        if rule.min_hours is not None:
+            zh_unit, en_unit = "小时", "h"
+        elif rule.min_working_days is not None:
+            zh_unit, en_unit = "个工作日", "working days"
+        else:
+            zh_unit, en_unit = "天", "days"
+        return verdict(
+            finding,
+            f"在责任区工作 {{measured}} {zh_unit},要求不少于 {{required}} {zh_unit}",
+            f"{{measured}} {en_unit} in the assigned units; required at least {{required}} {en_unit}",
+        )
+
+
+KIND = TimeCommitmentKind()

@@ -1,0 +1,73 @@
+"""Every YAML example in the docs and in rule-kind docstrings loads as a valid policy rule."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from gridpolicing import Registry, load_policy
+
+ROOT = Path(__file__).resolve().parent.parent
+REGISTRY = Registry.from_entry_points()
+SOURCE_IDS = ["xinxiang-2016", "nanjing-2016", "xinjin-2022", "xindu-2022", "essay", "test-source"]
+
+
+def docstring_example(doc: str) -> str:
+    """The indented block after the first ``::`` of a docstring."""
+    _, _, rest = doc.partition("::\n")
+    lines = []
+    for line in rest.splitlines():
+        if line.strip() and not line.startswith("        "):
+            break
+        lines.append(line)
+    return textwrap.dedent("\n".join(lines))
+
+
+def policy_around(rules: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": "example",
+        "jurisdiction": "示例",
+        "title": {"zh": "示例", "en": "example"},
+        "sources": [{"id": s, "title": s, "issuer": "example"} for s in SOURCE_IDS],
+        "rules": rules,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_rule_kind_docstring_example_is_valid(name: str, tmp_path: Path) -> None:
+    spec = REGISTRY[name].spec
+    example = docstring_example(spec.__doc__ or "")
+    rules = yaml.safe_load(example)
+    assert isinstance(rules, list) and len(rules) == 1, f"{name}: example is not one rule"
+    assert rules[0]["kind"] == name
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(policy_around(rules), allow_unicode=True), encoding="utf-8")
+    policy = load_policy(path, registry=REGISTRY)
+    assert policy.rules[0].kind == name
+
+
+def _doc_blocks() -> list[tuple[str, str]]:
+    out = []
+    for md in sorted((ROOT / "docs").glob("*.md")):
+        for i, m in enumerate(re.finditer(r"```yaml\n(.*?)```", md.read_text("utf-8"), re.S)):
+            out.append((f"{md.name}#{i}", m.group(1)))
+    return out
+
+
+@pytest.mark.parametrize(("where", "block"), _doc_blocks())
+def test_docs_yaml_examples_are_valid(where: str, block: str, tmp_path: Path) -> None:
+    data = yaml.safe_load(block)
+    if isinstance(data, dict) and "id" in data and "jurisdiction" in data:
+        doc = data  # a whole policy
+    elif isinstance(data, list) and data and isinstance(data[0], dict) and "kind" in data[0]:
+        doc = policy_around(data)  # one or more rules
+    else:
+        pytest.skip(f"{where}: not a policy or rule example")
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    load_policy(path, registry=REGISTRY, allow_template=True)
