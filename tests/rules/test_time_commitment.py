@@ -8,15 +8,28 @@ from typing import Any
 from tests.helpers import run_rule, statuses
 
 BASE: dict[str, list[dict[str, Any]]] = {
-    "units": [{"id": "c1", "type": "locality", "category": "urban_community", "area": "urban"},
-              {"id": "c2", "type": "locality", "category": "urban_community", "area": "urban"}],
+    "units": [
+        {"id": "c1", "type": "locality", "category": "urban_community", "area": "urban"},
+        {"id": "c2", "type": "locality", "category": "urban_community", "area": "urban"},
+    ],
     "people": [{"id": "p1"}],
-    "assignments": [{"id": "a1", "person": "p1", "unit": "c1", "role": "community_officer",
-                     "start": "2020-01-01"}],
+    "assignments": [
+        {
+            "id": "a1",
+            "person": "p1",
+            "unit": "c1",
+            "role": "community_officer",
+            "start": "2020-01-01",
+        }
+    ],
 }
 
-WEEKLY = {"kind": "time_commitment", "subject": {"people": {"roles": ["community_officer"]}},
-          "period": "week", "min_hours": 24}
+WEEKLY = {
+    "kind": "time_commitment",
+    "subject": {"people": {"roles": ["community_officer"]}},
+    "period": "week",
+    "min_hours": 24,
+}
 
 
 def _visits(hours: list[float], unit: str = "c1", day: str = "2022-03-07") -> list[dict[str, Any]]:
@@ -24,9 +37,16 @@ def _visits(hours: list[float], unit: str = "c1", day: str = "2022-03-07") -> li
     for i, h in enumerate(hours):
         start_h = 8
         end_min = int(h * 60)
-        out.append({"id": f"v{i}", "person": "p1", "unit": unit, "kind": "household_visit",
-                    "start": f"{day} {start_h:02d}:00:00",
-                    "end": f"{day} {start_h + end_min // 60:02d}:{end_min % 60:02d}:00"})
+        out.append(
+            {
+                "id": f"v{i}",
+                "person": "p1",
+                "unit": unit,
+                "kind": "household_visit",
+                "start": f"{day} {start_h:02d}:00:00",
+                "end": f"{day} {start_h + end_min // 60:02d}:{end_min % 60:02d}:00",
+            }
+        )
     return out
 
 
@@ -52,8 +72,11 @@ def test_hours_outside_the_assigned_unit_do_not_count(tmp_path: Path) -> None:
 
 
 def test_partial_assignment_is_not_applicable(tmp_path: Path) -> None:
-    tables = {**BASE, "assignments": [{**BASE["assignments"][0], "start": "2022-03-09"}],
-              "activities": []}
+    tables = {
+        **BASE,
+        "assignments": [{**BASE["assignments"][0], "start": "2022-03-09"}],
+        "activities": [],
+    }
     found = run_rule(tmp_path, WEEKLY, tables, "2022-W10")
     assert statuses(found) == {("p1", "2022-W10"): "not_applicable"}
 
@@ -62,7 +85,10 @@ def test_working_days_follow_the_official_calendar(tmp_path: Path) -> None:
     # 2022-10-08 (Saturday) was an adjusted working day (调休); 2022-10-03 a public holiday.
     rule = {**WEEKLY, "period": "month", "min_hours": None, "min_working_days": 2}
     rule.pop("min_hours")
-    acts = [*_visits([1], day="2022-10-03"), *[{**v, "id": "w1"} for v in _visits([1], day="2022-10-08")]]
+    acts = [
+        *_visits([1], day="2022-10-03"),
+        *[{**v, "id": "w1"} for v in _visits([1], day="2022-10-08")],
+    ]
     found = run_rule(tmp_path, rule, {**BASE, "activities": acts}, "2022-10")
     assert statuses(found) == {("p1", "2022-10"): "fail"}
     assert found[0].measured == 1  # only the adjusted Saturday is a working day

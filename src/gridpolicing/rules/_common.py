@@ -36,8 +36,11 @@ def verdict(finding: Finding, zh: str, en: str) -> Text:
     """
     who = subject_words(finding)
     words = STATUS_WORDS[finding.status.value]
-    values = {"measured": fmt(finding.measured), "required": fmt(finding.required),
-              "detail": finding.detail or ""}
+    values = {
+        "measured": fmt(finding.measured),
+        "required": fmt(finding.required),
+        "detail": finding.detail or "",
+    }
     return Text(
         zh=f"[{words.zh}] {who.zh},{finding.bucket}:{zh.format(**values)}",
         en=f"[{words.en}] {who.en}, {finding.bucket}: {en.format(**values)}",

@@ -17,7 +17,7 @@ __all__ = ["KIND", "TimeCommitmentRule"]
 
 
 class TimeCommitmentRule(RuleSpec):
-    """At least ``min_hours``, ``min_working_days`` or ``min_days`` in the assigned units per period.
+    """At least ``min_hours``, ``min_working_days`` or ``min_days`` in the assigned units.
 
     Hours are the summed duration of the person's activities in the units the subject assigns
     them to; a day counts once when any such activity starts on it; a working day is a day of
@@ -26,12 +26,16 @@ class TimeCommitmentRule(RuleSpec):
 
         - id: weekly-hours-in-community
           kind: time_commitment
-          title: {zh: 社区民警每周深入社区不少于24小时, en: Community officers spend 24 h a week in the community}
+          title:
+            zh: 社区民警每周深入社区不少于24小时
+            en: Community officers spend 24 h a week in the community
           severity: major
           subject: {people: {roles: [community_officer]}}
           period: week
           min_hours: 24
-          citation: {source: xinxiang-2016, quote: 保证社区民警每周深入到社区走访群众工作时间不少于24小时}
+          citation:
+            source: xinxiang-2016
+            quote: 保证社区民警每周深入到社区走访群众工作时间不少于24小时
     """
 
     kind: Literal["time_commitment"]
@@ -45,7 +49,9 @@ class TimeCommitmentRule(RuleSpec):
 
     @model_validator(mode="after")
     def _one_minimum(self) -> TimeCommitmentRule:
-        given = [n for n in ("min_hours", "min_working_days", "min_days") if getattr(self, n) is not None]
+        given = [
+            n for n in ("min_hours", "min_working_days", "min_days") if getattr(self, n) is not None
+        ]
         if len(given) != 1:
             raise ValueError("expected exactly one of min_hours, min_working_days, min_days")
         return self
@@ -60,6 +66,7 @@ class TimeCommitmentKind:
 
     def plan(self, rule: TimeCommitmentRule, ctx: PlanContext) -> str:
         """Sum hours (or count days) per subject and bucket, compare with the minimum."""
+        minimum: object
         if rule.min_hours is not None:
             measure, minimum = "hours", rule.min_hours
         elif rule.min_working_days is not None:
@@ -71,7 +78,9 @@ class TimeCommitmentKind:
             kinds = f"WHERE kind IN ({', '.join(ctx.lit(k.value) for k in rule.activity_kinds)})"
         return f"""
         WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
-        su AS (SELECT subject_type, subject_id, bucket, bstart, bend, "full", unnest(units) AS unit FROM s),
+        su AS (SELECT subject_type, subject_id, bucket, bstart, bend, "full",
+                      unnest(units) AS unit
+               FROM s),
         d AS (SELECT * FROM {ctx.activity_daily} {kinds}),
         m AS (
           SELECT su.subject_type, su.subject_id, su.bucket, su.bstart, su.bend,
@@ -107,7 +116,8 @@ class TimeCommitmentKind:
         return verdict(
             finding,
             f"在责任区工作 {{measured}} {zh_unit},要求不少于 {{required}} {zh_unit}",
-            f"{{measured}} {en_unit} in the assigned units; required at least {{required}} {en_unit}",
+            f"{{measured}} {en_unit} in the assigned units; "
+            f"required at least {{required}} {en_unit}",
         )
 
 

@@ -1,0 +1,187 @@
+"""``staffing``: how many people of some roles a unit has on the last day of each period.
+
+Also home of the snapshot helpers the other staffing-type kinds (``ratio``, ``coverage``) share:
+they all count the people assigned to a unit on the bucket's last day.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal, final
+
+from pydantic import Field, model_validator
+
+from gridpolicing.engine.context import PlanContext
+from gridpolicing.model.vocabulary import Employment, Post, Role
+from gridpolicing.policy.models import Period, RuleSpec, Subject
+from gridpolicing.policy.values import PolicyModel, Text, Value, value_at
+from gridpolicing.report.finding import Finding, Status
+from gridpolicing.rules._common import verdict
+
+__all__ = ["KIND", "PostMinimum", "StaffingRule", "require_units", "snapshot_sql"]
+
+OPEN_END = "DATE '9999-12-31'"
+
+
+def require_units(subject: Subject, kind: str) -> None:
+    """Staffing-type kinds count people *per unit*: a people subject is an authoring error."""
+    if subject.units is None:
+        raise ValueError(f"a {kind} rule needs a units subject (subject: {{units: ...}})")
+
+
+def snapshot_sql(
+    ctx: PlanContext,
+    subjects: str,
+    roles: list[Role],
+    employment: Employment | None,
+    include_child_units: bool = False,
+) -> str:
+    """Assignments held on each subject unit on its bucket's last day.
+
+    ``subjects`` names a relation with ``subject_id, bucket, bend``. The result has
+    ``subject_id, bucket, person, id, unit, posts``. With ``include_child_units`` an assignment
+    to a unit whose ``parent``, ``office``, ``station`` or ``street`` is the subject counts too
+    (one level: a grid counts for its office only when the grid names that office); the scope
+    is built as an equi-join table so the large ``assignments`` table is never joined on an OR.
+    """
+    conds = [f"a.role IN ({', '.join(ctx.lit(r.value) for r in roles)})"]
+    if employment is not None:
+        conds.append(f"a.employment = {ctx.lit(employment.value)}")
+    scope = "SELECT id AS subject, id AS unit FROM units"
+    if include_child_units:
+        for column in ("parent", "office", "station", "street"):
+            scope += f" UNION SELECT {column}, id FROM units WHERE {column} IS NOT NULL"
+    return f"""(
+        SELECT s.subject_id, s.bucket, a.person, a.id, a.unit, a.posts
+        FROM {subjects} s
+        JOIN ({scope}) sc ON sc.subject = s.subject_id
+        JOIN assignments a ON a.unit = sc.unit
+        WHERE a.start <= s.bend AND coalesce(a."end", {OPEN_END}) >= s.bend
+          AND {" AND ".join(conds)})"""
+
+
+class PostMinimum(PolicyModel):
+    """At least ``count`` of the counted people must hold ``post`` (e.g. 信访接待人员)."""
+
+    post: Post
+    count: Value[int] = 1
+
+
+class StaffingRule(RuleSpec):
+    """At least ``min_people`` and/or at most ``max_people`` of ``roles`` in each subject unit.
+
+    A snapshot on the last day of each bucket: people with an assignment in one of ``roles``
+    (optionally of ``employment``) to the unit that started on or before that day and had not
+    ended. A person counts once however many assignments they hold. With
+    ``include_child_units``, people assigned to units whose ``parent``, ``office``, ``station``
+    or ``street`` is the subject count too (a 警务室's officers are often assigned to its
+    communities).
+    ``min_with_post`` additionally asks that some of those people hold a post. Dated thresholds
+    take the value in force on the snapshot day. measured = people counted; required = the
+    minimum (the maximum when only a maximum is set). Example (Nanjing 2016)::
+
+        - id: social-workers-per-community
+          kind: staffing
+          title:
+            zh: 每个城乡社区配备2名以上专职综治社工
+            en: Two or more full-time social workers per community
+          severity: major
+          subject: {units: {type: locality}}
+          roles: [social_worker]
+          employment: full_time
+          min_people: 2
+          min_with_post: {post: petition_receptionist, count: 1}
+          citation:
+            source: nanjing-2016
+            clause: 一、2
+            quote: 应当配备 2 名 以上专职综治社工(同时作为全科社工,明确 1 名社工为信访 接待人员)
+    """
+
+    kind: Literal["staffing"]
+    period: Period = Period.month
+    roles: list[Role] = Field(min_length=1)
+    employment: Employment | None = None
+    min_people: Value[int] | None = None
+    max_people: Value[int] | None = None
+    min_with_post: PostMinimum | None = None
+    include_child_units: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> StaffingRule:
+        require_units(self.subject, "staffing")
+        if self.min_people is None and self.max_people is None:
+            raise ValueError("expected min_people, max_people or both")
+        return self
+
+
+@final
+class StaffingKind:
+    """Plans and describes ``staffing`` rules."""
+
+    name: ClassVar[str] = "staffing"
+    spec: ClassVar[type[RuleSpec]] = StaffingRule
+
+    def plan(self, rule: StaffingRule, ctx: PlanContext) -> str:
+        """Count distinct people per unit on each bucket's last day; compare with the bounds."""
+        lo = ctx.value(rule.min_people, "s.bend") if rule.min_people is not None else "NULL"
+        hi = ctx.value(rule.max_people, "s.bend") if rule.max_people is not None else "NULL"
+        post, post_req = "NULL", "NULL"
+        if rule.min_with_post is not None:
+            post = ctx.lit(rule.min_with_post.post.value)
+            post_req = ctx.value(rule.min_with_post.count, "s.bend")
+        snap = snapshot_sql(ctx, "s", rule.roles, rule.employment, rule.include_child_units)
+        return f"""
+        WITH s AS (
+          SELECT *, CAST({lo} AS DOUBLE) AS lo, CAST({hi} AS DOUBLE) AS hi,
+                 CAST({post_req} AS DOUBLE) AS post_req
+          FROM {ctx.subjects(rule.period)} s
+        ),
+        snap AS {snap},
+        m AS (
+          SELECT subject_id, bucket, count(DISTINCT person) AS n,
+                 count(DISTINCT person) FILTER (WHERE list_contains(posts, {post})) AS n_post,
+                 list(id) AS ids
+          FROM snap GROUP BY ALL
+        ),
+        j AS (
+          SELECT s.*, coalesce(m.n, 0) AS n, coalesce(m.n_post, 0) AS n_post, m.ids
+          FROM s LEFT JOIN m USING (subject_id, bucket)
+        )
+        SELECT subject_type, subject_id, bucket, bstart AS bucket_start, bend AS bucket_end,
+               CASE WHEN lo IS NULL AND hi IS NULL THEN 'not_applicable'
+                    WHEN n < lo OR n > hi OR n_post < post_req THEN 'fail'
+                    ELSE 'pass' END AS status,
+               n AS measured, coalesce(lo, hi) AS required, ids AS evidence,
+               -- the post count is only news when the post requirement is in force
+               CASE WHEN post_req IS NOT NULL
+                    THEN {post} || ' ' || n_post || '/' || CAST(post_req AS INTEGER) END AS detail
+        FROM j
+        """
+
+    def describe(self, rule: StaffingRule, finding: Finding) -> Text:
+        """``3 people staffed; required at least 2`` (or the bound that was broken)."""
+        if finding.status is Status.not_applicable:
+            return verdict(
+                finding,
+                "该期间没有生效的配备要求",
+                "no staffing requirement in force in this period",
+            )
+        day = finding.bucket_end
+        lo = value_at(rule.min_people, day) if rule.min_people is not None else None
+        hi = value_at(rule.max_people, day) if rule.max_people is not None else None
+        n = finding.measured or 0
+        if hi is not None and n > hi:
+            zh = f"在岗 {{measured}} 人,超过上限 {hi} 人"
+            en = f"{{measured}} staffed, above the maximum of {hi}"
+        elif lo is None and hi is not None:
+            zh = "在岗 {measured} 人,要求不超过 {required} 人"
+            en = "{measured} staffed; required at most {required}"
+        else:
+            zh = "在岗 {measured} 人,要求不少于 {required} 人"
+            en = "{measured} staffed; required at least {required}"
+        if finding.detail:
+            zh += ";其中担任指定职务的人数/要求:{detail}"
+            en += "; holding the post / required: {detail}"
+        return verdict(finding, zh, en)
+
+
+KIND = StaffingKind()
