@@ -17,7 +17,9 @@ SOURCE = {
 }
 
 
-def make_dataset(tmp_path: Path, tables: dict[str, list[dict[str, Any]]], name: str = "data") -> Dataset:
+def make_dataset(
+    tmp_path: Path, tables: dict[str, list[dict[str, Any]]], name: str = "data"
+) -> Dataset:
     """Write ``tables`` as a single-file YAML dataset and load it."""
     path = tmp_path / f"{name}.yaml"
     path.write_text(yaml.safe_dump(_plain(tables), allow_unicode=True, sort_keys=False), "utf-8")

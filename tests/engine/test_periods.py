@@ -30,7 +30,9 @@ def test_parse_range(text: str, start: str, end: str) -> None:
     assert (r.start.isoformat(), r.end.isoformat()) == (start, end)
 
 
-@pytest.mark.parametrize("text", ["", "last month", "2022-13", "2022-W54", "2022-05-01..2022-04-01"])
+@pytest.mark.parametrize(
+    "text", ["", "last month", "2022-13", "2022-W54", "2022-05-01..2022-04-01"]
+)
 def test_bad_periods_are_usage_errors(text: str) -> None:
     with pytest.raises(UsageError):
         parse_range(text)
@@ -41,11 +43,18 @@ def test_only_whole_buckets_inside_the_range() -> None:
     assert [b.key for b in weeks] == ["2022-W10", "2022-W11", "2022-W12"]
     assert buckets(Period.year, parse_range("2022-03")) == []
     assert [b.key for b in buckets(Period.quarter, parse_range("2022"))] == [
-        "2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4"]
+        "2022-Q1",
+        "2022-Q2",
+        "2022-Q3",
+        "2022-Q4",
+    ]
 
 
-@given(st.dates(dt.date(2005, 1, 1), dt.date(2030, 1, 1)), st.integers(0, 800),
-       st.sampled_from(list(Period)))
+@given(
+    st.dates(dt.date(2005, 1, 1), dt.date(2030, 1, 1)),
+    st.integers(0, 800),
+    st.sampled_from(list(Period)),
+)
 def test_buckets_tile_without_overlap(start: dt.date, days: int, period: Period) -> None:
     rng = parse_range(f"{start}..{start + dt.timedelta(days=days)}")
     bs = buckets(period, rng)

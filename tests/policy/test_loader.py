@@ -52,8 +52,11 @@ def test_good_policy_loads(tmp_path: Path) -> None:
 
 
 def test_all_errors_are_reported_with_line_and_column(tmp_path: Path) -> None:
-    bad = GOOD.replace("min_hours: 24", "min_hours: three").replace(
-        "severity: major", "severity: huge").replace("period: week", "period: week\n    colour: red")
+    bad = (
+        GOOD.replace("min_hours: 24", "min_hours: three")
+        .replace("severity: major", "severity: huge")
+        .replace("period: week", "period: week\n    colour: red")
+    )
     path = write(tmp_path, bad)
     found = problems(path)
     f = str(path.resolve())
@@ -71,27 +74,38 @@ def test_all_errors_are_reported_with_line_and_column(tmp_path: Path) -> None:
 def test_unknown_kind_lists_the_allowed_kinds(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("kind: time_commitment", "kind: time_comitment"))
     [msg] = problems(path)
-    assert msg.endswith(
-        ":8:5: rules[weekly-hours]: unknown kind 'time_comitment'; expected one of: time_commitment"
-    ) or "unknown kind 'time_comitment'" in msg
+    assert (
+        msg.endswith(
+            ":8:5: rules[weekly-hours]: unknown kind 'time_comitment'; expected one of: time_commitment"
+        )
+        or "unknown kind 'time_comitment'" in msg
+    )
 
 
 def test_near_miss_key_suggests_the_right_one(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("min_hours: 24", "min_hour: 24"))
     found = problems(path)
-    assert any("unknown key 'min_hour' (did you mean 'min_hours'?); expected one of:" in p for p in found)
+    assert any(
+        "unknown key 'min_hour' (did you mean 'min_hours'?); expected one of:" in p for p in found
+    )
 
 
 def test_duplicate_keys_are_errors(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("period: week", "period: week\n    period: month"))
     [msg] = problems(path)
-    assert msg.endswith(":13:5: rules[6]: duplicate key 'period'") or "duplicate key 'period'" in msg
+    assert (
+        msg.endswith(":13:5: rules[6]: duplicate key 'period'") or "duplicate key 'period'" in msg
+    )
     assert ":13:5:" in msg
 
 
 def test_python_tags_are_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD.replace("jurisdiction: 测试区",
-                                        "jurisdiction: !!python/object/apply:os.system [echo hi]"))
+    path = write(
+        tmp_path,
+        GOOD.replace(
+            "jurisdiction: 测试区", "jurisdiction: !!python/object/apply:os.system [echo hi]"
+        ),
+    )
     [msg] = problems(path)
     assert ":2:15:" in msg and "not allowed" in msg
 
@@ -99,26 +113,33 @@ def test_python_tags_are_refused(tmp_path: Path) -> None:
 def test_unknown_citation_source(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("source: s1, quote", "source: s2, quote"))
     [msg] = problems(path)
-    assert msg.endswith("rules[weekly-hours].citation.source: unknown source 's2'; expected one of: s1")
+    assert msg.endswith(
+        "rules[weekly-hours].citation.source: unknown source 's2'; expected one of: s1"
+    )
     assert ":14:24:" in msg
 
 
 def test_extends_inherits_overrides_and_substitutes_parameters(tmp_path: Path) -> None:
     template = GOOD.replace("id: demo", "id: base").replace(
-        "min_hours: 24", "min_hours: {param: weekly_hours}") + textwrap.dedent("""\
+        "min_hours: 24", "min_hours: {param: weekly_hours}"
+    ) + textwrap.dedent("""\
         parameters:
           weekly_hours:
             type: number
             description: {zh: 每周小时数, en: hours a week}
         """)
     write(tmp_path, template, "base.yaml")
-    child = write(tmp_path, """\
+    child = write(
+        tmp_path,
+        """\
         id: child
         extends: base
         jurisdiction: 某区
         title: {zh: 子, en: child}
         parameter_values: {weekly_hours: 20}
-        """, "child.yaml")
+        """,
+        "child.yaml",
+    )
     policy = load_policy(child, registry=REG)
     assert policy.rule("weekly-hours").min_hours == 20  # type: ignore[attr-defined]
     assert policy.files[0].endswith("base.yaml") and policy.files[1].endswith("child.yaml")
@@ -146,18 +167,50 @@ def test_arbitrary_text_raises_only_policy_error(tmp_path: Path, text: str) -> N
         pass
 
 
-_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-                     st.text(max_size=8), st.sampled_from(["week", "time_commitment", "s1"]))
-_keys = st.sampled_from(["id", "kind", "rules", "title", "zh", "en", "period", "min_hours",
-                         "subject", "people", "roles", "citation", "source", "quote", "sources",
-                         "jurisdiction", "severity", "extends", "parameters", "x"])
-_docs = st.recursive(_scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(_keys, c, max_size=5),
-                     max_leaves=20)
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.sampled_from(["week", "time_commitment", "s1"]),
+)
+_keys = st.sampled_from(
+    [
+        "id",
+        "kind",
+        "rules",
+        "title",
+        "zh",
+        "en",
+        "period",
+        "min_hours",
+        "subject",
+        "people",
+        "roles",
+        "citation",
+        "source",
+        "quote",
+        "sources",
+        "jurisdiction",
+        "severity",
+        "extends",
+        "parameters",
+        "x",
+    ]
+)
+_docs = st.recursive(
+    _scalars,
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(_keys, c, max_size=5),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(_keys, _docs, max_size=8))
-def test_arbitrary_policy_shaped_documents_raise_only_policy_error(tmp_path: Path, doc: dict[str, object]) -> None:
+def test_arbitrary_policy_shaped_documents_raise_only_policy_error(
+    tmp_path: Path, doc: dict[str, object]
+) -> None:
     import yaml
 
     path = tmp_path / "fuzz.yaml"

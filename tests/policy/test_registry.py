@@ -13,8 +13,19 @@ from gridpolicing.policy.registry import PluginError
 from tests.helpers import make_dataset
 
 BUILT_INS = {
-    "cadence", "checklist", "count", "coverage", "funding", "post", "prohibition", "ratio",
-    "staffing", "target", "tenure", "time_commitment", "visit_quality",
+    "cadence",
+    "checklist",
+    "count",
+    "coverage",
+    "funding",
+    "post",
+    "prohibition",
+    "ratio",
+    "staffing",
+    "target",
+    "tenure",
+    "time_commitment",
+    "visit_quality",
 }
 
 
@@ -84,7 +95,8 @@ def test_a_third_party_kind_is_found_and_used_from_yaml(
     registry = Registry.from_entry_points()
     assert "always" in registry
     policy_file = tmp_path / "p.yaml"
-    policy_file.write_text(textwrap.dedent("""\
+    policy_file.write_text(
+        textwrap.dedent("""\
         id: plugin-demo
         jurisdiction: 测试区
         title: {zh: 插件, en: plugin}
@@ -97,7 +109,9 @@ def test_a_third_party_kind_is_found_and_used_from_yaml(
             severity: minor
             subject: {units: {type: locality}}
             citation: {source: s, quote: 条款}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     policy = load_policy(policy_file, registry=registry)
     data = make_dataset(tmp_path, {"units": [{"id": "c1", "type": "locality"}]})
     [finding] = list(evaluate(policy, data, "2022-03").findings)

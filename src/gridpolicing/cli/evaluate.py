@@ -20,23 +20,58 @@ _SEVERITIES = ("critical", "major", "minor")
 
 
 @click.command("evaluate")
-@click.option("--policy", "policy_ref", required=True, metavar="ID|FILE",
-              help="A bundled policy id (e.g. chengdu-xindu-2022) or a policy file")
-@click.option("--data", required=True, type=click.Path(exists=True),
-              help="A dataset: one YAML/JSON file, or a directory of CSV/Parquet tables")
+@click.option(
+    "--policy",
+    "policy_ref",
+    required=True,
+    metavar="ID|FILE",
+    help="A bundled policy id (e.g. chengdu-xindu-2022) or a policy file",
+)
+@click.option(
+    "--data",
+    required=True,
+    type=click.Path(exists=True),
+    help="A dataset: one YAML/JSON file, or a directory of CSV/Parquet tables",
+)
 @click.option("--period", required=True, help=f"The period to evaluate: {PERIOD_FORMS}")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True,
-              help="Language of the table's messages (JSON carries both)")
-@click.option("--fail-on", type=click.Choice([*_SEVERITIES, "none"]), default="none",
-              show_default=True, help="Exit 1 when a rule of this severity or worse fails")
-@click.option("--allow-rejected", is_flag=True,
-              help="Exit 0 even when input records were rejected (they are still listed)")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report here instead of stdout")
-def command(policy_ref: str, data: str, period: str, fmt: str, lang: str, fail_on: str,
-            allow_rejected: bool, output: str | None) -> int:
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="en",
+    show_default=True,
+    help="Language of the table's messages (JSON carries both)",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([*_SEVERITIES, "none"]),
+    default="none",
+    show_default=True,
+    help="Exit 1 when a rule of this severity or worse fails",
+)
+@click.option(
+    "--allow-rejected",
+    is_flag=True,
+    help="Exit 0 even when input records were rejected (they are still listed)",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report here instead of stdout",
+)
+def command(
+    policy_ref: str,
+    data: str,
+    period: str,
+    fmt: str,
+    lang: str,
+    fail_on: str,
+    allow_rejected: bool,
+    output: str | None,
+) -> int:
     """Evaluate a policy against a deployment dataset for an explicit period.
 
     Rejected input records are listed on stderr (and in the JSON report) and make the exit code
@@ -64,7 +99,7 @@ def command(policy_ref: str, data: str, period: str, fmt: str, lang: str, fail_o
     if dataset.rejected and not allow_rejected:
         code = 1
     worst = report.worst_failed_severity()
-    if fail_on != "none" and worst is not None:
-        if _SEVERITIES.index(worst) <= _SEVERITIES.index(fail_on):
-            code = 1
+    failing = fail_on != "none" and worst is not None
+    if failing and _SEVERITIES.index(str(worst)) <= _SEVERITIES.index(fail_on):
+        code = 1
     return code

@@ -24,8 +24,13 @@ def expected_schemas() -> dict[str, str]:
 
 @click.command("schema")
 @click.option("--check", is_flag=True, help="Exit 1 if the files differ from the models")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Directory to write to (default: the project's schemas/)")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Directory to write to (default: the project's schemas/)",
+)
 def command(check: bool, out_dir: str | None) -> int:
     """Write schemas/policy.schema.json and schemas/dataset.schema.json from the models."""
     target = Path(out_dir) if out_dir else bundled_dir("schemas")
@@ -42,8 +47,9 @@ def command(check: bool, out_dir: str | None) -> int:
             path.write_text(text, encoding="utf-8")
             click.echo(f"wrote {path}")
     if stale:
-        click.echo(f"stale schema(s) in {target}: {', '.join(stale)}; run `gridpolicing schema`",
-                   err=True)
+        click.echo(
+            f"stale schema(s) in {target}: {', '.join(stale)}; run `gridpolicing schema`", err=True
+        )
         return 1
     if check:
         click.echo(f"schemas in {target} are current")

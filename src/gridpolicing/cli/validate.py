@@ -27,8 +27,14 @@ def policy_files(paths: tuple[str, ...]) -> list[Path]:
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text for people, json for machines")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines",
+)
 def command(paths: tuple[str, ...], fmt: str) -> int:
     """Validate policy files (and the policies they extend).
 
@@ -45,15 +51,28 @@ def command(paths: tuple[str, ...], fmt: str) -> int:
             results.append((path, list(exc.problems)))
     bad = sum(1 for _, problems in results if problems)
     if fmt == "json":
-        echo_json({
-            "valid": bad == 0,
-            "files": [
-                {"file": str(path), "valid": not problems,
-                 "problems": [{"file": p.file, "line": p.line, "column": p.column,
-                               "path": p.path, "message": p.message} for p in problems]}
-                for path, problems in results
-            ],
-        })
+        echo_json(
+            {
+                "valid": bad == 0,
+                "files": [
+                    {
+                        "file": str(path),
+                        "valid": not problems,
+                        "problems": [
+                            {
+                                "file": p.file,
+                                "line": p.line,
+                                "column": p.column,
+                                "path": p.path,
+                                "message": p.message,
+                            }
+                            for p in problems
+                        ],
+                    }
+                    for path, problems in results
+                ],
+            }
+        )
     else:
         for path, problems in results:
             if problems:

@@ -58,7 +58,11 @@ def sql_literal(value: Any) -> str:
         return f"DATE '{value.isoformat()}'"
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
-        return "[" + ", ".join(sql_literal(v) for v in items) + "]::VARCHAR[]" if items else "[]::VARCHAR[]"
+        return (
+            "[" + ", ".join(sql_literal(v) for v in items) + "]::VARCHAR[]"
+            if items
+            else "[]::VARCHAR[]"
+        )
     text = str(value).replace("'", "''")
     return f"'{text}'"
 
@@ -92,9 +96,7 @@ class EngineState:
         """Name of the temporary table of ``period``'s buckets inside the range."""
         name = f"_buckets_{period.value}"
         if period not in self._buckets:
-            self.con.execute(
-                f"CREATE TEMP TABLE {name} (bucket VARCHAR, bstart DATE, bend DATE)"
-            )
+            self.con.execute(f"CREATE TEMP TABLE {name} (bucket VARCHAR, bstart DATE, bend DATE)")
             rows = [(b.key, b.start, b.end) for b in buckets(period, self.range)]
             if rows:
                 self.con.executemany(f"INSERT INTO {name} VALUES (?, ?, ?)", rows)
@@ -183,7 +185,7 @@ class PlanContext:
             return f"""(SELECT 'unit' AS subject_type, u.id AS subject_id, b.*,
                                [u.id] AS units, TRUE AS "full"
                         FROM units u CROSS JOIN {b} b
-                        WHERE {self.unit_filter(subject, 'u')})"""
+                        WHERE {self.unit_filter(subject, "u")})"""
         return f"""(SELECT 'person' AS subject_type, a.person AS subject_id, b.bucket, b.bstart,
                            b.bend, b.days, b.working_days,
                            list(DISTINCT a.unit ORDER BY a.unit) AS units,
@@ -202,7 +204,9 @@ class PlanContext:
         if sel.area is not None:
             conds.append(f"{alias}.area = {sql_literal(sel.area.value)}")
         if sel.category is not None:
-            conds.append(f"{alias}.category IN ({', '.join(sql_literal(c.value) for c in sel.category)})")
+            conds.append(
+                f"{alias}.category IN ({', '.join(sql_literal(c.value) for c in sel.category)})"
+            )
         if sel.ids is not None:
             conds.append(f"{alias}.id IN ({', '.join(sql_literal(i) for i in sel.ids)})")
         return " AND ".join(conds)
@@ -219,10 +223,13 @@ class PlanContext:
             conds.append(f"a.concurrent = {sql_literal(sel.concurrent)}")
         if sel.party_member is not None:
             conds.append(
-                f"a.person IN (SELECT id FROM people WHERE party_member = {sql_literal(sel.party_member)})"
+                "a.person IN (SELECT id FROM people WHERE party_member = "
+                f"{sql_literal(sel.party_member)})"
             )
         if sel.unit_area is not None:
-            conds.append(f"a.unit IN (SELECT id FROM units WHERE area = {sql_literal(sel.unit_area.value)})")
+            conds.append(
+                f"a.unit IN (SELECT id FROM units WHERE area = {sql_literal(sel.unit_area.value)})"
+            )
         return f"SELECT a.* FROM assignments a WHERE {' AND '.join(conds)}"
 
     def value(self, value: Any, day_sql: str) -> str:

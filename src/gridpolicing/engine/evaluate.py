@@ -28,8 +28,9 @@ _OUTCOME = """
 def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Report:
     """Evaluate every rule of ``policy`` on ``dataset`` for each of its buckets inside ``period``.
 
-    ``period`` is explicit (``"2022"``, ``"2022-03"``, ``"2022-W05"``, ``"2022-01-01..2022-06-30"``):
-    there is no default, so a result never depends on an implied date.
+    ``period`` is explicit (``"2022"``, ``"2022-03"``, ``"2022-W05"``,
+    ``"2022-01-01..2022-06-30"``): there is no default, so a result never depends on an implied
+    date.
     """
     if policy.is_template:
         raise GridPolicingError(

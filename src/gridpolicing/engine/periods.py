@@ -75,7 +75,11 @@ def _bounds(form: str, g: tuple[str | None, ...]) -> tuple[dt.date, dt.date]:
         return dt.date(y, 1, 1), dt.date(y, 12, 31)
     if form == "half":
         y, h = int(a), int(str(g[1]))
-        return (dt.date(y, 1, 1), dt.date(y, 6, 30)) if h == 1 else (dt.date(y, 7, 1), dt.date(y, 12, 31))
+        return (
+            (dt.date(y, 1, 1), dt.date(y, 6, 30))
+            if h == 1
+            else (dt.date(y, 7, 1), dt.date(y, 12, 31))
+        )
     if form == "quarter":
         y, q = int(a), int(str(g[1]))
         start = dt.date(y, 3 * q - 2, 1)
@@ -100,7 +104,11 @@ def _month_end(y: int, m: int) -> dt.date:
 
 def buckets(period: Period, rng: DateRange) -> list[Bucket]:
     """Every bucket of ``period`` lying wholly inside ``rng``, in order."""
-    return [b for b in _all_buckets(period, rng.start, rng.end) if b.start >= rng.start and b.end <= rng.end]
+    return [
+        b
+        for b in _all_buckets(period, rng.start, rng.end)
+        if b.start >= rng.start and b.end <= rng.end
+    ]
 
 
 def _all_buckets(period: Period, start: dt.date, end: dt.date) -> Iterator[Bucket]:

@@ -1,4 +1,4 @@
-"""The catalogue of dataset tables: which record model each holds and how tables refer to each other.
+"""The catalogue of dataset tables: each table's record model and how tables refer to each other.
 
 This is the one place the relational shape of a dataset is declared; readers, validation, the
 dataset JSON Schema and the documentation are all derived from it.
@@ -45,24 +45,54 @@ class TableSpec:
 
 
 _SPECS: Final = (
-    TableSpec("units", Unit, {"parent": "units", "station": "units", "office": "units",
-                              "street": "units"}, doc="units (单位与辖区)"),
+    TableSpec(
+        "units",
+        Unit,
+        {"parent": "units", "station": "units", "office": "units", "street": "units"},
+        doc="units (单位与辖区)",
+    ),
     TableSpec("people", Person, {"home_unit": "units"}, doc="people (人员)"),
-    TableSpec("assignments", Assignment, {"person": "people", "unit": "units"},
-              (("start", "end"),), doc="assignments (任职与分包)"),
-    TableSpec("activities", Activity, {"person": "people", "unit": "units"},
-              (("start", "end"),), doc="activity logs (工作日志)"),
+    TableSpec(
+        "assignments",
+        Assignment,
+        {"person": "people", "unit": "units"},
+        (("start", "end"),),
+        doc="assignments (任职与分包)",
+    ),
+    TableSpec(
+        "activities",
+        Activity,
+        {"person": "people", "unit": "units"},
+        (("start", "end"),),
+        doc="activity logs (工作日志)",
+    ),
     TableSpec("meetings", Meeting, {"unit": "units", "attendees": "people"}, doc="meetings (会议)"),
     TableSpec("reports", Report, {"author": "people", "recipient": "units"}, doc="reports (报告)"),
-    TableSpec("tasks", Task, {"person": "people", "unit": "units"}, (("start", "end"),),
-              doc="tasks and deployments (任务与抽调)"),
+    TableSpec(
+        "tasks",
+        Task,
+        {"person": "people", "unit": "units"},
+        (("start", "end"),),
+        doc="tasks and deployments (任务与抽调)",
+    ),
     TableSpec("incidents", Incident, {"person": "people"}, doc="discipline incidents (违纪)"),
     TableSpec("surveys", Survey, {"unit": "units"}, doc="satisfaction surveys (满意度调查)"),
-    TableSpec("funding", FundingAllocation, {"person": "people", "unit": "units"},
-              (("start", "end"),), ("person", "unit"), doc="funding allocations (经费)"),
+    TableSpec(
+        "funding",
+        FundingAllocation,
+        {"person": "people", "unit": "units"},
+        (("start", "end"),),
+        ("person", "unit"),
+        doc="funding allocations (经费)",
+    ),
     TableSpec("checklists", ChecklistItem, {"unit": "units"}, doc="facility checklists (设施清单)"),
-    TableSpec("sensitive_periods", SensitivePeriod, {}, (("start", "end"),),
-              doc="sensitive periods (重大节日 / 敏感时期)"),
+    TableSpec(
+        "sensitive_periods",
+        SensitivePeriod,
+        {},
+        (("start", "end"),),
+        doc="sensitive periods (重大节日 / 敏感时期)",
+    ),
 )
 
 TABLES: Final[dict[str, TableSpec]] = {s.name: s for s in _SPECS}

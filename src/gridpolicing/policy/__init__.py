@@ -1,4 +1,4 @@
-"""Policy language: models, the YAML loader with positions, the rule-kind registry, schema export."""
+"""Policy language: models, YAML loader with positions, rule-kind registry, schema export."""
 
 from gridpolicing.policy.document import Policy
 from gridpolicing.policy.loader import load_policy

@@ -60,18 +60,13 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
     out: list[str | int] = []
     node = data
     for i, seg in enumerate(loc):
-        if isinstance(node, dict) and isinstance(seg, str) and seg in node:
-            out.append(seg)
-            node = node[seg]
-        elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+        in_dict = isinstance(node, dict) and isinstance(seg, str) and seg in node
+        in_list = isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)
+        if in_dict or in_list:
             out.append(seg)
             node = node[seg]
         elif isinstance(node, dict) and isinstance(seg, str) and i == len(loc) - 1:
             out.append(seg)  # a missing or unknown key: name it even though it is not there
-        elif isinstance(node, dict) and isinstance(seg, str) and seg.startswith("function-"):
-            continue
-        else:
-            continue
     return tuple(out)
 
 
@@ -83,13 +78,15 @@ def _message(err: Any) -> str:
         return f"missing required key {loc[-1]!r}"
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
-        return (f"unknown {ctx.get('discriminator', 'tag').strip(chr(39))} {ctx.get('tag')!r}; "
-                f"expected one of: {_tags(ctx.get('expected_tags', ''))}")
+        return (
+            f"unknown {ctx.get('discriminator', 'tag').strip(chr(39))} {ctx.get('tag')!r}; "
+            f"expected one of: {_tags(ctx.get('expected_tags', ''))}"
+        )
     if kind == "union_tag_not_found":
         return f"missing required key {err.get('ctx', {}).get('discriminator', 'kind')}"
     text = str(err["msg"])
     if text.startswith("Value error, "):
-        text = text[len("Value error, "):]
+        text = text[len("Value error, ") :]
     return f"{_lower_first(text)}, found {_show(found)}"
 
 

@@ -90,8 +90,15 @@ def _load_chain(path: Path, registry: Registry) -> list[_Loaded]:
             except PolicyError:
                 line, col = loaded.source.positions.of_value(("extends",)) or (None, None)
                 raise PolicyError(
-                    [Problem(loaded.source.file, line, col, "extends",
-                             f"no policy {parent!r} found beside this file or bundled")]
+                    [
+                        Problem(
+                            loaded.source.file,
+                            line,
+                            col,
+                            "extends",
+                            f"no policy {parent!r} found beside this file or bundled",
+                        )
+                    ]
                 ) from None
     chain.reverse()  # root template first
     return chain
@@ -142,17 +149,24 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         doc, data = loaded.document, loaded.source.data
         for name, value in doc.parameter_values.items():
             if name not in decls:
-                problems.append(_problem(loaded.source, ("parameter_values", name),
-                                         f"unknown parameter {name!r}; expected one of: "
-                                         f"{_listing(decls)}"))
+                problems.append(
+                    _problem(
+                        loaded.source,
+                        ("parameter_values", name),
+                        f"unknown parameter {name!r}; expected one of: {_listing(decls)}",
+                    )
+                )
             values[name] = value
         decls.update(doc.parameters)
         sources.update({s.id: s for s in doc.sources})
         for rid in doc.remove_rules:
             if rules.pop(rid, None) is None:
                 idx = doc.remove_rules.index(rid)
-                problems.append(_problem(loaded.source, ("remove_rules", idx),
-                                         f"no inherited rule {rid!r} to remove"))
+                problems.append(
+                    _problem(
+                        loaded.source, ("remove_rules", idx), f"no inherited rule {rid!r} to remove"
+                    )
+                )
         for i, raw in enumerate(data.get("rules") or []):
             rules[raw["id"]] = (raw, loaded, i)
         not_encoded.extend(doc.not_encoded)
@@ -163,8 +177,15 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
     is_template = bool(missing)
     if missing and not allow_template:
         line, col = leaf.source.positions.of_value(("parameter_values",)) or (1, 1)
-        problems.append(Problem(leaf.source.file, line, col, "parameter_values",
-                                f"missing values for required parameters: {', '.join(missing)}"))
+        problems.append(
+            Problem(
+                leaf.source.file,
+                line,
+                col,
+                "parameter_values",
+                f"missing values for required parameters: {', '.join(missing)}",
+            )
+        )
     spec_by_kind = {name: kind.spec for name, kind in registry.items()}
     final_rules: list[RuleSpec] = []
     origins: dict[str, str] = {}
@@ -179,18 +200,27 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
             problems.extend(problems_from_validation(exc, loaded.source, None, ("rules", index)))
             continue
         if rule.citation.source not in sources:
-            problems.append(_problem(loaded.source, ("rules", index, "citation", "source"),
-                                     f"unknown source {rule.citation.source!r}; expected one of: "
-                                     f"{_listing(sources)}"))
+            problems.append(
+                _problem(
+                    loaded.source,
+                    ("rules", index, "citation", "source"),
+                    f"unknown source {rule.citation.source!r}; expected one of: "
+                    f"{_listing(sources)}",
+                )
+            )
         final_rules.append(rule)
         line, _ = loaded.source.positions.of_value(("rules", index)) or (0, 0)
         origins[rid] = f"{loaded.source.file}:{line}"
     for loaded in chain:
         for i, ne in enumerate(loaded.document.not_encoded):
             if ne.source not in sources:
-                problems.append(_problem(loaded.source, ("not_encoded", i, "source"),
-                                         f"unknown source {ne.source!r}; expected one of: "
-                                         f"{_listing(sources)}"))
+                problems.append(
+                    _problem(
+                        loaded.source,
+                        ("not_encoded", i, "source"),
+                        f"unknown source {ne.source!r}; expected one of: {_listing(sources)}",
+                    )
+                )
     if problems:
         raise PolicyError(problems)
     digest = hashlib.sha256()
@@ -215,7 +245,10 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
 
 
 def _substitute(
-    raw: Any, values: dict[str, Any], decls: dict[str, Any], source: YamlSource,
+    raw: Any,
+    values: dict[str, Any],
+    decls: dict[str, Any],
+    source: YamlSource,
     path: tuple[str | int, ...],
 ) -> tuple[Any, list[Problem]]:
     problems: list[Problem] = []
@@ -225,8 +258,13 @@ def _substitute(
             if set(node) == {"param"} and isinstance(node["param"], str):
                 name = node["param"]
                 if name not in decls:
-                    problems.append(_problem(source, at, f"unknown parameter {name!r}; expected one "
-                                                         f"of: {_listing(decls)}"))
+                    problems.append(
+                        _problem(
+                            source,
+                            at,
+                            f"unknown parameter {name!r}; expected one of: {_listing(decls)}",
+                        )
+                    )
                     return node
                 return copy.deepcopy(values[name]) if name in values else node
             return {k: walk(v, (*at, k)) for k, v in node.items()}

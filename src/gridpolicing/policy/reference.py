@@ -45,9 +45,9 @@ def rule_kinds_markdown(registry: Registry) -> str:
                 continue
             if field == "kind":
                 continue
+            required = "yes" if info.is_required() else "no"
             out.append(
-                f"| `{field}` | {_type_name(info.annotation)} | {'yes' if info.is_required() else 'no'} "
-                f"| {_describe(info)} |"
+                f"| `{field}` | {_type_name(info.annotation)} | {required} | {_describe(info)} |"
             )
         out += ["", "```yaml", inspect.cleandoc(example).rstrip(), "```", ""]
     return "\n".join(out).rstrip() + "\n"

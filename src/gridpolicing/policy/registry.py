@@ -113,7 +113,9 @@ class Registry(Mapping[str, RuleKind]):
 
 def _verify(kind: object, origin: str) -> None:
     if not isinstance(kind, RuleKind):
-        raise PluginError(f"{origin}: {kind!r} is not a rule kind (needs name, spec, plan, describe)")
+        raise PluginError(
+            f"{origin}: {kind!r} is not a rule kind (needs name, spec, plan, describe)"
+        )
     spec = kind.spec
     if not (isinstance(spec, type) and issubclass(spec, RuleSpec)):
         raise PluginError(f"{origin}: rule kind {kind.name!r}: spec must subclass RuleSpec")

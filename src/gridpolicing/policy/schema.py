@@ -26,7 +26,7 @@ def policy_json_schema(registry: Registry) -> dict[str, Any]:
         "$id": POLICY_SCHEMA_ID,
         "title": "gridpolicing policy",
         "description": "A community-policing scheme as an executable policy. Generated from the "
-                       "gridpolicing models by `gridpolicing schema`; do not edit.",
+        "gridpolicing models by `gridpolicing schema`; do not edit.",
         **{k: v for k, v in schema.items() if k not in ("title", "description")},
     }
 

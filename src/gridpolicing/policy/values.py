@@ -70,7 +70,9 @@ def _value_tag(v: Any) -> str:
 
 
 Value = Annotated[
-    Annotated[T, Tag("literal")] | Annotated[ParamRef, Tag("param")] | Annotated[Dated[T], Tag("dated")],
+    Annotated[T, Tag("literal")]
+    | Annotated[ParamRef, Tag("param")]
+    | Annotated[Dated[T], Tag("dated")],
     Discriminator(_value_tag),
 ]
 """A literal, a ``{param: name}`` reference, or ``{values: {date: value}}``."""

@@ -129,7 +129,9 @@ def _scalar(node: yaml.Node) -> Any:
 
 
 def _at(file: str, node: yaml.Node, path: Path, message: str) -> Problem:
-    return Problem(file, node.start_mark.line + 1, node.start_mark.column + 1, dotted(path), message)
+    return Problem(
+        file, node.start_mark.line + 1, node.start_mark.column + 1, dotted(path), message
+    )
 
 
 def dotted(path: Path) -> str:

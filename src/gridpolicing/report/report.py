@@ -42,7 +42,7 @@ class Report:
         *,
         policy: Policy,
         dataset: Dataset,
-        range: DateRange,  # noqa: A002 - the natural name for the evaluation range
+        range: DateRange,
         findings_table: pa.Table,
         skipped: tuple[SkippedRule, ...],
         official_calendar: bool,
@@ -89,7 +89,9 @@ class Report:
         return {
             "findings": len(status),
             "by_status": {s.value: statuses.get(s.value, 0) for s in Status},
-            "failed_by_severity": {k: by_severity.get(k, 0) for k in ("critical", "major", "minor")},
+            "failed_by_severity": {
+                k: by_severity.get(k, 0) for k in ("critical", "major", "minor")
+            },
             "rules": len(rules),
             "rules_without_findings": len(self.skipped),
         }
@@ -116,8 +118,11 @@ class Report:
                     "rule": f.rule,
                     "severity": f.severity.value,
                     "subject": {"type": f.subject_type, "id": f.subject_id},
-                    "bucket": {"key": f.bucket, "start": f.bucket_start.isoformat(),
-                               "end": f.bucket_end.isoformat()},
+                    "bucket": {
+                        "key": f.bucket,
+                        "start": f.bucket_start.isoformat(),
+                        "end": f.bucket_end.isoformat(),
+                    },
                     "status": f.status.value,
                     "measured": f.measured,
                     "required": f.required,
@@ -129,27 +134,46 @@ class Report:
             )
         return {
             "format": REPORT_FORMAT,
-            "policy": {"id": p.id, "jurisdiction": p.jurisdiction, "content_hash": p.content_hash,
-                       "files": list(p.files)},
-            "period": {"label": self.range.label, "start": self.range.start.isoformat(),
-                       "end": self.range.end.isoformat()},
+            "policy": {
+                "id": p.id,
+                "jurisdiction": p.jurisdiction,
+                "content_hash": p.content_hash,
+                "files": list(p.files),
+            },
+            "period": {
+                "label": self.range.label,
+                "start": self.range.start.isoformat(),
+                "end": self.range.end.isoformat(),
+            },
             "calendar": {"official": self.official_calendar},
             "dataset": {
                 "source": self.dataset.source,
-                "tables": {name: {"read": c.read, "used": c.used, "rejected": c.rejected}
-                           for name, c in sorted(self.dataset.counts.items())},
+                "tables": {
+                    name: {"read": c.read, "used": c.used, "rejected": c.rejected}
+                    for name, c in sorted(self.dataset.counts.items())
+                },
                 "rejected": [
-                    {"file": r.file, "row": r.row, "table": r.table, "id": r.record_id,
-                     "field": r.field, "message": r.message}
+                    {
+                        "file": r.file,
+                        "row": r.row,
+                        "table": r.table,
+                        "id": r.record_id,
+                        "field": r.field,
+                        "message": r.message,
+                    }
                     for r in self.dataset.rejected
                 ],
             },
             "summary": self.summary(),
             "rules": [
-                {"id": r.id, "kind": r.kind, "severity": r.severity.value,
-                 "title": {"zh": r.title.zh, "en": r.title.en},
-                 "citation": r.citation.model_dump(mode="json", exclude_none=True),
-                 "origin": p.origins.get(r.id)}
+                {
+                    "id": r.id,
+                    "kind": r.kind,
+                    "severity": r.severity.value,
+                    "title": {"zh": r.title.zh, "en": r.title.en},
+                    "citation": r.citation.model_dump(mode="json", exclude_none=True),
+                    "origin": p.origins.get(r.id),
+                }
                 for r in p.rules
             ],
             "skipped_rules": [{"rule": s.rule, "reason": s.reason} for s in self.skipped],

@@ -27,8 +27,10 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
         f"data {report.dataset.source}"
     )
     if not report.official_calendar:
-        console.print("[yellow]note: part of the period is outside the official holiday "
-                      "calendar; Monday-Friday was used as working days there[/yellow]")
+        console.print(
+            "[yellow]note: part of the period is outside the official holiday "
+            "calendar; Monday-Friday was used as working days there[/yellow]"
+        )
     by_rule = Table(box=box.SIMPLE_HEAD, title="findings by rule")
     for col in ("rule", "severity", "pass", "fail", "n/a", "no data"):
         by_rule.add_column(col, justify="right" if col not in ("rule", "severity") else "left")
@@ -42,9 +44,12 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
         c = counts.get(i, {})
         fail = c.get("fail", 0)
         by_rule.add_row(
-            rule.id, rule.severity.value, str(c.get("pass", 0)),
+            rule.id,
+            rule.severity.value,
+            str(c.get("pass", 0)),
             f"[red]{fail}[/red]" if fail else "0",
-            str(c.get("not_applicable", 0)), str(c.get("insufficient_data", 0)),
+            str(c.get("not_applicable", 0)),
+            str(c.get("insufficient_data", 0)),
         )
     console.print(by_rule)
     failures = [f for f in report.findings if f.status is Status.failed]
@@ -60,8 +65,10 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
             console.print(f"... and {len(failures) - limit} more (use --format json for all)")
     rejected = report.dataset.rejected
     if rejected:
-        console.print(f"[yellow]{len(rejected)} input record problem(s); those records were not "
-                      f"used:[/yellow]")
+        console.print(
+            f"[yellow]{len(rejected)} input record problem(s); those records were not "
+            f"used:[/yellow]"
+        )
         for r in rejected[:limit]:
             console.print(f"  {r}", markup=False)
     fs = s["failed_by_severity"]
