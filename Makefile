@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit schema clean
+.PHONY: demo test lint typecheck schema docs-check policies unit docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/gridpolicing demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -27,10 +27,23 @@ typecheck: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/gridpolicing schema --check
 
+docs-check: $(STAMP)
+	$(BIN)/python -m gridpolicing.policy.docgen --check
+
+policies: $(STAMP)
+	$(BIN)/gridpolicing validate policies
+	mkdir -p build
+	$(BIN)/gridpolicing test policies --junit build/policy-tests.xml
+
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-test: lint typecheck schema unit
+test: lint typecheck schema docs-check policies unit
+
+# Regenerate what the checks above compare against.
+docs: $(STAMP)
+	$(BIN)/gridpolicing schema
+	$(BIN)/python -m gridpolicing.policy.docgen
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -219,3 +219,35 @@ def test_arbitrary_policy_shaped_documents_raise_only_policy_error(
         load_policy(path, registry=REG)
     except PolicyError:
         pass
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"twenty"', "parameter_values.weekly_hours: expected a number, found 'twenty'"),
+        ("0", "parameter_values.weekly_hours: expected a number >= 1, found 0"),
+        ("true", "parameter_values.weekly_hours: expected a number, found True"),
+    ],
+)
+def test_parameter_values_are_checked_against_their_declaration(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    template = GOOD.replace("id: demo", "id: base").replace(
+        "min_hours: 24", "min_hours: {param: weekly_hours}"
+    ) + textwrap.dedent("""\
+        parameters:
+          weekly_hours:
+            type: number
+            minimum: 1
+            description: {zh: 每周小时数, en: hours a week}
+        """)
+    write(tmp_path, template, "base.yaml")
+    child = write(tmp_path, f"""\
+        id: child
+        extends: base
+        jurisdiction: 某区
+        title: {{zh: 子, en: child}}
+        parameter_values: {{weekly_hours: {value}}}
+        """, "child.yaml")
+    found = problems(child)
+    assert any(p.endswith(message) and ":5:" in p for p in found), found

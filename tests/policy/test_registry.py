@@ -16,6 +16,7 @@ BUILT_INS = {
     "cadence",
     "checklist",
     "count",
+    "duty_coverage",
     "coverage",
     "funding",
     "post",

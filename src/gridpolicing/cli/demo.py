@@ -41,7 +41,8 @@ def command(lang: str, only: str | None) -> int:
     reg = registry()
     for folder, spec in found:
         console.rule(f"[bold]{folder.name}[/bold]: {spec.get('title', '')}")
-        policy = load_policy(spec["policy"], registry=reg)
+        local = folder / spec["policy"]
+        policy = load_policy(local if local.is_file() else spec["policy"], registry=reg)
         dataset = load_dataset(folder / spec["data"])
         report = evaluate(policy, dataset, spec["period"])
         print_report(report, console, lang=lang, limit=10)

@@ -12,7 +12,8 @@ from typing import Final
 
 import click
 
-from gridpolicing.cli import demo, evaluate, schema, validate
+from gridpolicing.cli import demo, evaluate, render, schema, validate
+from gridpolicing.cli import test as test_command
 from gridpolicing.errors import GridPolicingError, UsageError
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "console_main", "main"]
@@ -40,7 +41,14 @@ def cli() -> None:
     """
 
 
-for _command in (validate.command, evaluate.command, schema.command, demo.command):
+for _command in (
+    validate.command,
+    test_command.command,
+    evaluate.command,
+    render.command,
+    schema.command,
+    demo.command,
+):
     cli.add_command(_command)
 
 

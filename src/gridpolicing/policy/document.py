@@ -10,6 +10,7 @@ from pydantic import Field, create_model, field_validator
 
 from gridpolicing.policy.models import (
     IDENT,
+    Duty,
     Effective,
     NotEncoded,
     ParameterDecl,
@@ -42,6 +43,10 @@ class DocumentBase(PolicyModel):
     remove_rules: list[str] = Field(default_factory=list, description="Inherited rules to drop")
     assessment: dict[str, Any] | None = Field(
         default=None, description="Reserved for scoring; must be empty in this version"
+    )
+    catalogues: dict[str, list[Duty]] = Field(
+        default_factory=dict,
+        description="Named duty catalogues; a rule refers to one as {catalogue: name}",
     )
     not_encoded: list[NotEncoded] = Field(default_factory=list)
 
@@ -89,6 +94,7 @@ class Policy:
     rules: tuple[RuleSpec, ...]
     parameters: dict[str, Any]
     not_encoded: tuple[NotEncoded, ...]
+    catalogues: dict[str, tuple[Duty, ...]]
     files: tuple[str, ...]
     content_hash: str
     origins: dict[str, str]

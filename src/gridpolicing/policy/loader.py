@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from gridpolicing.errors import PolicyError, Problem
 from gridpolicing.policy.document import DocumentBase, Policy, document_model
 from gridpolicing.policy.errors_map import problems_from_validation
-from gridpolicing.policy.models import RuleSpec
+from gridpolicing.policy.models import ParameterDecl, RuleSpec
 from gridpolicing.policy.registry import Registry
 from gridpolicing.policy.resources import bundled_policy_path
 from gridpolicing.policy.yamlsrc import YamlSource, dotted, parse_yaml
@@ -145,6 +145,8 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
     sources: dict[str, Any] = {}
     rules: dict[str, tuple[dict[str, Any], _Loaded, int]] = {}
     not_encoded: list[Any] = []
+    catalogues: dict[str, Any] = {}
+    raw_catalogues: dict[str, Any] = {}
     for loaded in chain:
         doc, data = loaded.document, loaded.source.data
         for name, value in doc.parameter_values.items():
@@ -156,9 +158,15 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
                         f"unknown parameter {name!r}; expected one of: {_listing(decls)}",
                     )
                 )
+            else:
+                wrong = _parameter_problem(decls[name], value)
+                if wrong:
+                    problems.append(_problem(loaded.source, ("parameter_values", name), wrong))
             values[name] = value
         decls.update(doc.parameters)
         sources.update({s.id: s for s in doc.sources})
+        catalogues.update(doc.catalogues)
+        raw_catalogues.update(data.get("catalogues") or {})
         for rid in doc.remove_rules:
             if rules.pop(rid, None) is None:
                 idx = doc.remove_rules.index(rid)
@@ -190,7 +198,8 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
     final_rules: list[RuleSpec] = []
     origins: dict[str, str] = {}
     for rid, (raw, loaded, index) in rules.items():
-        substituted, errs = _substitute(raw, values, decls, loaded.source, ("rules", index))
+        refs = _Refs(values, decls, raw_catalogues)
+        substituted, errs = _substitute(raw, refs, loaded.source, ("rules", index))
         problems.extend(errs)
         if errs:
             continue
@@ -236,6 +245,7 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         rules=tuple(final_rules),
         parameters=dict(sorted(values.items())),
         not_encoded=tuple(not_encoded),
+        catalogues={k: tuple(v) for k, v in sorted(catalogues.items())},
         files=tuple(loaded.source.file for loaded in chain),
         content_hash="sha256:" + digest.hexdigest(),
         origins=origins,
@@ -244,29 +254,58 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
     )
 
 
+_PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
+    "number": (int, float),
+    "integer": (int,),
+    "string": (str,),
+    "boolean": (bool,),
+}
+
+
+def _parameter_problem(decl: ParameterDecl, value: Any) -> str | None:
+    """Why ``value`` does not suit ``decl`` (its type and minimum), or None."""
+    types = _PARAMETER_TYPES[decl.type]
+    if isinstance(value, bool) and decl.type != "boolean" or not isinstance(value, types):
+        return f"expected {'an' if decl.type == 'integer' else 'a'} {decl.type}, found {value!r}"
+    if decl.minimum is not None and not isinstance(value, bool | str) and value < decl.minimum:
+        return f"expected a {decl.type} >= {decl.minimum:g}, found {value!r}"
+    return None
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class _Refs:
+    """What ``{param: name}`` and ``{catalogue: name}`` in a rule can refer to."""
+
+    values: dict[str, Any]
+    decls: dict[str, Any]
+    catalogues: dict[str, Any]
+
+
 def _substitute(
-    raw: Any,
-    values: dict[str, Any],
-    decls: dict[str, Any],
-    source: YamlSource,
-    path: tuple[str | int, ...],
+    raw: Any, refs: _Refs, source: YamlSource, path: tuple[str | int, ...]
 ) -> tuple[Any, list[Problem]]:
+    """Replace parameter and catalogue references in a rule's raw data by their values."""
     problems: list[Problem] = []
+
+    def unknown(at: tuple[str | int, ...], what: str, name: str, known: Any) -> None:
+        message = f"unknown {what} {name!r}; expected one of: {_listing(known)}"
+        problems.append(_problem(source, at, message))
 
     def walk(node: Any, at: tuple[str | int, ...]) -> Any:
         if isinstance(node, dict):
             if set(node) == {"param"} and isinstance(node["param"], str):
                 name = node["param"]
-                if name not in decls:
-                    problems.append(
-                        _problem(
-                            source,
-                            at,
-                            f"unknown parameter {name!r}; expected one of: {_listing(decls)}",
-                        )
-                    )
+                if name not in refs.decls:
+                    unknown(at, "parameter", name, refs.decls)
                     return node
-                return copy.deepcopy(values[name]) if name in values else node
+                return copy.deepcopy(refs.values[name]) if name in refs.values else node
+            if set(node) == {"catalogue"} and isinstance(node["catalogue"], str):
+                name = node["catalogue"]
+                if name not in refs.catalogues:
+                    unknown(at, "catalogue", name, refs.catalogues)
+                    return node
+                return copy.deepcopy(refs.catalogues[name])
             return {k: walk(v, (*at, k)) for k, v in node.items()}
         if isinstance(node, list):
             return [walk(v, (*at, i)) for i, v in enumerate(node)]

@@ -12,11 +12,19 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from gridpolicing.model.vocabulary import Area, Employment, LocalityCategory, Role, UnitType
+from gridpolicing.model.vocabulary import (
+    ActivityKind,
+    Area,
+    Employment,
+    LocalityCategory,
+    Role,
+    UnitType,
+)
 from gridpolicing.policy.values import PolicyModel, Text
 
 __all__ = [
     "Citation",
+    "Duty",
     "Effective",
     "NotEncoded",
     "ParameterDecl",
@@ -136,6 +144,14 @@ class Effective(PolicyModel):
 
     from_: dt.date = Field(alias="from")
     to: dt.date | None = None
+
+
+class Duty(PolicyModel):
+    """One duty of a catalogue (职责), and the activity kinds that perform it."""
+
+    id: str = Field(pattern=IDENT)
+    title: Text
+    activity_kinds: list[ActivityKind] = Field(min_length=1)
 
 
 class NotEncoded(PolicyModel):

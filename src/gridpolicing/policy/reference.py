@@ -38,7 +38,8 @@ def rule_kinds_markdown(registry: Registry) -> str:
         spec = kind.spec
         doc = inspect.cleandoc(spec.__doc__ or "")
         head, _, example = doc.partition("::")
-        out += [f"## `{name}`", "", head.strip().rstrip(":").rstrip() + ".", ""]
+        summary = head.strip().rstrip(":").rstrip().replace("``", "`")
+        out += [f"## `{name}`", "", summary + ".", ""]
         out += ["| field | type | required | description |", "| --- | --- | --- | --- |"]
         for field, info in spec.model_fields.items():
             if field in _COMMON and field != "period":

@@ -1,0 +1,30 @@
+"""``gridpolicing render POLICY``: a readable document of a policy."""
+
+from __future__ import annotations
+
+import click
+
+from gridpolicing.cli._common import registry
+from gridpolicing.policy.loader import load_policy
+from gridpolicing.policy.render import render_policy
+
+__all__ = ["command"]
+
+
+@click.command("render")
+@click.argument("policy_ref", metavar="POLICY")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write here instead of stdout")
+def command(policy_ref: str, lang: str, fmt: str, output: str | None) -> int:
+    """Render POLICY (an id or a file) as Markdown or HTML: rules by kind, with citations."""
+    policy = load_policy(policy_ref, registry=registry(), allow_template=True)
+    text = render_policy(policy, lang=lang, fmt=fmt)
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+    return 0

@@ -1,0 +1,90 @@
+"""``gridpolicing test [PATH...]``: run policy tests (``*.test.yaml``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gridpolicing.cli._common import echo_json, registry
+from gridpolicing.policy.loader import load_policy
+from gridpolicing.testing import find_test_files, run_test_file
+from gridpolicing.testing.runner import TEST_SUFFIX
+from gridpolicing.testing.junit import junit_xml
+
+__all__ = ["command"]
+
+
+@click.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("-k", "name_filter", default=None, help="Run only cases whose name contains this")
+@click.option("--junit", "junit_file", type=click.Path(dir_okay=False, writable=True),
+              help="Also write JUnit XML here (for CI systems)")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--allow-empty", is_flag=True, help="Exit 0 even when no test case ran")
+def command(paths: tuple[str, ...], name_filter: str | None, junit_file: str | None, fmt: str,
+            allow_empty: bool) -> int:
+    """Run the policy tests found in PATHS (default: policies/).
+
+    \b
+    A test file (NAME.test.yaml) names a policy, shared base_data and cases; each case gives
+    data, a period and the expected findings. Every rule of the policy must have at least one
+    expected pass and one expected fail. A policy file directly in a PATH that no test file
+    exercises (itself, or through a policy extending it) fails too.
+    Exit 0 when all pass, 1 when any fails (or nothing ran, unless --allow-empty).
+    """
+    reg = registry()
+    roots = paths or ("policies",)
+    files = find_test_files(roots)
+    results = [run_test_file(f, reg, name_filter) for f in files]
+    exercised = {f for r in results for f in r.policy_files}
+    untested = []
+    for root in roots:
+        p = Path(root)
+        for pf in sorted(p.glob("*.yaml")) if p.is_dir() else []:
+            if pf.name.endswith(TEST_SUFFIX) or str(pf.resolve()) in exercised:
+                continue
+            policy = load_policy(pf, registry=reg, allow_template=True)
+            untested.append(f"{pf}: policy {policy.id} is not exercised by any test file")
+    n_cases = sum(len(r.cases) for r in results)
+    n_failed = sum(1 for r in results for c in r.cases if not c.passed)
+    n_problems = sum(len(r.problems) for r in results) + len(untested)
+    if junit_file:
+        with open(junit_file, "w", encoding="utf-8") as fh:
+            fh.write(junit_xml(results))
+    if fmt == "json":
+        echo_json({
+            "passed": n_cases - n_failed,
+            "failed": n_failed,
+            "problems": [*untested, *(p for r in results for p in r.problems)],
+            "files": [
+                {"file": r.file, "policy": r.policy, "problems": list(r.problems),
+                 "cases": [{"name": c.name, "passed": c.passed, "failures": list(c.failures),
+                            "seconds": round(c.seconds, 3)} for c in r.cases]}
+                for r in results
+            ],
+        })
+    else:
+        for r in results:
+            mark = "ok" if r.passed else "FAILED"
+            click.echo(f"{r.file} ({r.policy}): {len(r.cases)} case(s) {mark}")
+            for p in r.problems:
+                click.echo(f"  problem: {p}", err=True)
+            for c in r.cases:
+                if not c.passed:
+                    click.echo(f"  FAILED {c.name}", err=True)
+                    for f in c.failures:
+                        click.echo(f"    {f}", err=True)
+        for u in untested:
+            click.echo(f"problem: {u}", err=True)
+        summary = f"{n_cases - n_failed} passed, {n_failed} failed"
+        if n_problems:
+            summary += f" ({n_problems} file problem(s))"
+        click.echo(summary)
+    if n_failed or n_problems:
+        return 1
+    if n_cases == 0 and not allow_empty:
+        click.echo("no test case ran", err=True)
+        return 1
+    return 0

@@ -1,0 +1,153 @@
+"""A readable document of a policy, in Markdown or HTML, in Chinese or English.
+
+Rules are grouped by kind, each with its subject, quantities, severity and the clause it cites;
+then the duty catalogues and the clauses the policy leaves unencoded, with their reasons.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import defaultdict
+from typing import Any, Final
+
+from gridpolicing.policy.document import Policy
+from gridpolicing.policy.models import RuleSpec, Subject
+
+__all__ = ["render_policy"]
+
+_COMMON: Final = set(RuleSpec.model_fields)
+
+_WORDS: Final = {
+    "zh": {
+        "jurisdiction": "辖区", "sources": "依据文本", "rules": "规则", "kind": "规则类型",
+        "subject": "对象", "severity": "严重程度", "quantities": "要求", "citation": "条款原文",
+        "note": "解读说明", "catalogues": "职责目录", "not_encoded": "未编码条款",
+        "reason": "原因", "parameters": "参数", "origin": "来源", "effective": "有效期",
+        "units": "单位", "people": "人员", "hash": "内容摘要", "none": "无",
+        "activity_kinds": "工作类别",
+    },
+    "en": {
+        "jurisdiction": "Jurisdiction", "sources": "Sources", "rules": "Rules", "kind": "Kind",
+        "subject": "Subject", "severity": "Severity", "quantities": "Requirement",
+        "citation": "Clause", "note": "Reading", "catalogues": "Duty catalogues",
+        "not_encoded": "Clauses not encoded", "reason": "Reason", "parameters": "Parameters",
+        "origin": "Origin", "effective": "In force", "units": "units", "people": "people",
+        "hash": "Content hash", "none": "none", "activity_kinds": "activity kinds",
+    },
+}
+
+
+def render_policy(policy: Policy, *, lang: str = "zh", fmt: str = "markdown") -> str:
+    """The policy as a document for people: ``fmt`` is ``markdown`` or ``html``."""
+    blocks = _blocks(policy, lang)
+    return _markdown(blocks) if fmt == "markdown" else _html(blocks, policy.title.get(lang), lang)
+
+
+def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
+    w = _WORDS[lang]
+    out: list[tuple[str, Any]] = [("h1", policy.title.get(lang))]
+    facts = [(w["jurisdiction"], policy.jurisdiction), ("id", policy.id),
+             (w["hash"], policy.content_hash)]
+    if policy.effective:
+        facts.append((w["effective"], f"{policy.effective.from_} .. {policy.effective.to or ''}"))
+    out.append(("facts", facts))
+    out.append(("h2", w["sources"]))
+    out.append(("list", [
+        f"`{s.id}`: {s.title} ({s.issuer}{', ' + str(s.date) if s.date else ''})"
+        + (f" {s.url}" if s.url else "")
+        for s in policy.sources.values()
+    ]))
+    if policy.parameters:
+        out.append(("h2", w["parameters"]))
+        out.append(("list", [f"`{k}` = {_value(v)}" for k, v in policy.parameters.items()]))
+    by_kind: dict[str, list[RuleSpec]] = defaultdict(list)
+    for rule in policy.rules:
+        by_kind[rule.kind].append(rule)
+    out.append(("h2", f"{w['rules']} ({len(policy.rules)})"))
+    for kind in sorted(by_kind):
+        out.append(("h3", f"{w['kind']}: `{kind}`"))
+        for rule in by_kind[kind]:
+            out.append(("h4", f"{rule.title.get(lang)} (`{rule.id}`)"))
+            facts = [
+                (w["subject"], _subject(rule.subject, w)),
+                (w["severity"], rule.severity.value),
+                (w["quantities"], _quantities(rule)),
+                (w["citation"], f"[{rule.citation.source}"
+                                f"{' ' + rule.citation.clause if rule.citation.clause else ''}] "
+                                f"「{rule.citation.quote}」"),
+            ]
+            if rule.note:
+                facts.append((w["note"], rule.note))
+            out.append(("facts", facts))
+    if policy.catalogues:
+        out.append(("h2", w["catalogues"]))
+        for name, duties in policy.catalogues.items():
+            out.append(("h3", f"`{name}`"))
+            out.append(("list", [
+                f"{d.title.get(lang)} (`{d.id}`): {w['activity_kinds']} "
+                + ", ".join(k.value for k in d.activity_kinds)
+                for d in duties
+            ]))
+    out.append(("h2", f"{w['not_encoded']} ({len(policy.not_encoded)})"))
+    out.append(("list", [f"[{n.source}] 「{n.quote}」 — {w['reason']}: {n.reason}"
+                         for n in policy.not_encoded] or [w["none"]]))
+    return out
+
+
+def _subject(subject: Subject, w: dict[str, str]) -> str:
+    if subject.units is not None:
+        return f"{w['units']} " + _value(subject.units.model_dump(mode="json", exclude_none=True))
+    assert subject.people is not None
+    return f"{w['people']} " + _value(subject.people.model_dump(mode="json", exclude_none=True))
+
+
+def _quantities(rule: RuleSpec) -> str:
+    own = {k: v for k, v in rule.model_dump(mode="json", exclude_none=True).items()
+           if k not in _COMMON or k == "period"}
+    return ", ".join(f"{k}: {_value(v)}" for k, v in own.items()) or "-"
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    return json.dumps(v, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _markdown(blocks: list[tuple[str, Any]]) -> str:
+    out: list[str] = []
+    for kind, content in blocks:
+        if kind.startswith("h"):
+            out += ["#" * int(kind[1]) + " " + content, ""]
+        elif kind == "facts":
+            out += [f"- **{k}**: {v}" for k, v in content] + [""]
+        elif kind == "list":
+            out += [f"- {item}" for item in content] + [""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _html(blocks: list[tuple[str, Any]], title: str, lang: str) -> str:
+    e = html.escape
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f"<title>{e(title)}</title>",
+        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.5}"
+        "dt{font-weight:bold}dd{margin:0 0 .4em 1.5em}code{background:#f3f3f3}</style>",
+        "</head><body>",
+    ]
+    for kind, content in blocks:
+        if kind.startswith("h"):
+            out.append(f"<{kind}>{_code(e(content))}</{kind}>")
+        elif kind == "facts":
+            out.append("<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{_code(e(str(v)))}</dd>"
+                                        for k, v in content) + "</dl>")
+        elif kind == "list":
+            out.append("<ul>" + "".join(f"<li>{_code(e(i))}</li>" for i in content) + "</ul>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def _code(text: str) -> str:
+    parts = text.split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))

@@ -1,0 +1,212 @@
+"""Run policy tests: evaluate each case and compare the findings with its expectations.
+
+A file fails when a case fails, when an expectation names a rule the policy does not have, or
+when a rule of the policy has no expected ``pass`` or no expected ``fail`` anywhere in the file:
+every rule must be shown both keeping and breaking its clause.
+"""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, final
+
+import yaml
+from pydantic import ValidationError
+
+from gridpolicing.engine.evaluate import evaluate
+from gridpolicing.errors import GridPolicingError, PolicyError, Problem
+from gridpolicing.io import load_dataset
+from gridpolicing.policy.document import Policy
+from gridpolicing.policy.errors_map import problems_from_validation
+from gridpolicing.policy.loader import load_policy, resolve_policy_path
+from gridpolicing.policy.registry import Registry
+from gridpolicing.policy.yamlsrc import parse_yaml
+from gridpolicing.report.finding import Finding
+from gridpolicing.testing.models import Expectation, TestCase, TestFile
+
+__all__ = ["CaseResult", "FileResult", "find_test_files", "run_test_file"]
+
+TEST_SUFFIX = ".test.yaml"
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    """The outcome of one case: its failures (empty when it passed) and its duration."""
+
+    name: str
+    failures: tuple[str, ...]
+    seconds: float
+
+    @property
+    def passed(self) -> bool:
+        """True when every expectation held."""
+        return not self.failures
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """The outcome of one test file: its cases and the problems of the file as a whole."""
+
+    file: str
+    policy: str
+    cases: tuple[CaseResult, ...]
+    problems: tuple[str, ...] = field(default=())
+    policy_files: tuple[str, ...] = field(default=())
+    """Resolved paths of the policy and every policy it extends (they are all exercised)."""
+
+    @property
+    def passed(self) -> bool:
+        """True when every case passed and the file has no problem."""
+        return not self.problems and all(c.passed for c in self.cases)
+
+
+def find_test_files(paths: Iterable[str | Path]) -> list[Path]:
+    """``*.test.yaml`` files named, or found anywhere below named directories, sorted."""
+    out: set[Path] = set()
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out.update(path.rglob(f"*{TEST_SUFFIX}"))
+        elif path.is_file():
+            out.add(path)
+    return sorted(out)
+
+
+def run_test_file(
+    path: Path, registry: Registry, name_filter: str | None = None
+) -> FileResult:
+    """Run every case of one test file (those whose name contains ``name_filter``)."""
+    text = path.read_text(encoding="utf-8")
+    source, problems = parse_yaml(text, str(path))
+    if source is None:
+        return FileResult(str(path), "?", (), tuple(str(p) for p in problems))
+    try:
+        spec = TestFile.model_validate(source.data)
+    except ValidationError as exc:
+        problems = problems_from_validation(exc, source, TestFile)
+        return FileResult(str(path), "?", (), tuple(str(p) for p in problems))
+    try:
+        policy = load_policy(resolve_policy_path(spec.policy, path.parent), registry=registry)
+    except PolicyError as exc:
+        return FileResult(str(path), spec.policy, (), tuple(str(p) for p in exc.problems))
+    file_problems = _coverage_problems(path, policy, spec, source)
+    cases = []
+    for case in spec.cases:
+        if name_filter and name_filter not in case.name:
+            continue
+        cases.append(_run_case(path, policy, spec, case))
+    files = tuple(str(Path(f).resolve()) for f in policy.files)
+    return FileResult(str(path), policy.id, tuple(cases), tuple(file_problems), files)
+
+
+def _coverage_problems(path: Path, policy: Policy, spec: TestFile, source: Any) -> list[str]:
+    rule_ids = {r.id for r in policy.rules}
+    seen: dict[str, set[str]] = {r: set() for r in rule_ids}
+    out: list[str] = []
+    for ci, case in enumerate(spec.cases):
+        for ei, exp in enumerate(case.expect):
+            if exp.rule not in rule_ids:
+                line, col = source.positions.of_value(("cases", ci, "expect", ei, "rule")) or (
+                    None,
+                    None,
+                )
+                out.append(
+                    str(
+                        Problem(
+                            str(path),
+                            line,
+                            col,
+                            f"cases[{case.name}].expect[{ei}].rule",
+                            f"policy {policy.id} has no rule {exp.rule!r}",
+                        )
+                    )
+                )
+                continue
+            seen[exp.rule].add(exp.status.value)
+        for rid in case.rules or ():
+            if rid not in rule_ids:
+                out.append(f"{path}: cases[{case.name}].rules: policy has no rule {rid!r}")
+    for rid in sorted(rule_ids):
+        missing = [s for s in ("pass", "fail") if s not in seen[rid]]
+        if missing:
+            out.append(f"{path}: rule {rid!r} has no case expecting {' or '.join(missing)}")
+    return out
+
+
+def _run_case(path: Path, policy: Policy, spec: TestFile, case: TestCase) -> CaseResult:
+    started = time.perf_counter()
+    failures: list[str] = []
+    try:
+        data = _case_data(spec.base_data, case)
+        selected = policy
+        if case.rules is not None:
+            keep = set(case.rules)
+            selected = _only(policy, keep)
+        with tempfile.TemporaryDirectory(prefix="gridpolicing-test-") as tmp:
+            file = Path(tmp) / f"{path.name.removesuffix(TEST_SUFFIX)}--data.yaml"
+            file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+            dataset = load_dataset(file)
+            failures.extend(f"rejected record: {r.table} {r.record_id}.{r.field}: {r.message}"
+                            for r in dataset.rejected)
+            report = evaluate(selected, dataset, case.period)
+            findings = list(report.findings)
+    except GridPolicingError as exc:
+        failures.append(f"error: {exc}")
+        findings = []
+    for exp in case.expect if not failures else ():
+        failures.extend(_check(exp, findings))
+    return CaseResult(case.name, tuple(failures), time.perf_counter() - started)
+
+
+def _only(policy: Policy, keep: set[str]) -> Policy:
+    from dataclasses import replace
+
+    return replace(policy, rules=tuple(r for r in policy.rules if r.id in keep))
+
+
+def _case_data(base: dict[str, list[dict[str, Any]]], case: TestCase) -> dict[str, Any]:
+    """``base`` with the case's records added (replacing same-id records) and removals applied."""
+    merged: dict[str, dict[str, dict[str, Any]]] = {}
+    for table, records in base.items():
+        merged[table] = {str(r.get("id")): copy.deepcopy(r) for r in records}
+    for table, ids in case.remove.items():
+        for rid in ids:
+            merged.get(table, {}).pop(rid, None)
+    for table, records in case.data.items():
+        bucket = merged.setdefault(table, {})
+        for r in records:
+            bucket[str(r.get("id"))] = copy.deepcopy(r)
+    return {table: list(records.values()) for table, records in merged.items()}
+
+
+def _check(exp: Expectation, findings: list[Finding]) -> list[str]:
+    matched = [
+        f
+        for f in findings
+        if f.rule == exp.rule
+        and f.subject_id == exp.subject
+        and (exp.bucket is None or f.bucket == exp.bucket)
+    ]
+    where = f"{exp.rule} / {exp.subject}" + (f" / {exp.bucket}" if exp.bucket else "")
+    if not matched:
+        return [f"{where}: expected {exp.status.value}, but there is no such finding"]
+    out = []
+    for f in matched:
+        if f.status is not exp.status:
+            out.append(
+                f"{where} [{f.bucket}]: expected {exp.status.value}, found {f.status.value} "
+                f"(measured {f.measured}, required {f.required}, detail {f.detail})"
+            )
+        for name in ("measured", "required"):
+            want = getattr(exp, name)
+            got = getattr(f, name)
+            if want is not None and (got is None or abs(got - want) > exp.margin):
+                out.append(f"{where} [{f.bucket}]: expected {name} {want}, found {got}")
+    return out

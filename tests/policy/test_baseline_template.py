@@ -1,0 +1,147 @@
+"""The baseline-community-policing template: required parameters, and instantiation by extends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from gridpolicing import GridPolicingError, PolicyError, Registry, evaluate, load_policy
+from gridpolicing.policy.resources import bundled_dir
+from tests.helpers import make_dataset
+
+REGISTRY = Registry.from_entry_points()
+TEMPLATE = bundled_dir("policies") / "baseline-community-policing.yaml"
+
+VALUES = {
+    "officers_per_office_min": 1,
+    "officers_per_office_max": 2,
+    "security_cadres_per_community_min": 1,
+    "security_cadres_per_community_max": 2,
+    "auxiliaries_per_office_min": 2,
+    "security_team_min": 3,
+}
+
+# One urban office with one community officer, assigned for the whole of March 2024.
+TABLES: dict[str, list[dict[str, Any]]] = {
+    "units": [
+        {"id": "st1", "type": "station", "area": "urban"},
+        {"id": "o1", "type": "office", "area": "urban", "station": "st1"},
+        {
+            "id": "c1",
+            "type": "locality",
+            "category": "urban_community",
+            "area": "urban",
+            "station": "st1",
+            "office": "o1",
+        },
+    ],
+    "people": [{"id": "p1", "party_member": True}],
+    "assignments": [
+        {
+            "id": "a1",
+            "person": "p1",
+            "unit": "o1",
+            "role": "community_officer",
+            "start": "2024-01-01",
+            "posts": ["deputy_party_secretary"],
+        },
+    ],
+}
+
+
+def declared_parameters() -> list[str]:
+    """The parameter names the template file declares, read straight from its YAML."""
+    doc = yaml.safe_load(TEMPLATE.read_text(encoding="utf-8"))
+    return sorted(doc["parameters"])
+
+
+def instantiate(tmp_path: Path, values: dict[str, Any], name: str = "district") -> Path:
+    """Write a policy that extends the template (by id) with ``values``; return its path."""
+    doc = {
+        "id": name,
+        "extends": "baseline-community-policing",
+        "jurisdiction": "测试区",
+        "title": {"zh": "测试区社区警务", "en": "Test district community policing"},
+        "parameter_values": values,
+    }
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+def test_template_declares_every_anonymised_quantity_without_default() -> None:
+    template = load_policy(TEMPLATE, registry=REGISTRY, allow_template=True)
+    assert template.is_template
+    assert template.parameters == {}  # no defaults: every value must come from a jurisdiction
+    assert declared_parameters() == sorted(VALUES)
+
+
+def test_template_alone_fails_naming_every_missing_parameter() -> None:
+    with pytest.raises(PolicyError) as info:
+        load_policy(TEMPLATE, registry=REGISTRY)
+    messages = [p.message for p in info.value.problems]
+    expected = "missing values for required parameters: " + ", ".join(declared_parameters())
+    assert messages == [expected]
+
+
+def test_template_cannot_be_evaluated(tmp_path: Path) -> None:
+    template = load_policy(TEMPLATE, registry=REGISTRY, allow_template=True)
+    data = make_dataset(tmp_path, TABLES)
+    with pytest.raises(GridPolicingError, match="is a template"):
+        evaluate(template, data, "2024-03")
+
+
+def test_instantiation_missing_one_value_names_it(tmp_path: Path) -> None:
+    values = {k: v for k, v in VALUES.items() if k != "security_team_min"}
+    with pytest.raises(PolicyError) as info:
+        load_policy(instantiate(tmp_path, values), registry=REGISTRY)
+    messages = [p.message for p in info.value.problems]
+    assert messages == ["missing values for required parameters: security_team_min"]
+
+
+def test_instantiation_with_an_unknown_parameter_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="unknown parameter 'officers_per_office'"):
+        load_policy(instantiate(tmp_path, {**VALUES, "officers_per_office": 1}), registry=REGISTRY)
+
+
+def test_instantiation_inherits_rules_and_substitutes_values(tmp_path: Path) -> None:
+    policy = load_policy(instantiate(tmp_path, VALUES), registry=REGISTRY)
+    assert not policy.is_template
+    assert policy.id == "district"
+    assert policy.parameters == VALUES
+    assert policy.files[0].endswith("baseline-community-policing.yaml")
+    assert len(policy.files) == 2
+    rule = policy.rule("officers-per-office")
+    assert (rule.min_people, rule.max_people) == (1, 2)  # type: ignore[attr-defined]
+    assert (
+        policy.origins["officers-per-office"]
+        .split(":")[0]
+        .endswith("baseline-community-policing.yaml")
+    )
+
+
+@pytest.mark.parametrize(("minimum", "status", "required"), [(1, "pass", 1.0), (2, "fail", 2.0)])
+def test_parameter_value_changes_the_outcome(
+    tmp_path: Path, minimum: int, status: str, required: float
+) -> None:
+    """The same office with one officer keeps a 1-2 standard and breaks a 2-3 standard."""
+    values = {**VALUES, "officers_per_office_min": minimum, "officers_per_office_max": 3}
+    policy = load_policy(instantiate(tmp_path, values), registry=REGISTRY)
+    data = make_dataset(tmp_path, TABLES)
+    assert not data.rejected, [str(r) for r in data.rejected]
+    report = evaluate(policy, data, "2024-03")
+    [finding] = [
+        f for f in report.findings if f.rule == "officers-per-office" and f.subject_id == "o1"
+    ]
+    assert finding.bucket == "2024-03"
+    assert finding.status.value == status
+    assert finding.measured == 1
+    assert finding.required == required
+    # the parameter-free 一室一警 rule is unaffected by the value
+    [one] = [
+        f for f in report.findings if f.rule == "one-officer-per-office" and f.subject_id == "o1"
+    ]
+    assert one.status.value == "pass"
