@@ -22,6 +22,7 @@ BUILT_INS = {
     "post",
     "prohibition",
     "ratio",
+    "registration",
     "staffing",
     "target",
     "tenure",
