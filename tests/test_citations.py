@@ -16,8 +16,9 @@ REGISTRY = Registry.from_entry_points()
 
 @pytest.mark.parametrize("policy_id", bundled_policy_ids())
 def test_quotes_are_verbatim_in_their_sources(policy_id: str) -> None:
-    policy = load_policy(bundled_dir("policies") / f"{policy_id}.yaml", registry=REGISTRY,
-                         allow_template=True)
+    policy = load_policy(
+        bundled_dir("policies") / f"{policy_id}.yaml", registry=REGISTRY, allow_template=True
+    )
     texts = {}
     for sid, source in policy.sources.items():
         assert source.file, f"source {sid} names no file under docs/sources/"

@@ -43,7 +43,8 @@ def test_rule_kind_docstring_example_is_valid(name: str, tmp_path: Path) -> None
     spec = REGISTRY[name].spec
     example = docstring_example(spec.__doc__ or "")
     rules = yaml.safe_load(example)
-    assert isinstance(rules, list) and len(rules) == 1, f"{name}: example is not one rule"
+    assert isinstance(rules, list), f"{name}: the example is not a list of rules"
+    assert len(rules) == 1, f"{name}: the example is not exactly one rule"
     assert rules[0]["kind"] == name
     path = tmp_path / "p.yaml"
     path.write_text(yaml.safe_dump(policy_around(rules), allow_unicode=True), encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from hypothesis import given
@@ -58,7 +59,7 @@ def test_only_whole_buckets_inside_the_range() -> None:
 def test_buckets_tile_without_overlap(start: dt.date, days: int, period: Period) -> None:
     rng = parse_range(f"{start}..{start + dt.timedelta(days=days)}")
     bs = buckets(period, rng)
-    for a, b in zip(bs, bs[1:], strict=False):
+    for a, b in itertools.pairwise(bs):
         assert a.end + dt.timedelta(days=1) == b.start
     for b in bs:
         assert rng.start <= b.start <= b.end <= rng.end

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 from pathlib import Path
 
@@ -74,11 +75,9 @@ def test_all_errors_are_reported_with_line_and_column(tmp_path: Path) -> None:
 def test_unknown_kind_lists_the_allowed_kinds(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("kind: time_commitment", "kind: time_comitment"))
     [msg] = problems(path)
-    assert (
-        msg.endswith(
-            ":8:5: rules[weekly-hours]: unknown kind 'time_comitment'; expected one of: time_commitment"
-        )
-        or "unknown kind 'time_comitment'" in msg
+    assert msg.endswith(
+        ":8:11: rules[weekly-hours].kind: unknown kind 'time_comitment'; "
+        "expected one of: cadence, time_commitment"
     )
 
 
@@ -107,7 +106,8 @@ def test_python_tags_are_refused(tmp_path: Path) -> None:
         ),
     )
     [msg] = problems(path)
-    assert ":2:15:" in msg and "not allowed" in msg
+    assert msg.endswith(":2:15: jurisdiction: tag tag:yaml.org,2002:python/object/apply:os.system "
+                        "is not allowed")
 
 
 def test_unknown_citation_source(tmp_path: Path) -> None:
@@ -142,7 +142,8 @@ def test_extends_inherits_overrides_and_substitutes_parameters(tmp_path: Path) -
     )
     policy = load_policy(child, registry=REG)
     assert policy.rule("weekly-hours").min_hours == 20  # type: ignore[attr-defined]
-    assert policy.files[0].endswith("base.yaml") and policy.files[1].endswith("child.yaml")
+    assert policy.files[0].endswith("base.yaml")
+    assert policy.files[1].endswith("child.yaml")
     assert policy.origins["weekly-hours"].endswith("base.yaml:7")
     with pytest.raises(PolicyError, match="missing values for required parameters: weekly_hours"):
         load_policy(tmp_path / "base.yaml", registry=REG)
@@ -161,10 +162,8 @@ def test_extends_cycle_is_reported(tmp_path: Path) -> None:
 def test_arbitrary_text_raises_only_policy_error(tmp_path: Path, text: str) -> None:
     path = tmp_path / "fuzz.yaml"
     path.write_text(text, encoding="utf-8")
-    try:
+    with contextlib.suppress(PolicyError):
         load_policy(path, registry=REG)
-    except PolicyError:
-        pass
 
 
 _scalars = st.one_of(
@@ -215,10 +214,8 @@ def test_arbitrary_policy_shaped_documents_raise_only_policy_error(
 
     path = tmp_path / "fuzz.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    try:
+    with contextlib.suppress(PolicyError):
         load_policy(path, registry=REG)
-    except PolicyError:
-        pass
 
 
 @pytest.mark.parametrize(
@@ -242,12 +239,16 @@ def test_parameter_values_are_checked_against_their_declaration(
             description: {zh: 每周小时数, en: hours a week}
         """)
     write(tmp_path, template, "base.yaml")
-    child = write(tmp_path, f"""\
+    child = write(
+        tmp_path,
+        f"""\
         id: child
         extends: base
         jurisdiction: 某区
         title: {{zh: 子, en: child}}
         parameter_values: {{weekly_hours: {value}}}
-        """, "child.yaml")
+        """,
+        "child.yaml",
+    )
     found = problems(child)
     assert any(p.endswith(message) and ":5:" in p for p in found), found

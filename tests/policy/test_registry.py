@@ -52,7 +52,7 @@ def test_every_built_in_satisfies_the_contract(name: str) -> None:
 PLUGIN = '''
 from __future__ import annotations
 from typing import ClassVar, Literal
-from gridpolicing.policy.models import RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec
 from gridpolicing.policy.values import Text
 
 
@@ -70,7 +70,7 @@ class AlwaysKind:
         return f"""SELECT subject_type, subject_id, bucket, bstart AS bucket_start,
                           bend AS bucket_end, {ctx.lit(rule.outcome)} AS status,
                           NULL AS measured, NULL AS required, [] AS evidence, NULL AS detail
-                   FROM {ctx.subjects(__import__("gridpolicing.policy.models").policy.models.Period.month)}"""
+                   FROM {ctx.subjects(Period.month)}"""
 
     def describe(self, rule, finding):
         return Text(zh="总是", en="always")

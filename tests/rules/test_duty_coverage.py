@@ -11,26 +11,51 @@ from gridpolicing import PolicyError, evaluate
 from tests.helpers import make_dataset, make_policy, statuses
 
 CATALOGUE = [
-    {"id": "disputes", "title": {"zh": "排查化解矛盾纠纷", "en": "Settle disputes"},
-     "activity_kinds": ["dispute_screening", "mediation"]},
-    {"id": "publicity", "title": {"zh": "组织开展宣传教育", "en": "Publicity"},
-     "activity_kinds": ["publicity"]},
+    {
+        "id": "disputes",
+        "title": {"zh": "排查化解矛盾纠纷", "en": "Settle disputes"},
+        "activity_kinds": ["dispute_screening", "mediation"],
+    },
+    {
+        "id": "publicity",
+        "title": {"zh": "组织开展宣传教育", "en": "Publicity"},
+        "activity_kinds": ["publicity"],
+    },
 ]
-RULE = {"id": "duties", "kind": "duty_coverage",
-        "subject": {"people": {"roles": ["village_contact_officer"]}},
-        "period": "month", "duties": {"catalogue": "vco"}}
+RULE = {
+    "id": "duties",
+    "kind": "duty_coverage",
+    "subject": {"people": {"roles": ["village_contact_officer"]}},
+    "period": "month",
+    "duties": {"catalogue": "vco"},
+}
 TABLES: dict[str, list[dict[str, Any]]] = {
-    "units": [{"id": "v1", "type": "locality", "category": "village"},
-              {"id": "v2", "type": "locality", "category": "village"}],
+    "units": [
+        {"id": "v1", "type": "locality", "category": "village"},
+        {"id": "v2", "type": "locality", "category": "village"},
+    ],
     "people": [{"id": "p1"}],
-    "assignments": [{"id": "a1", "person": "p1", "unit": "v1", "role": "village_contact_officer",
-                     "start": "2020-01-01"}],
+    "assignments": [
+        {
+            "id": "a1",
+            "person": "p1",
+            "unit": "v1",
+            "role": "village_contact_officer",
+            "start": "2020-01-01",
+        }
+    ],
 }
 
 
 def act(i: int, kind: str, unit: str = "v1") -> dict[str, Any]:
-    return {"id": f"x{i}", "person": "p1", "unit": unit, "kind": kind,
-            "start": "2022-03-08 09:00", "end": "2022-03-08 10:00"}
+    return {
+        "id": f"x{i}",
+        "person": "p1",
+        "unit": unit,
+        "kind": kind,
+        "start": "2022-03-08 09:00",
+        "end": "2022-03-08 10:00",
+    }
 
 
 def run(tmp_path: Path, acts: list[dict[str, Any]]) -> list[Any]:
@@ -55,5 +80,6 @@ def test_one_duty_missing_fails_and_is_named(tmp_path: Path) -> None:
 
 def test_unknown_catalogue_is_a_policy_error(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="unknown catalogue 'nope'; expected one of: vco"):
-        make_policy(tmp_path, [{**RULE, "duties": {"catalogue": "nope"}}],
-                    catalogues={"vco": CATALOGUE})
+        make_policy(
+            tmp_path, [{**RULE, "duties": {"catalogue": "nope"}}], catalogues={"vco": CATALOGUE}
+        )

@@ -7,18 +7,34 @@ from typing import Any
 
 from tests.helpers import run_rule, statuses
 
-RULE = {"kind": "registration", "subject": {"people": {"roles": ["community_officer"]}},
-        "period": "month", "require_registered": True, "require_filed": True}
+RULE = {
+    "kind": "registration",
+    "subject": {"people": {"roles": ["community_officer"]}},
+    "period": "month",
+    "require_registered": True,
+    "require_filed": True,
+}
 
 
-def tables(registered: bool, filed: bool, end: str | None = None) -> dict[str, list[dict[str, Any]]]:
-    assignment: dict[str, Any] = {"id": "a1", "person": "p1", "unit": "c1",
-                                  "role": "community_officer", "start": "2020-01-01",
-                                  "registered": registered, "filed": filed}
+def tables(
+    registered: bool, filed: bool, end: str | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    assignment: dict[str, Any] = {
+        "id": "a1",
+        "person": "p1",
+        "unit": "c1",
+        "role": "community_officer",
+        "start": "2020-01-01",
+        "registered": registered,
+        "filed": filed,
+    }
     if end:
         assignment["end"] = end
-    return {"units": [{"id": "c1", "type": "locality"}], "people": [{"id": "p1"}],
-            "assignments": [assignment]}
+    return {
+        "units": [{"id": "c1", "type": "locality"}],
+        "people": [{"id": "p1"}],
+        "assignments": [assignment],
+    }
 
 
 def test_registered_and_filed_passes(tmp_path: Path) -> None:

@@ -14,10 +14,19 @@ __all__ = ["command"]
 @click.command("render")
 @click.argument("policy_ref", metavar="POLICY")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown",
-              show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write here instead of stdout")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "html"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write here instead of stdout",
+)
 def command(policy_ref: str, lang: str, fmt: str, output: str | None) -> int:
     """Render POLICY (an id or a file) as Markdown or HTML: rules by kind, with citations."""
     policy = load_policy(policy_ref, registry=registry(), allow_template=True)

@@ -9,8 +9,8 @@ import click
 from gridpolicing.cli._common import echo_json, registry
 from gridpolicing.policy.loader import load_policy
 from gridpolicing.testing import find_test_files, run_test_file
-from gridpolicing.testing.runner import TEST_SUFFIX
 from gridpolicing.testing.junit import junit_xml
+from gridpolicing.testing.runner import TEST_SUFFIX
 
 __all__ = ["command"]
 
@@ -18,13 +18,23 @@ __all__ = ["command"]
 @click.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("-k", "name_filter", default=None, help="Run only cases whose name contains this")
-@click.option("--junit", "junit_file", type=click.Path(dir_okay=False, writable=True),
-              help="Also write JUnit XML here (for CI systems)")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--junit",
+    "junit_file",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write JUnit XML here (for CI systems)",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--allow-empty", is_flag=True, help="Exit 0 even when no test case ran")
-def command(paths: tuple[str, ...], name_filter: str | None, junit_file: str | None, fmt: str,
-            allow_empty: bool) -> int:
+def command(
+    paths: tuple[str, ...],
+    name_filter: str | None,
+    junit_file: str | None,
+    fmt: str,
+    allow_empty: bool,
+) -> int:
     """Run the policy tests found in PATHS (default: policies/).
 
     \b
@@ -41,8 +51,8 @@ def command(paths: tuple[str, ...], name_filter: str | None, junit_file: str | N
     exercised = {f for r in results for f in r.policy_files}
     untested = []
     for root in roots:
-        p = Path(root)
-        for pf in sorted(p.glob("*.yaml")) if p.is_dir() else []:
+        root_path = Path(root)
+        for pf in sorted(root_path.glob("*.yaml")) if root_path.is_dir() else []:
             if pf.name.endswith(TEST_SUFFIX) or str(pf.resolve()) in exercised:
                 continue
             policy = load_policy(pf, registry=reg, allow_template=True)
@@ -54,17 +64,30 @@ def command(paths: tuple[str, ...], name_filter: str | None, junit_file: str | N
         with open(junit_file, "w", encoding="utf-8") as fh:
             fh.write(junit_xml(results))
     if fmt == "json":
-        echo_json({
-            "passed": n_cases - n_failed,
-            "failed": n_failed,
-            "problems": [*untested, *(p for r in results for p in r.problems)],
-            "files": [
-                {"file": r.file, "policy": r.policy, "problems": list(r.problems),
-                 "cases": [{"name": c.name, "passed": c.passed, "failures": list(c.failures),
-                            "seconds": round(c.seconds, 3)} for c in r.cases]}
-                for r in results
-            ],
-        })
+        echo_json(
+            {
+                "passed": n_cases - n_failed,
+                "failed": n_failed,
+                "problems": [*untested, *(p for r in results for p in r.problems)],
+                "files": [
+                    {
+                        "file": r.file,
+                        "policy": r.policy,
+                        "problems": list(r.problems),
+                        "cases": [
+                            {
+                                "name": c.name,
+                                "passed": c.passed,
+                                "failures": list(c.failures),
+                                "seconds": round(c.seconds, 3),
+                            }
+                            for c in r.cases
+                        ],
+                    }
+                    for r in results
+                ],
+            }
+        )
     else:
         for r in results:
             mark = "ok" if r.passed else "FAILED"

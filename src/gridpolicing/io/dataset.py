@@ -104,7 +104,9 @@ def _check_table(name: str) -> Any:
     except KeyError:
         from gridpolicing.errors import UsageError
 
-        raise UsageError(f"unknown table {name!r}; expected one of {', '.join(sorted(TABLES))}")
+        raise UsageError(
+            f"unknown table {name!r}; expected one of {', '.join(sorted(TABLES))}"
+        ) from None
 
 
 def _drop_none(row: dict[str, Any]) -> dict[str, Any]:

@@ -27,7 +27,7 @@ def source_text(path: Path) -> str:
     """The body of a docs/sources file (below its ``---`` header line, if it has one)."""
     text = path.read_text(encoding="utf-8")
     m = _HEADER_END.search(text)
-    return text[m.end():] if m else text
+    return text[m.end() :] if m else text
 
 
 def coverage_markdown(policies: list[Policy], root: Path) -> str:
@@ -67,10 +67,14 @@ def coverage_markdown(policies: list[Policy], root: Path) -> str:
             pos = text.find(q) if q else -1
             located[quote] = pos if pos >= 0 else len(text)
             if pos >= 0:
-                covered[pos:pos + len(q)] = [True] * len(q)
+                covered[pos : pos + len(q)] = [True] * len(q)
         share = f"{100 * sum(covered) / len(text):.0f}%" if text else "n/a"
-        out += [f"## {titles.get(sid, sid)} (`{sid}`)", "",
-                f"Source file: `{files.get(sid, '-')}`; covered: {share}.", ""]
+        out += [
+            f"## {titles.get(sid, sid)} (`{sid}`)",
+            "",
+            f"Source file: `{files.get(sid, '-')}`; covered: {share}.",
+            "",
+        ]
         out += ["| clause | encoded as |", "| --- | --- |"]
         grouped: dict[str, list[str]] = defaultdict(list)
         order: list[str] = []

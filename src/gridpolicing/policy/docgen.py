@@ -51,8 +51,11 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {rel}")
     generated = {root / rel for rel in expected}
-    extra = [str(p.relative_to(root)) for p in sorted((root / "docs/policies").glob("*.md"))
-             if p not in generated]
+    extra = [
+        str(p.relative_to(root))
+        for p in sorted((root / "docs/policies").glob("*.md"))
+        if p not in generated
+    ]
     if check and (stale or extra):
         for name in stale:
             print(f"stale: {name}", file=sys.stderr)

@@ -30,8 +30,13 @@ def problems_from_validation(
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
         path = _data_path(base, tuple(err["loc"]))
-        full = (*prefix, *path)
         kind = err["type"]
+        if kind == "union_tag_invalid":  # point at the tag itself, not at the whole item
+            tag_key = str(err.get("ctx", {}).get("discriminator", "")).strip("'")
+            node = _at(base, path)
+            if isinstance(node, dict) and tag_key in node:
+                path = (*path, tag_key)
+        full = (*prefix, *path)
         if kind == "extra_forbidden":
             key = str(full[-1])
             allowed = _allowed_keys(model, path, base) if model else None

@@ -265,9 +265,9 @@ _PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
 def _parameter_problem(decl: ParameterDecl, value: Any) -> str | None:
     """Why ``value`` does not suit ``decl`` (its type and minimum), or None."""
     types = _PARAMETER_TYPES[decl.type]
-    if isinstance(value, bool) and decl.type != "boolean" or not isinstance(value, types):
+    if (isinstance(value, bool) and decl.type != "boolean") or not isinstance(value, types):
         return f"expected {'an' if decl.type == 'integer' else 'a'} {decl.type}, found {value!r}"
-    if decl.minimum is not None and not isinstance(value, bool | str) and value < decl.minimum:
+    if decl.minimum is not None and isinstance(value, int | float) and value < decl.minimum:
         return f"expected a {decl.type} >= {decl.minimum:g}, found {value!r}"
     return None
 

@@ -20,20 +20,48 @@ _COMMON: Final = set(RuleSpec.model_fields)
 
 _WORDS: Final = {
     "zh": {
-        "jurisdiction": "辖区", "sources": "依据文本", "rules": "规则", "kind": "规则类型",
-        "subject": "对象", "severity": "严重程度", "quantities": "要求", "citation": "条款原文",
-        "note": "解读说明", "catalogues": "职责目录", "not_encoded": "未编码条款",
-        "reason": "原因", "parameters": "参数", "origin": "来源", "effective": "有效期",
-        "units": "单位", "people": "人员", "hash": "内容摘要", "none": "无",
+        "jurisdiction": "辖区",
+        "sources": "依据文本",
+        "rules": "规则",
+        "kind": "规则类型",
+        "subject": "对象",
+        "severity": "严重程度",
+        "quantities": "要求",
+        "citation": "条款原文",
+        "note": "解读说明",
+        "catalogues": "职责目录",
+        "not_encoded": "未编码条款",
+        "reason": "原因",
+        "parameters": "参数",
+        "origin": "来源",
+        "effective": "有效期",
+        "units": "单位",
+        "people": "人员",
+        "hash": "内容摘要",
+        "none": "无",
         "activity_kinds": "工作类别",
     },
     "en": {
-        "jurisdiction": "Jurisdiction", "sources": "Sources", "rules": "Rules", "kind": "Kind",
-        "subject": "Subject", "severity": "Severity", "quantities": "Requirement",
-        "citation": "Clause", "note": "Reading", "catalogues": "Duty catalogues",
-        "not_encoded": "Clauses not encoded", "reason": "Reason", "parameters": "Parameters",
-        "origin": "Origin", "effective": "In force", "units": "units", "people": "people",
-        "hash": "Content hash", "none": "none", "activity_kinds": "activity kinds",
+        "jurisdiction": "Jurisdiction",
+        "sources": "Sources",
+        "rules": "Rules",
+        "kind": "Kind",
+        "subject": "Subject",
+        "severity": "Severity",
+        "quantities": "Requirement",
+        "citation": "Clause",
+        "note": "Reading",
+        "catalogues": "Duty catalogues",
+        "not_encoded": "Clauses not encoded",
+        "reason": "Reason",
+        "parameters": "Parameters",
+        "origin": "Origin",
+        "effective": "In force",
+        "units": "units",
+        "people": "people",
+        "hash": "Content hash",
+        "none": "none",
+        "activity_kinds": "activity kinds",
     },
 }
 
@@ -47,17 +75,25 @@ def render_policy(policy: Policy, *, lang: str = "zh", fmt: str = "markdown") ->
 def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
     w = _WORDS[lang]
     out: list[tuple[str, Any]] = [("h1", policy.title.get(lang))]
-    facts = [(w["jurisdiction"], policy.jurisdiction), ("id", policy.id),
-             (w["hash"], policy.content_hash)]
+    facts = [
+        (w["jurisdiction"], policy.jurisdiction),
+        ("id", policy.id),
+        (w["hash"], policy.content_hash),
+    ]
     if policy.effective:
         facts.append((w["effective"], f"{policy.effective.from_} .. {policy.effective.to or ''}"))
     out.append(("facts", facts))
     out.append(("h2", w["sources"]))
-    out.append(("list", [
-        f"`{s.id}`: {s.title} ({s.issuer}{', ' + str(s.date) if s.date else ''})"
-        + (f" {s.url}" if s.url else "")
-        for s in policy.sources.values()
-    ]))
+    out.append(
+        (
+            "list",
+            [
+                f"`{s.id}`: {s.title} ({s.issuer}{', ' + str(s.date) if s.date else ''})"
+                + (f" {s.url}" if s.url else "")
+                for s in policy.sources.values()
+            ],
+        )
+    )
     if policy.parameters:
         out.append(("h2", w["parameters"]))
         out.append(("list", [f"`{k}` = {_value(v)}" for k, v in policy.parameters.items()]))
@@ -73,9 +109,12 @@ def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
                 (w["subject"], _subject(rule.subject, w)),
                 (w["severity"], rule.severity.value),
                 (w["quantities"], _quantities(rule)),
-                (w["citation"], f"[{rule.citation.source}"
-                                f"{' ' + rule.citation.clause if rule.citation.clause else ''}] "
-                                f"「{rule.citation.quote}」"),
+                (
+                    w["citation"],
+                    f"[{rule.citation.source}"
+                    f"{' ' + rule.citation.clause if rule.citation.clause else ''}] "
+                    f"「{rule.citation.quote}」",
+                ),
             ]
             if rule.note:
                 facts.append((w["note"], rule.note))
@@ -84,14 +123,24 @@ def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
         out.append(("h2", w["catalogues"]))
         for name, duties in policy.catalogues.items():
             out.append(("h3", f"`{name}`"))
-            out.append(("list", [
-                f"{d.title.get(lang)} (`{d.id}`): {w['activity_kinds']} "
-                + ", ".join(k.value for k in d.activity_kinds)
-                for d in duties
-            ]))
+            out.append(
+                (
+                    "list",
+                    [
+                        f"{d.title.get(lang)} (`{d.id}`): {w['activity_kinds']} "
+                        + ", ".join(k.value for k in d.activity_kinds)
+                        for d in duties
+                    ],
+                )
+            )
     out.append(("h2", f"{w['not_encoded']} ({len(policy.not_encoded)})"))
-    out.append(("list", [f"[{n.source}] 「{n.quote}」 — {w['reason']}: {n.reason}"
-                         for n in policy.not_encoded] or [w["none"]]))
+    out.append(
+        (
+            "list",
+            [f"[{n.source}] 「{n.quote}」 — {w['reason']}: {n.reason}" for n in policy.not_encoded]
+            or [w["none"]],
+        )
+    )
     return out
 
 
@@ -103,8 +152,11 @@ def _subject(subject: Subject, w: dict[str, str]) -> str:
 
 
 def _quantities(rule: RuleSpec) -> str:
-    own = {k: v for k, v in rule.model_dump(mode="json", exclude_none=True).items()
-           if k not in _COMMON or k == "period"}
+    own = {
+        k: v
+        for k, v in rule.model_dump(mode="json", exclude_none=True).items()
+        if k not in _COMMON or k == "period"
+    }
     return ", ".join(f"{k}: {_value(v)}" for k, v in own.items()) or "-"
 
 
@@ -140,8 +192,11 @@ def _html(blocks: list[tuple[str, Any]], title: str, lang: str) -> str:
         if kind.startswith("h"):
             out.append(f"<{kind}>{_code(e(content))}</{kind}>")
         elif kind == "facts":
-            out.append("<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{_code(e(str(v)))}</dd>"
-                                        for k, v in content) + "</dl>")
+            out.append(
+                "<dl>"
+                + "".join(f"<dt>{e(k)}</dt><dd>{_code(e(str(v)))}</dd>" for k, v in content)
+                + "</dl>"
+            )
         elif kind == "list":
             out.append("<ul>" + "".join(f"<li>{_code(e(i))}</li>" for i in content) + "</ul>")
     out.append("</body></html>")

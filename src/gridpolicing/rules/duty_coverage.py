@@ -96,8 +96,13 @@ class DutyCoverageKind:
             ON p.subject_id = s.subject_id AND p.bucket = s.bucket AND p.duty = duty.duty
         )
         SELECT subject_type, subject_id, bucket, bstart AS bucket_start, bend AS bucket_end,
-               {compare_status("count(*) FILTER (WHERE n >= req)", str(n_duties),
-                               applicable='bool_and("full") AND bool_and(req IS NOT NULL)')}
+               {
+            compare_status(
+                "count(*) FILTER (WHERE n >= req)",
+                str(n_duties),
+                applicable='bool_and("full") AND bool_and(req IS NOT NULL)',
+            )
+        }
                    AS status,
                count(*) FILTER (WHERE n >= req) AS measured,
                {n_duties} AS required,
@@ -113,7 +118,8 @@ class DutyCoverageKind:
         return verdict(
             finding,
             "履行职责 {measured}/{required} 项" + (";未履行:{detail}" if missing else ""),
-            "performed {measured} of {required} duties" + ("; not performed: {detail}" if missing else ""),
+            "performed {measured} of {required} duties"
+            + ("; not performed: {detail}" if missing else ""),
         )
 
 

@@ -79,9 +79,7 @@ def find_test_files(paths: Iterable[str | Path]) -> list[Path]:
     return sorted(out)
 
 
-def run_test_file(
-    path: Path, registry: Registry, name_filter: str | None = None
-) -> FileResult:
+def run_test_file(path: Path, registry: Registry, name_filter: str | None = None) -> FileResult:
     """Run every case of one test file (those whose name contains ``name_filter``)."""
     text = path.read_text(encoding="utf-8")
     source, problems = parse_yaml(text, str(path))
@@ -153,8 +151,10 @@ def _run_case(path: Path, policy: Policy, spec: TestFile, case: TestCase) -> Cas
             file = Path(tmp) / f"{path.name.removesuffix(TEST_SUFFIX)}--data.yaml"
             file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
             dataset = load_dataset(file)
-            failures.extend(f"rejected record: {r.table} {r.record_id}.{r.field}: {r.message}"
-                            for r in dataset.rejected)
+            failures.extend(
+                f"rejected record: {r.table} {r.record_id}.{r.field}: {r.message}"
+                for r in dataset.rejected
+            )
             report = evaluate(selected, dataset, case.period)
             findings = list(report.findings)
     except GridPolicingError as exc:
