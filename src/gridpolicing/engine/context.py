@@ -78,6 +78,8 @@ class EngineState:
         self.range = rng
         self._buckets: set[Period] = set()
         self._activity_daily = False
+        # A library must not draw progress bars on its caller's terminal.
+        con.execute("SET enable_progress_bar = false")
         days = calendar_days(rng.start, rng.end)
         self.official_calendar = all(d.official for d in days)
         con.execute("CREATE TEMP TABLE _cal_days (day DATE, workday BOOLEAN, holiday BOOLEAN)")
@@ -140,9 +142,9 @@ class PlanContext:
 
     __slots__ = ("_state", "rule")
 
-    def __init__(self, state: EngineState, rule: RuleSpec) -> None:
+    def __init__(self, state: EngineState, rule: RuleSpec | None) -> None:
         self._state = state
-        self.rule = rule
+        self.rule = rule  # None when planning for an assessment scheme
 
     @property
     def range(self) -> DateRange:
@@ -164,9 +166,9 @@ class PlanContext:
         """Relation ``bucket, bstart, bend, days, working_days`` for buckets in force."""
         table = self._state.buckets_table(period)
         conds = []
-        if self.rule.effective_from:
+        if self.rule is not None and self.rule.effective_from:
             conds.append(f"bstart >= {sql_literal(self.rule.effective_from)}")
-        if self.rule.effective_to:
+        if self.rule is not None and self.rule.effective_to:
             conds.append(f"bend <= {sql_literal(self.rule.effective_to)}")
         where = f" WHERE {' AND '.join(conds)}" if conds else ""
         return f"(SELECT * FROM {table}{where})"
@@ -179,7 +181,10 @@ class PlanContext:
         person holding a selected role at any time in the bucket; ``units`` are the units of
         those assignments, and ``full`` says whether the assignments cover the whole bucket.
         """
-        subject = subject or self.rule.subject
+        if subject is None:
+            if self.rule is None:
+                raise ValueError("subjects() needs a subject outside a rule")
+            subject = self.rule.subject
         b = self.buckets(period)
         if subject.units is not None:
             return f"""(SELECT 'unit' AS subject_type, u.id AS subject_id, b.*,

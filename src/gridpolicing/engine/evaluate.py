@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from gridpolicing.assessment.engine import assess
 from gridpolicing.engine.context import EngineState, PlanContext
 from gridpolicing.engine.periods import DateRange, parse_range
 from gridpolicing.errors import GridPolicingError
@@ -55,6 +56,7 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
             con.execute(f"INSERT INTO _findings SELECT {index}, {_OUTCOME} FROM ({sql})")
             if _count(con) == before:
                 skipped.append(SkippedRule(rule.id, _why_empty(rule, rng)))
+        outcome = assess(policy, state)
         table = con.sql(
             """SELECT * FROM _findings
                ORDER BY rule_index, subject_type, subject_id, bucket_start"""
@@ -68,6 +70,7 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
         findings_table=table,
         skipped=tuple(skipped),
         official_calendar=state.official_calendar,
+        assessment=outcome,
     )
 
 

@@ -2,6 +2,7 @@
 
 from gridpolicing.model.entities import (
     Activity,
+    AssessorScore,
     Assignment,
     ChecklistItem,
     FundingAllocation,
@@ -35,6 +36,7 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "Area",
+    "AssessorScore",
     "Assignment",
     "ChecklistItem",
     "Employment",

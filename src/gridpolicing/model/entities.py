@@ -29,6 +29,7 @@ from gridpolicing.model.vocabulary import (
 
 __all__ = [
     "Activity",
+    "AssessorScore",
     "Assignment",
     "ChecklistItem",
     "FundingAllocation",
@@ -191,6 +192,23 @@ class ChecklistItem(Record):
     item: str = Field(min_length=1)
     present: bool
     checked_on: dt.date
+
+
+class AssessorScore(Record):
+    """A score an assessor gave a person or unit on an assessment item (考核评分).
+
+    ``assessor`` names who scored (``station``, ``street``, ``community`` ...), matching the
+    weights of the policy's assessment item; ``date`` places the score in a period.
+    """
+
+    id: Id = Field(min_length=1)
+    assessor: str = Field(min_length=1)
+    assessor_unit: Id | None = None
+    person: Id | None = None
+    unit: Id | None = None
+    item: str = Field(min_length=1)
+    date: dt.date
+    score: float
 
 
 class SensitivePeriod(Record):

@@ -12,6 +12,7 @@ from typing import Final, final
 from gridpolicing.model.base import Record
 from gridpolicing.model.entities import (
     Activity,
+    AssessorScore,
     Assignment,
     ChecklistItem,
     FundingAllocation,
@@ -86,6 +87,13 @@ _SPECS: Final = (
         doc="funding allocations (经费)",
     ),
     TableSpec("checklists", ChecklistItem, {"unit": "units"}, doc="facility checklists (设施清单)"),
+    TableSpec(
+        "assessor_scores",
+        AssessorScore,
+        {"assessor_unit": "units", "person": "people", "unit": "units"},
+        one_of=("person", "unit"),
+        doc="assessors' scores (考核评分)",
+    ),
     TableSpec(
         "sensitive_periods",
         SensitivePeriod,

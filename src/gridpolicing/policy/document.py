@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Union, final
 
-from pydantic import Field, create_model, field_validator
+from pydantic import Field, create_model
 
 from gridpolicing.policy.models import (
     IDENT,
@@ -20,6 +20,7 @@ from gridpolicing.policy.models import (
 from gridpolicing.policy.values import PolicyModel, Text
 
 if TYPE_CHECKING:
+    from gridpolicing.assessment.models import Assessment
     from gridpolicing.policy.registry import Registry
 
 __all__ = ["DocumentBase", "Policy", "document_model"]
@@ -42,20 +43,15 @@ class DocumentBase(PolicyModel):
     )
     remove_rules: list[str] = Field(default_factory=list, description="Inherited rules to drop")
     assessment: dict[str, Any] | None = Field(
-        default=None, description="Reserved for scoring; must be empty in this version"
+        default=None,
+        description="Assessment schemes (see docs/assessment.md); checked after parameters "
+        "are substituted, and replaced as a whole by an extending policy's own",
     )
     catalogues: dict[str, list[Duty]] = Field(
         default_factory=dict,
         description="Named duty catalogues; a rule refers to one as {catalogue: name}",
     )
     not_encoded: list[NotEncoded] = Field(default_factory=list)
-
-    @field_validator("assessment")
-    @classmethod
-    def _reserved(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
-        if v:
-            raise ValueError("assessment is reserved for scoring and must be empty in this version")
-        return v
 
 
 @functools.cache
@@ -95,6 +91,7 @@ class Policy:
     parameters: dict[str, Any]
     not_encoded: tuple[NotEncoded, ...]
     catalogues: dict[str, tuple[Duty, ...]]
+    assessment: Assessment | None
     files: tuple[str, ...]
     content_hash: str
     origins: dict[str, str]

@@ -17,10 +17,11 @@ from typing import Any, final
 
 from pydantic import ValidationError
 
+from gridpolicing.assessment.models import Assessment
 from gridpolicing.errors import PolicyError, Problem
 from gridpolicing.policy.document import DocumentBase, Policy, document_model
 from gridpolicing.policy.errors_map import problems_from_validation
-from gridpolicing.policy.models import ParameterDecl, RuleSpec
+from gridpolicing.policy.models import Citation, ParameterDecl, RuleSpec
 from gridpolicing.policy.registry import Registry
 from gridpolicing.policy.resources import bundled_policy_path
 from gridpolicing.policy.yamlsrc import YamlSource, dotted, parse_yaml
@@ -28,6 +29,7 @@ from gridpolicing.policy.yamlsrc import YamlSource, dotted, parse_yaml
 __all__ = ["load_policy", "resolve_policy_path"]
 
 _MAX_CHAIN = 16
+_Path = tuple[str | int, ...]
 
 
 @final
@@ -145,6 +147,7 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
     sources: dict[str, Any] = {}
     rules: dict[str, tuple[dict[str, Any], _Loaded, int]] = {}
     not_encoded: list[Any] = []
+    assessment_at: _Loaded | None = None
     catalogues: dict[str, Any] = {}
     raw_catalogues: dict[str, Any] = {}
     for loaded in chain:
@@ -178,6 +181,8 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         for i, raw in enumerate(data.get("rules") or []):
             rules[raw["id"]] = (raw, loaded, i)
         not_encoded.extend(doc.not_encoded)
+        if data.get("assessment") is not None:
+            assessment_at = loaded
     for name, decl in decls.items():
         if name not in values and decl.default is not None:
             values[name] = decl.default
@@ -230,6 +235,11 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
                         f"unknown source {ne.source!r}; expected one of: {_listing(sources)}",
                     )
                 )
+    assessment = None
+    if assessment_at is not None:
+        refs = _Refs(values, decls, raw_catalogues)
+        assessment, errs = _assessment(assessment_at, refs, final_rules, sources)
+        problems.extend(errs)
     if problems:
         raise PolicyError(problems)
     digest = hashlib.sha256()
@@ -246,6 +256,7 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         parameters=dict(sorted(values.items())),
         not_encoded=tuple(not_encoded),
         catalogues={k: tuple(v) for k, v in sorted(catalogues.items())},
+        assessment=assessment,
         files=tuple(loaded.source.file for loaded in chain),
         content_hash="sha256:" + digest.hexdigest(),
         origins=origins,
@@ -312,6 +323,52 @@ def _substitute(
         return node
 
     return walk(raw, path), problems
+
+
+def _assessment(
+    loaded: _Loaded, refs: _Refs, rules: list[RuleSpec], sources: dict[str, Any]
+) -> tuple[Assessment | None, list[Problem]]:
+    """Validate the assessment section after substitution; check the rules it names exist."""
+    source = loaded.source
+    raw, problems = _substitute(source.data["assessment"], refs, source, ("assessment",))
+    if problems:
+        return None, problems
+    try:
+        assessment = Assessment.model_validate(raw)
+    except ValidationError as exc:
+        return None, problems_from_validation(exc, source, Assessment, ("assessment",))
+    rule_ids = {r.id for r in rules}
+    for si, scheme in enumerate(assessment.schemes):
+        at: tuple[str | int, ...] = ("assessment", "schemes", si)
+        named: list[tuple[_Path, str]] = [
+            (("items", ii, "from_rule", "rule"), item.from_rule.rule)
+            for ii, item in enumerate(scheme.items)
+            if item.from_rule
+        ]
+        named += [(("vetoes", vi, "rule"), v.rule) for vi, v in enumerate(scheme.vetoes) if v.rule]
+        for path, rid in named:
+            if rid not in rule_ids:
+                problems.append(
+                    _problem(
+                        source,
+                        (*at, *path),
+                        f"unknown rule {rid!r}; expected one of: {_listing(rule_ids)}",
+                    )
+                )
+        cites: list[tuple[_Path, Citation | None]] = [(("citation", "source"), scheme.citation)]
+        cites += [
+            (("items", ii, "citation", "source"), i.citation) for ii, i in enumerate(scheme.items)
+        ]
+        for path, citation in cites:
+            if citation is not None and citation.source not in sources:
+                problems.append(
+                    _problem(
+                        source,
+                        (*at, *path),
+                        f"unknown source {citation.source!r}; expected one of: {_listing(sources)}",
+                    )
+                )
+    return (None if problems else assessment), problems
 
 
 def _problem(source: YamlSource, path: tuple[str | int, ...], message: str) -> Problem:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, final
 
+from gridpolicing.assessment.result import AssessmentOutcome
 from gridpolicing.report.finding import Finding, Status
 
 if TYPE_CHECKING:
@@ -35,7 +36,15 @@ class SkippedRule:
 class Report:
     """What an evaluation found. Findings stay in an Arrow table until asked for one by one."""
 
-    __slots__ = ("dataset", "findings_table", "official_calendar", "policy", "range", "skipped")
+    __slots__ = (
+        "assessment",
+        "dataset",
+        "findings_table",
+        "official_calendar",
+        "policy",
+        "range",
+        "skipped",
+    )
 
     def __init__(
         self,
@@ -46,6 +55,7 @@ class Report:
         findings_table: pa.Table,
         skipped: tuple[SkippedRule, ...],
         official_calendar: bool,
+        assessment: AssessmentOutcome | None = None,
     ) -> None:
         self.policy = policy
         self.dataset = dataset
@@ -53,6 +63,7 @@ class Report:
         self.findings_table = findings_table
         self.skipped = skipped
         self.official_calendar = official_calendar
+        self.assessment = assessment or AssessmentOutcome()
 
     def __len__(self) -> int:
         return int(self.findings_table.num_rows)
@@ -178,6 +189,22 @@ class Report:
             ],
             "skipped_rules": [{"rule": s.rule, "reason": s.reason} for s in self.skipped],
             "findings": findings,
+            "assessment": self._assessment_dict(),
+        }
+
+    def _assessment_dict(self) -> dict[str, Any] | None:
+        a = self.assessment
+        if not a.schemes:
+            return None
+        return {
+            "schemes": [
+                {
+                    "id": sid,
+                    "results": [s.to_dict() for s in a.scores if s.scheme == sid],
+                    "rollups": [r.to_dict() for r in a.rollups if r.scheme == sid],
+                }
+                for sid in a.schemes
+            ]
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:

@@ -12,6 +12,7 @@ from gridpolicing.report.finding import Status
 from gridpolicing.report.messages import fmt, message_for
 
 if TYPE_CHECKING:
+    from gridpolicing.assessment.result import SubjectScore
     from gridpolicing.report.report import Report
 
 __all__ = ["print_report"]
@@ -63,6 +64,7 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
         console.print(t)
         if len(failures) > limit:
             console.print(f"... and {len(failures) - limit} more (use --format json for all)")
+    _print_assessment(report, console, limit)
     rejected = report.dataset.rejected
     if rejected:
         console.print(
@@ -78,3 +80,47 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
         f"minor {fs['minor']}), {s['by_status']['not_applicable']} not applicable, "
         f"{s['by_status']['insufficient_data']} insufficient data"
     )
+
+
+def _print_assessment(report: Report, console: Console, limit: int) -> None:
+    """Ranking tables: per scheme and period, each group's leading subjects; then roll-ups."""
+    outcome = report.assessment
+    for sid in outcome.schemes:
+        rows = [r for r in outcome.scores if r.scheme == sid]
+        groups: dict[tuple[str, str | None, str | None], list[SubjectScore]] = {}
+        for r in sorted(
+            rows,
+            key=lambda r: (r.bucket_start, r.scope or "", r.role or "", r.rank or 0, r.subject_id),
+        ):
+            groups.setdefault(r.group, []).append(r)
+        for (bucket, scope, role), members in groups.items():
+            t = Table(
+                box=box.SIMPLE_HEAD,
+                title=f"assessment {sid}, {bucket}"
+                + (f", {scope}" if scope else "")
+                + (f", {role}" if role else ""),
+            )
+            for col in ("rank", "subject", "total", "grade", "vetoes"):
+                t.add_column(col, justify="right" if col in ("rank", "total") else "left")
+            for m in members[:limit]:
+                t.add_row(
+                    str(m.rank or "-"), m.subject_id, fmt(m.total), m.grade, ", ".join(m.vetoes)
+                )
+            console.print(t)
+        rolls = [r for r in outcome.rollups if r.scheme == sid]
+        if rolls:
+            t = Table(box=box.SIMPLE_HEAD, title=f"assessment {sid}: roll-up")
+            for col in ("period", "rank", "subject", "score", "grade", "consequences"):
+                t.add_column(col)
+            for u in sorted(
+                rolls, key=lambda u: (u.bucket, u.scope or "", u.role or "", u.rank or 0)
+            )[: limit * 2]:
+                t.add_row(
+                    u.bucket,
+                    str(u.rank or "-"),
+                    u.subject_id,
+                    fmt(u.score),
+                    u.grade,
+                    ", ".join(u.consequences),
+                )
+            console.print(t)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from gridpolicing.policy.values import PolicyModel
 from gridpolicing.report.finding import Status
 
-__all__ = ["Expectation", "TestCase", "TestFile"]
+__all__ = ["AssessmentExpectation", "Expectation", "TestCase", "TestFile"]
 
 
 class Expectation(PolicyModel):
@@ -27,6 +27,24 @@ class Expectation(PolicyModel):
     margin: float = Field(default=1e-9, ge=0)
 
 
+class AssessmentExpectation(PolicyModel):
+    """The assessment result of ``subject`` in ``scheme`` (in ``bucket``, or every bucket).
+
+    With ``rollup: true`` the expectation is about the roll-up (e.g. the year) instead.
+    """
+
+    scheme: str
+    subject: str
+    bucket: str | None = None
+    rollup: bool = False
+    total: float | None = None
+    status: str | None = None
+    grade: str | None = None
+    rank: int | None = None
+    consequences: list[str] | None = None
+    margin: float = Field(default=1e-6, ge=0)
+
+
 class TestCase(PolicyModel):
     """One case: data added to the file's ``base_data``, a period, and what must be found."""
 
@@ -37,8 +55,15 @@ class TestCase(PolicyModel):
         default_factory=dict, description="Ids of base_data records to leave out, per table"
     )
     rules: list[str] | None = Field(default=None, description="Evaluate only these rules")
-    expect: list[Expectation] = Field(min_length=1)
+    expect: list[Expectation] = Field(default_factory=list)
+    expect_assessment: list[AssessmentExpectation] = Field(default_factory=list)
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _expects_something(self) -> TestCase:
+        if not self.expect and not self.expect_assessment:
+            raise ValueError("a case needs expect or expect_assessment")
+        return self
 
 
 class TestFile(PolicyModel):

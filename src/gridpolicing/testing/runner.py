@@ -18,6 +18,7 @@ from typing import Any, final
 import yaml
 from pydantic import ValidationError
 
+from gridpolicing.assessment.result import AssessmentOutcome
 from gridpolicing.engine.evaluate import evaluate
 from gridpolicing.errors import GridPolicingError, PolicyError, Problem
 from gridpolicing.io import load_dataset
@@ -27,7 +28,12 @@ from gridpolicing.policy.loader import load_policy, resolve_policy_path
 from gridpolicing.policy.registry import Registry
 from gridpolicing.policy.yamlsrc import parse_yaml
 from gridpolicing.report.finding import Finding
-from gridpolicing.testing.models import Expectation, TestCase, TestFile
+from gridpolicing.testing.models import (
+    AssessmentExpectation,
+    Expectation,
+    TestCase,
+    TestFile,
+)
 
 __all__ = ["CaseResult", "FileResult", "find_test_files", "run_test_file"]
 
@@ -131,6 +137,13 @@ def _coverage_problems(path: Path, policy: Policy, spec: TestFile, source: Any) 
         for rid in case.rules or ():
             if rid not in rule_ids:
                 out.append(f"{path}: cases[{case.name}].rules: policy has no rule {rid!r}")
+    schemes = [s.id for s in policy.assessment.schemes] if policy.assessment else []
+    expected_schemes = {e.scheme for c in spec.cases for e in c.expect_assessment}
+    for sid in schemes:
+        if sid not in expected_schemes:
+            out.append(f"{path}: assessment scheme {sid!r} has no case with expect_assessment")
+    for sid in sorted(expected_schemes - set(schemes)):
+        out.append(f"{path}: policy {policy.id} has no assessment scheme {sid!r}")
     for rid in sorted(rule_ids):
         missing = [s for s in ("pass", "fail") if s not in seen[rid]]
         if missing:
@@ -157,18 +170,66 @@ def _run_case(path: Path, policy: Policy, spec: TestFile, case: TestCase) -> Cas
             )
             report = evaluate(selected, dataset, case.period)
             findings = list(report.findings)
+            assessed = report.assessment
     except GridPolicingError as exc:
         failures.append(f"error: {exc}")
         findings = []
+        assessed = AssessmentOutcome()
     for exp in case.expect if not failures else ():
         failures.extend(_check(exp, findings))
+    for aexp in case.expect_assessment if not failures else ():
+        failures.extend(_check_assessment(aexp, assessed))
     return CaseResult(case.name, tuple(failures), time.perf_counter() - started)
+
+
+def _check_assessment(exp: AssessmentExpectation, outcome: AssessmentOutcome) -> list[str]:
+    rows: list[Any] = list(outcome.rollups if exp.rollup else outcome.scores)
+    matched = [
+        r
+        for r in rows
+        if r.scheme == exp.scheme
+        and r.subject_id == exp.subject
+        and (exp.bucket is None or r.bucket == exp.bucket)
+    ]
+    where = f"assessment {exp.scheme} / {exp.subject}" + (f" / {exp.bucket}" if exp.bucket else "")
+    if exp.rollup:
+        where += " (roll-up)"
+    if not matched:
+        return [f"{where}: no such result"]
+    out = []
+    for r in matched:
+        total = r.score if exp.rollup else r.total
+        if exp.total is not None and abs(total - exp.total) > exp.margin:
+            out.append(f"{where} [{r.bucket}]: expected total {exp.total}, found {total}")
+        for name in ("grade", "rank"):
+            want, got = getattr(exp, name), getattr(r, name)
+            if want is not None and want != got:
+                out.append(f"{where} [{r.bucket}]: expected {name} {want}, found {got}")
+        if not exp.rollup and exp.status is not None and exp.status != r.status:
+            out.append(f"{where} [{r.bucket}]: expected status {exp.status}, found {r.status}")
+        if (
+            exp.rollup
+            and exp.consequences is not None
+            and sorted(exp.consequences) != sorted(r.consequences)
+        ):
+            out.append(
+                f"{where} [{r.bucket}]: expected consequences "
+                f"{sorted(exp.consequences)}, found {sorted(r.consequences)}"
+            )
+    return out
 
 
 def _only(policy: Policy, keep: set[str]) -> Policy:
     from dataclasses import replace
 
-    return replace(policy, rules=tuple(r for r in policy.rules if r.id in keep))
+    rules = tuple(r for r in policy.rules if r.id in keep)
+    assessment = policy.assessment
+    if assessment is not None:
+        named = {i.from_rule.rule for s in assessment.schemes for i in s.items if i.from_rule}
+        named |= {v.rule for s in assessment.schemes for v in s.vetoes if v.rule}
+        if not named <= keep:
+            assessment = None  # its rules are not evaluated in this case
+    return replace(policy, rules=rules, assessment=assessment)
 
 
 def _case_data(base: dict[str, list[dict[str, Any]]], case: TestCase) -> dict[str, Any]:

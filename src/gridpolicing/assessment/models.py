@@ -1,0 +1,228 @@
+"""The policy's ``assessment`` section: schemes of items, vetoes, grades, rankings, roll-ups.
+
+A scheme scores each subject (a person role, or a unit type) once per period. Its total is
+``base_score`` plus the points of its items, clamped to ``[floor, cap]``; each item's points are
+clamped to ``[-max_deduction, max_points]`` (an absent bound means no bound: "no cap").
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from gridpolicing.model.vocabulary import ActivityKind
+from gridpolicing.policy.models import IDENT, Citation, Period, Subject
+from gridpolicing.policy.values import PolicyModel, Text
+
+__all__ = [
+    "Assessment",
+    "AssessorsSource",
+    "Grades",
+    "Item",
+    "MetricSource",
+    "Quota",
+    "Ranking",
+    "Rollup",
+    "RuleSource",
+    "Scheme",
+    "Veto",
+    "VetoResult",
+]
+
+
+class RuleSource(PolicyModel):
+    """Points from the findings of a rule for the subject inside the assessment period.
+
+    ``per_pass`` is earned for each passed finding and ``per_fail`` lost for each failed one;
+    with ``proportional``, the item earns ``max_points`` times the share of passed findings.
+    """
+
+    rule: str = Field(pattern=IDENT)
+    per_pass: float = Field(default=0, ge=0)
+    per_fail: float = Field(default=0, ge=0)
+    proportional: bool = False
+
+    @model_validator(mode="after")
+    def _some_points(self) -> RuleSource:
+        if not self.proportional and self.per_pass == 0 and self.per_fail == 0:
+            raise ValueError("expected per_pass, per_fail or proportional: true")
+        if self.proportional and (self.per_pass or self.per_fail):
+            raise ValueError("proportional scoring takes no per_pass or per_fail")
+        return self
+
+
+class MetricSource(PolicyModel):
+    """Points per unit of an activity metric of the subject in the period.
+
+    ``measure`` is summed over the subject's activities of ``activities`` kinds (a person's own
+    activities in the units they are assigned to; a unit's activities logged in it).
+    ``per_unit`` points are earned for each unit; with ``target``, ``per_unit_short`` points are
+    lost for each unit short of it ("-0.5 per missing household visit").
+    """
+
+    activities: list[ActivityKind] = Field(min_length=1)
+    measure: Literal["count", "hours", "households", "services", "quantity"] = "count"
+    per_unit: float = Field(default=0, ge=0)
+    target: float | None = Field(default=None, ge=0)
+    per_unit_short: float = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _some_points(self) -> MetricSource:
+        if self.per_unit == 0 and self.per_unit_short == 0:
+            raise ValueError("expected per_unit, or target with per_unit_short")
+        if self.per_unit_short and self.target is None:
+            raise ValueError("per_unit_short needs a target")
+        return self
+
+
+class AssessorsSource(PolicyModel):
+    """Points from assessors' scores (dataset table ``assessor_scores``), weighted by assessor.
+
+    Scores of one assessor for the subject, item and period are averaged; the item's points are
+    the weighted mean over assessors. When an assessor gave no score, the weights of those that
+    did are rescaled to sum to 1 and the explanation names the missing assessor.
+    """
+
+    weights: dict[str, float] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _weights(self) -> AssessorsSource:
+        if any(w <= 0 for w in self.weights.values()):
+            raise ValueError("assessor weights must be > 0")
+        if abs(sum(self.weights.values()) - 1) > 1e-9:
+            raise ValueError("assessor weights must sum to 1")
+        return self
+
+
+class Item(PolicyModel):
+    """One scored item: exactly one source of points, and bounds on its points."""
+
+    id: str = Field(pattern=IDENT)
+    title: Text
+    from_rule: RuleSource | None = None
+    from_metric: MetricSource | None = None
+    from_assessors: AssessorsSource | None = None
+    max_points: float | None = Field(default=None, ge=0, description="Cap (null: no cap)")
+    max_deduction: float | None = Field(
+        default=0, ge=0, description="Most points the item can lose (扣完为止); null: no limit"
+    )
+    citation: Citation | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Item:
+        given = [n for n in ("from_rule", "from_metric", "from_assessors") if getattr(self, n)]
+        if len(given) != 1:
+            raise ValueError("expected exactly one of from_rule, from_metric, from_assessors")
+        if self.from_rule and self.from_rule.proportional and self.max_points is None:
+            raise ValueError("proportional scoring needs max_points")
+        return self
+
+
+class VetoResult(StrEnum):
+    """What a veto does to a subject's result."""
+
+    vetoed = "vetoed"  # 一票否决
+    unqualified = "unqualified"  # 不合格
+
+
+class Veto(PolicyModel):
+    """A rule failing for the subject in the period, or an item exhausted, decides the result."""
+
+    rule: str | None = Field(default=None, pattern=IDENT)
+    item: str | None = Field(default=None, pattern=IDENT)
+    result: VetoResult = VetoResult.vetoed
+    citation: Citation | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Veto:
+        if (self.rule is None) == (self.item is None):
+            raise ValueError("expected exactly one of rule or item")
+        return self
+
+
+class Quota(PolicyModel):
+    """The top ``share`` (0-1] of ranked subjects, at least ``min_score``, get ``grade``."""
+
+    grade: str = Field(min_length=1)
+    share: float = Field(gt=0, le=1)
+    min_score: float | None = None
+
+
+class Grades(PolicyModel):
+    """Grades by score band (``{grade: min score}``, highest first) and by rank quota.
+
+    Quotas are applied first, in order, to ranked subjects without a veto; everyone else gets
+    the highest band whose minimum they reach (or ``default``).
+    """
+
+    bands: dict[str, float] = Field(default_factory=dict)
+    quotas: list[Quota] = Field(default_factory=list)
+    default: str = "ungraded"
+
+
+class Ranking(PolicyModel):
+    """Rank subjects within a scope and group, per period.
+
+    ``scope``: ``all`` (the whole dataset, e.g. bureau-wide), or the unit field of the subject's
+    assigned unit (``station``, ``street``, ``office``) for people, or of the unit itself for
+    units. ``by_role``: people are ranked separately per role. Ties: higher total first, then
+    fewer failed findings, then subject id (ascending); vetoed subjects rank after all others.
+    """
+
+    scope: Literal["all", "station", "street", "office", "parent"] = "all"
+    by_role: bool = True
+
+
+class Rollup(PolicyModel):
+    """Period results rolled up (e.g. months into a year) with their consequences."""
+
+    period: Period
+    combine: Literal["sum", "mean"] = "mean"
+    reward_top: int | None = Field(default=None, ge=1, description="Top N are rewarded")
+    sanction_bottom: int | None = Field(default=None, ge=1, description="Bottom N sanctioned")
+    unsatisfactory_after_failed: int | None = Field(
+        default=None, ge=1, description="This many vetoed/unqualified periods: unsatisfactory"
+    )
+    min_months_for_top_grade: int | None = Field(
+        default=None, ge=1, description="Fewer months in post: not the top grade"
+    )
+    grades: Grades = Field(default_factory=Grades)
+    citation: Citation | None = None
+
+
+class Scheme(PolicyModel):
+    """One assessment: who, how often, from what base, with which items and consequences."""
+
+    id: str = Field(pattern=IDENT)
+    title: Text
+    subject: Subject
+    period: Period
+    base_score: float = 0
+    floor: float | None = 0
+    cap: float | None = None
+    items: list[Item] = Field(min_length=1)
+    vetoes: list[Veto] = Field(default_factory=list)
+    grades: Grades = Field(default_factory=Grades)
+    ranking: Ranking | None = None
+    rollup: Rollup | None = None
+    citation: Citation
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scheme:
+        ids = [i.id for i in self.items]
+        if len(ids) != len(set(ids)):
+            raise ValueError("item ids must be unique within a scheme")
+        for v in self.vetoes:
+            if v.item is not None and v.item not in ids:
+                raise ValueError(f"veto names unknown item {v.item!r}")
+        if self.floor is not None and self.cap is not None and self.cap < self.floor:
+            raise ValueError("cap is below floor")
+        return self
+
+
+class Assessment(PolicyModel):
+    """The assessment section: one or more schemes."""
+
+    schemes: list[Scheme] = Field(min_length=1)

@@ -1,0 +1,133 @@
+"""Assessment results: item points with explanations, totals, vetoes, grades and ranks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, final
+
+from gridpolicing.policy.values import Text
+
+__all__ = ["AssessmentOutcome", "ItemScore", "RollupScore", "SubjectScore"]
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class ItemScore:
+    """Points one item gave a subject in a period, and how they came about."""
+
+    item: str
+    points: float
+    raw: float
+    explanation: Text
+    evidence: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for the JSON report."""
+        return {
+            "item": self.item,
+            "points": self.points,
+            "raw": self.raw,
+            "explanation": {"zh": self.explanation.zh, "en": self.explanation.en},
+            "evidence": list(self.evidence),
+        }
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class SubjectScore:
+    """A subject's result for one period of a scheme.
+
+    ``status`` is ``scored``, ``vetoed`` or ``unqualified``; ``vetoes`` name the rules or items
+    that decided it. ``rank`` is 1-based within ``group`` (scope and role), or None unranked.
+    ``failed_findings`` counts the subject's failed findings in the period (a tie-breaker).
+    """
+
+    scheme: str
+    subject_type: str
+    subject_id: str
+    bucket: str
+    bucket_start: dt.date
+    bucket_end: dt.date
+    role: str | None
+    scope: str | None
+    total: float
+    status: str
+    grade: str
+    rank: int | None
+    ranked_among: int | None
+    failed_findings: int
+    items: tuple[ItemScore, ...]
+    vetoes: tuple[str, ...]
+
+    @property
+    def group(self) -> tuple[str, str | None, str | None]:
+        """The ranking group: bucket, scope and role."""
+        return (self.bucket, self.scope, self.role)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for the JSON report."""
+        return {
+            "subject": {"type": self.subject_type, "id": self.subject_id},
+            "bucket": {
+                "key": self.bucket,
+                "start": self.bucket_start.isoformat(),
+                "end": self.bucket_end.isoformat(),
+            },
+            "role": self.role,
+            "scope": self.scope,
+            "total": self.total,
+            "status": self.status,
+            "grade": self.grade,
+            "rank": self.rank,
+            "ranked_among": self.ranked_among,
+            "failed_findings": self.failed_findings,
+            "vetoes": list(self.vetoes),
+            "items": [i.to_dict() for i in self.items],
+        }
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class RollupScore:
+    """A subject's periods rolled up (months into a year) with consequences."""
+
+    scheme: str
+    subject_type: str
+    subject_id: str
+    bucket: str
+    role: str | None
+    scope: str | None
+    score: float
+    periods: int
+    failed_periods: int
+    rank: int | None
+    ranked_among: int | None
+    grade: str
+    consequences: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for the JSON report."""
+        return {
+            "subject": {"type": self.subject_type, "id": self.subject_id},
+            "bucket": self.bucket,
+            "role": self.role,
+            "scope": self.scope,
+            "score": self.score,
+            "periods": self.periods,
+            "failed_periods": self.failed_periods,
+            "rank": self.rank,
+            "ranked_among": self.ranked_among,
+            "grade": self.grade,
+            "consequences": list(self.consequences),
+        }
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class AssessmentOutcome:
+    """Every scheme's period results and roll-ups, in scheme order."""
+
+    scores: tuple[SubjectScore, ...] = ()
+    rollups: tuple[RollupScore, ...] = ()
+    schemes: tuple[str, ...] = field(default=())

@@ -1,0 +1,314 @@
+"""Score each subject of each scheme per period: items, totals and vetoes.
+
+The measures behind the items (finding counts, activity metrics, assessors' scores) are SQL
+queries on the evaluation's cursor; clamping, totals and vetoes are small pure functions
+(:func:`clamp`, :func:`item_points`) so their properties can be tested directly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, final
+
+from gridpolicing.assessment.models import Item, Scheme, VetoResult
+from gridpolicing.assessment.result import ItemScore
+from gridpolicing.engine.context import PlanContext, sql_literal
+from gridpolicing.policy.values import Text
+from gridpolicing.report.messages import fmt
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    import duckdb
+
+__all__ = ["Scored", "clamp", "item_points", "score_scheme"]
+
+Key = tuple[str, str, str]  # subject_type, subject_id, bucket
+
+
+def clamp(value: float, low: float | None, high: float | None) -> float:
+    """``value`` limited to ``[low, high]``; a None bound is no bound."""
+    if low is not None and value < low:
+        value = low
+    if high is not None and value > high:
+        value = high
+    return value
+
+
+def item_points(item: Item, raw: float) -> float:
+    """An item's points: its raw points clamped to ``[-max_deduction, max_points]``."""
+    low = None if item.max_deduction is None else -item.max_deduction
+    return clamp(round(raw, 6), low, item.max_points)  # round first: never past a bound
+
+
+def exhausted(item: Item, points: float) -> bool:
+    """The item lost all it could: at its lower bound (0 for items that only award)."""
+    if item.max_deduction is None:
+        return False
+    return points <= -item.max_deduction
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One subject-period before ranking and grading."""
+
+    subject_type: str
+    subject_id: str
+    bucket: str
+    bstart: dt.date
+    bend: dt.date
+    role: str | None
+    scope: str | None
+    total: float
+    status: str
+    failed_findings: int
+    items: tuple[ItemScore, ...]
+    vetoes: tuple[str, ...]
+
+
+def score_scheme(
+    con: duckdb.DuckDBPyConnection, ctx: PlanContext, scheme: Scheme, rule_index: dict[str, int]
+) -> list[Scored]:
+    """Every subject of ``scheme`` in every period bucket inside the range, scored."""
+    subjects = _subjects(con, ctx, scheme)
+    if not subjects:
+        return []
+    subjects_sql = ctx.subjects(scheme.period, scheme.subject)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _as_subjects AS {subjects_sql}")
+    failed_all = _failed_findings(con)
+    raw: dict[str, dict[Key, tuple[float, Text, tuple[str, ...]]]] = {}
+    for item in scheme.items:
+        if item.from_rule is not None:
+            raw[item.id] = _rule_item(con, item, rule_index[item.from_rule.rule])
+        elif item.from_metric is not None:
+            raw[item.id] = _metric_item(con, ctx, item)
+        else:
+            raw[item.id] = _assessor_item(con, item)
+    vetoed_by_rule = {
+        v.rule: _failing_subjects(con, rule_index[v.rule]) for v in scheme.vetoes if v.rule
+    }
+    out = []
+    for key, (bstart, bend, role, scope) in sorted(subjects.items()):
+        items = []
+        for item in scheme.items:
+            value, text, evidence = raw[item.id].get(key, _nothing(item))
+            items.append(ItemScore(item.id, item_points(item, value), value, text, evidence))
+        total = clamp(
+            round(scheme.base_score + sum(i.points for i in items), 6), scheme.floor, scheme.cap
+        )
+        vetoes: list[tuple[VetoResult, str]] = []
+        by_id = {i.item: i for i in items}
+        for v in scheme.vetoes:
+            if v.rule is not None and key in vetoed_by_rule[v.rule]:
+                vetoes.append((v.result, f"rule:{v.rule}"))
+            if v.item is not None:
+                spec = next(i for i in scheme.items if i.id == v.item)
+                if exhausted(spec, by_id[v.item].points):
+                    vetoes.append((v.result, f"item:{v.item}"))
+        status = "scored"
+        if any(r is VetoResult.vetoed for r, _ in vetoes):
+            status = VetoResult.vetoed.value
+        elif vetoes:
+            status = VetoResult.unqualified.value
+        out.append(
+            Scored(
+                key[0],
+                key[1],
+                key[2],
+                bstart,
+                bend,
+                role,
+                scope,
+                total,
+                status,
+                failed_all.get(key, 0),
+                tuple(items),
+                tuple(v for _, v in vetoes),
+            )
+        )
+    return out
+
+
+def _subjects(
+    con: duckdb.DuckDBPyConnection, ctx: PlanContext, scheme: Scheme
+) -> dict[Key, tuple[dt.date, dt.date, str | None, str | None]]:
+    scope = scheme.ranking.scope if scheme.ranking else "all"
+    scope_sql = "'all'" if scope == "all" else f"su.{scope}"
+    roles = scheme.subject.people.roles if scheme.subject.people else []
+    role_sql = "NULL"
+    if roles:
+        in_roles = ", ".join(sql_literal(r.value) for r in roles)
+        role_sql = (
+            "(SELECT min(a.role) FROM assignments a WHERE a.person = s.subject_id "
+            f"AND a.role IN ({in_roles}) AND a.start <= s.bend "
+            "AND coalesce(a.\"end\", DATE '9999-12-31') >= s.bstart)"
+        )
+    rows = con.execute(
+        f"""SELECT s.subject_type, s.subject_id, s.bucket, s.bstart, s.bend, {role_sql},
+                   CAST({scope_sql} AS VARCHAR)
+            FROM {ctx.subjects(scheme.period, scheme.subject)} s
+            LEFT JOIN units su ON su.id = list_min(s.units)"""
+    ).fetchall()
+    return {(r[0], r[1], r[2]): (r[3], r[4], r[5], r[6]) for r in rows}
+
+
+def _failed_findings(con: duckdb.DuckDBPyConnection) -> dict[Key, int]:
+    rows = con.execute(
+        """SELECT s.subject_type, s.subject_id, s.bucket, count(*)
+           FROM _as_subjects s JOIN _findings f
+             ON f.subject_type = s.subject_type AND f.subject_id = s.subject_id
+            AND f.bucket_start >= s.bstart AND f.bucket_end <= s.bend
+           WHERE f.status = 'fail' GROUP BY ALL"""
+    ).fetchall()
+    return {(r[0], r[1], r[2]): int(r[3]) for r in rows}
+
+
+def _failing_subjects(con: duckdb.DuckDBPyConnection, index: int) -> set[Key]:
+    rows = con.execute(
+        f"""SELECT DISTINCT s.subject_type, s.subject_id, s.bucket
+            FROM _as_subjects s JOIN _findings f
+              ON f.rule_index = {index} AND f.subject_type = s.subject_type
+             AND f.subject_id = s.subject_id
+             AND f.bucket_start >= s.bstart AND f.bucket_end <= s.bend
+            WHERE f.status = 'fail'"""
+    ).fetchall()
+    return {(r[0], r[1], r[2]) for r in rows}
+
+
+def _rule_item(
+    con: duckdb.DuckDBPyConnection, item: Item, index: int
+) -> dict[Key, tuple[float, Text, tuple[str, ...]]]:
+    src = item.from_rule
+    assert src is not None
+    rows = con.execute(
+        f"""SELECT s.subject_type, s.subject_id, s.bucket,
+                   count(*) FILTER (WHERE f.status = 'pass'),
+                   count(*) FILTER (WHERE f.status = 'fail'),
+                   list(f.bucket || ':' || f.status ORDER BY f.bucket_start)
+            FROM _as_subjects s JOIN _findings f
+              ON f.rule_index = {index} AND f.subject_type = s.subject_type
+             AND f.subject_id = s.subject_id
+             AND f.bucket_start >= s.bstart AND f.bucket_end <= s.bend
+            GROUP BY ALL"""
+    ).fetchall()
+    out = {}
+    for st, sid, bucket, passes, fails, ev in rows:
+        evidence = tuple(f"{src.rule}@{e}" for e in ev)
+        if src.proportional:
+            n = passes + fails
+            share = passes / n if n else 0.0
+            value = (item.max_points or 0) * share
+            text = Text(
+                zh=f"规则 {src.rule}:合格 {passes}/{n},按比例得 {fmt(value)} 分",
+                en=f"rule {src.rule}: {passes} of {n} passed, {fmt(value)} points pro rata",
+            )
+        else:
+            value = src.per_pass * passes - src.per_fail * fails
+            text = Text(
+                zh=f"规则 {src.rule}:合格 {passes} 次 × {fmt(src.per_pass)} 分,"
+                f"不合格 {fails} 次 × {fmt(src.per_fail)} 分,计 {fmt(value)} 分",
+                en=f"rule {src.rule}: {passes} passed × {fmt(src.per_pass)} − {fails} failed × "
+                f"{fmt(src.per_fail)} = {fmt(value)} points",
+            )
+        out[(st, sid, bucket)] = (value, text, evidence)
+    return out
+
+
+def _metric_item(
+    con: duckdb.DuckDBPyConnection, ctx: PlanContext, item: Item
+) -> dict[Key, tuple[float, Text, tuple[str, ...]]]:
+    src = item.from_metric
+    assert src is not None
+    col = {
+        "count": "d.n",
+        "hours": "d.hours",
+        "households": "d.households",
+        "services": "d.services",
+        "quantity": "d.quantity",
+    }[src.measure]
+    kinds = ", ".join(sql_literal(k.value) for k in src.activities)
+    rows = con.execute(
+        f"""WITH su AS (SELECT subject_type, subject_id, bucket, bstart, bend,
+                               unnest(units) AS unit FROM _as_subjects)
+            SELECT su.subject_type, su.subject_id, su.bucket, coalesce(sum({col}), 0),
+                   flatten(list(d.ids) FILTER (WHERE d.ids IS NOT NULL))
+            FROM su LEFT JOIN {ctx.activity_daily} d
+              ON d.unit = su.unit AND d.kind IN ({kinds})
+             AND d.day BETWEEN su.bstart AND su.bend
+             AND (su.subject_type = 'unit' OR d.person = su.subject_id)
+            GROUP BY ALL"""
+    ).fetchall()
+    out = {}
+    for st, sid, bucket, measure, ids in rows:
+        m = float(measure)
+        value = src.per_unit * m
+        zh = f"{src.measure} 计 {fmt(m)}"
+        en = f"{src.measure} {fmt(m)}"
+        if src.per_unit:
+            zh += f" × {fmt(src.per_unit)} 分"
+            en += f" × {fmt(src.per_unit)} points"
+        if src.target is not None and src.per_unit_short:
+            short = max(0.0, src.target - m)
+            value -= src.per_unit_short * short
+            zh += f";距目标 {fmt(src.target)} 差 {fmt(short)} × {fmt(src.per_unit_short)} 分"
+            en += f"; {fmt(short)} short of {fmt(src.target)} × {fmt(src.per_unit_short)} points"
+        out[(st, sid, bucket)] = (
+            value,
+            Text(zh=f"{zh},计 {fmt(value)} 分", en=f"{en} = {fmt(value)} points"),
+            tuple(sorted(ids or ())),
+        )
+    return out
+
+
+def _assessor_item(
+    con: duckdb.DuckDBPyConnection, item: Item
+) -> dict[Key, tuple[float, Text, tuple[str, ...]]]:
+    src = item.from_assessors
+    assert src is not None
+    rows = con.execute(
+        f"""SELECT s.subject_type, s.subject_id, s.bucket, a.assessor, avg(a.score),
+                   list(a.id ORDER BY a.id)
+            FROM _as_subjects s JOIN assessor_scores a
+              ON a.item = {sql_literal(item.id)} AND a.date BETWEEN s.bstart AND s.bend
+             AND ((s.subject_type = 'person' AND a.person = s.subject_id)
+               OR (s.subject_type = 'unit' AND a.unit = s.subject_id AND a.person IS NULL))
+            GROUP BY ALL"""
+    ).fetchall()
+    by_key: dict[Key, dict[str, tuple[float, list[str]]]] = defaultdict(dict)
+    for st, sid, bucket, assessor, score, ids in rows:
+        by_key[(st, sid, bucket)][assessor] = (float(score), list(ids))
+    out = {}
+    for key, scores in by_key.items():
+        present = {a: w for a, w in src.weights.items() if a in scores}
+        if not present:
+            continue
+        total_w = sum(present.values())
+        value = sum(scores[a][0] * w / total_w for a, w in present.items())
+        parts_zh = [f"{a} {fmt(scores[a][0])}×{fmt(w / total_w)}" for a, w in present.items()]
+        missing = sorted(set(src.weights) - set(present))
+        zh = "加权:" + " + ".join(parts_zh) + f" = {fmt(value)} 分"
+        en = "weighted: " + " + ".join(parts_zh) + f" = {fmt(value)} points"
+        if missing:
+            zh += f"(缺 {', '.join(missing)} 评分,权重按比例重算)"
+            en += f" (no score from {', '.join(missing)}; weights rescaled)"
+        evidence = tuple(sorted(i for a in present for i in scores[a][1]))
+        out[key] = (value, Text(zh=zh, en=en), evidence)
+    return out
+
+
+def _nothing(item: Item) -> tuple[float, Text, tuple[str, ...]]:
+    if item.from_assessors is not None:
+        return 0.0, Text(zh="无考核评分,计 0 分", en="no assessor scored this item: 0 points"), ()
+    if item.from_rule is not None:
+        rule = item.from_rule.rule
+        return (
+            0.0,
+            Text(
+                zh=f"规则 {rule} 在本期无结果,计 0 分",
+                en=f"rule {rule} has no finding in this period: 0 points",
+            ),
+            (),
+        )
+    return 0.0, Text(zh="无记录,计 0 分", en="no records: 0 points"), ()
