@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from gridpolicing.assessment.models import Assessment
 from gridpolicing.policy.document import document_model
 from gridpolicing.policy.registry import Registry
 
@@ -21,6 +22,14 @@ def policy_json_schema(registry: Registry) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a policy file for ``registry``'s rule kinds."""
     model = document_model(registry)
     schema = model.model_json_schema(by_alias=True)
+    assessment = Assessment.model_json_schema(ref_template="#/$defs/{model}")
+    defs = schema.setdefault("$defs", {})
+    defs.update(_allow_params(assessment.pop("$defs", {})))
+    defs["Assessment"] = _allow_params(assessment)
+    schema["properties"]["assessment"] = {
+        "anyOf": [{"$ref": "#/$defs/Assessment"}, {"type": "null"}],
+        "description": schema["properties"]["assessment"].get("description", ""),
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": POLICY_SCHEMA_ID,
@@ -29,6 +38,18 @@ def policy_json_schema(registry: Registry) -> dict[str, Any]:
         "gridpolicing models by `gridpolicing schema`; do not edit.",
         **{k: v for k, v in schema.items() if k not in ("title", "description")},
     }
+
+
+def _allow_params(node: Any) -> Any:
+    """Numbers in the assessment section may also be ``{param: name}`` (substituted on load)."""
+    if isinstance(node, dict):
+        out = {k: _allow_params(v) for k, v in node.items()}
+        if out.get("type") in ("number", "integer") and "$ref" not in out:
+            return {"anyOf": [out, {"$ref": "#/$defs/ParamRef"}]}
+        return out
+    if isinstance(node, list):
+        return [_allow_params(v) for v in node]
+    return node
 
 
 def schema_text(schema: dict[str, Any]) -> str:
