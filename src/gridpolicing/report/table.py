@@ -59,7 +59,7 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
         for col in ("rule", "subject", "bucket", "measured", "required", "message"):
             t.add_column(col, overflow="fold")
         for f in failures[:limit]:
-            msg = message_for(p, p.rule(f.rule), f).get(lang)
+            msg = _without_prefix(message_for(p, p.rule(f.rule), f).get(lang), lang)
             t.add_row(f.rule, f.subject_id, f.bucket, fmt(f.measured), fmt(f.required), msg)
         console.print(t)
         if len(failures) > limit:
@@ -124,3 +124,10 @@ def _print_assessment(report: Report, console: Console, limit: int) -> None:
                     ", ".join(u.consequences),
                 )
             console.print(t)
+
+
+def _without_prefix(message: str, lang: str) -> str:
+    """The sentence without its ``[fail] person p1, 2022-W10:`` head (the table shows those)."""
+    sep = ":" if lang == "zh" else ": "
+    head, found, rest = message.partition(sep)
+    return rest if found and head.startswith("[") else message
