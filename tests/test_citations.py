@@ -25,13 +25,20 @@ def test_quotes_are_verbatim_in_their_sources(policy_id: str) -> None:
         path = ROOT / source.file
         assert path.is_file(), f"source {sid}: {source.file} does not exist"
         texts[sid] = compact(source_text(path))
+    cited = [
+        *(("rule", r.id, r.citation) for r in policy.rules),
+        *(("not_encoded", str(i), n) for i, n in enumerate(policy.not_encoded)),
+    ]
+    for scheme in policy.assessment.schemes if policy.assessment else ():
+        cited.append(("scheme", scheme.id, scheme.citation))
+        cited += [("item", f"{scheme.id}.{i.id}", i.citation) for i in scheme.items if i.citation]
+        cited += [("veto", scheme.id, v.citation) for v in scheme.vetoes if v.citation]
+        if scheme.rollup is not None and scheme.rollup.citation is not None:
+            cited.append(("rollup", scheme.id, scheme.rollup.citation))
     missing = [
-        f"{what} {ident}: {quote}"
-        for what, ident, sid, quote in [
-            *(("rule", r.id, r.citation.source, r.citation.quote) for r in policy.rules),
-            *(("not_encoded", i, n.source, n.quote) for i, n in enumerate(policy.not_encoded)),
-        ]
-        if compact(quote) not in texts[sid]
+        f"{what} {ident}: {c.quote}"
+        for what, ident, c in cited
+        if compact(c.quote) not in texts[c.source]
     ]
     assert not missing, "quotes not found verbatim:\n" + "\n".join(missing)
 

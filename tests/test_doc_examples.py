@@ -71,4 +71,6 @@ def test_docs_yaml_examples_are_valid(where: str, block: str, tmp_path: Path) ->
         pytest.skip(f"{where}: not a policy or rule example")
     path = tmp_path / "p.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    load_policy(path, registry=REGISTRY, allow_template=True)
+    policy = load_policy(path, registry=REGISTRY, allow_template=True)
+    if isinstance(data, dict) and data.get("extends"):
+        assert not policy.is_template, f"{where}: parameters left without values"

@@ -14,8 +14,9 @@ from gridpolicing.cli.schema import expected_schemas
 from gridpolicing.policy.yamlsrc import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-POLICY_FILES = sorted((ROOT / "policies").glob("*.yaml")) + [
-    ROOT / "policies/tests/example-district.yaml"
+POLICY_FILES = [
+    *sorted((ROOT / "policies").glob("*.yaml")),
+    ROOT / "policies/tests/example-district.yaml",
 ]
 DATASET_FILES = sorted(ROOT.glob("examples/*/*.yaml"))
 DATASET_FILES = [p for p in DATASET_FILES if p.name != "scenario.yaml"]

@@ -38,11 +38,13 @@ activities:
   - {id: x1, person: p1, unit: c1, kind: patrol, start: "2022-03-07 08:00", end: "2022-03-07 09:00"}
 """
 GOOD_POLICY = BAD_POLICY.replace("severity: huge", "severity: major").replace(
-    "min_hours: three", "min_hours: 24")
+    "min_hours: three", "min_hours: 24"
+)
 
 
-def test_validate_reports_every_problem_with_positions(tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_reports_every_problem_with_positions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(BAD_POLICY, encoding="utf-8")
     assert main(["validate", str(path)]) == 1
@@ -64,8 +66,17 @@ def test_evaluate_lists_rejected_rows_evaluates_the_rest_and_exits_1(
 ) -> None:
     (tmp_path / "p.yaml").write_text(GOOD_POLICY, encoding="utf-8")
     (tmp_path / "d.yaml").write_text(DATA, encoding="utf-8")
-    args = ["evaluate", "--policy", str(tmp_path / "p.yaml"), "--data", str(tmp_path / "d.yaml"),
-            "--period", "2022-W10", "--format", "json"]
+    args = [
+        "evaluate",
+        "--policy",
+        str(tmp_path / "p.yaml"),
+        "--data",
+        str(tmp_path / "d.yaml"),
+        "--period",
+        "2022-W10",
+        "--format",
+        "json",
+    ]
     assert main(args) == 1
     captured = capsys.readouterr()
     report = json.loads(captured.out)
@@ -80,8 +91,20 @@ def test_evaluate_lists_rejected_rows_evaluates_the_rest_and_exits_1(
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "p.yaml").write_text(GOOD_POLICY, encoding="utf-8")
     (tmp_path / "d.yaml").write_text(DATA, encoding="utf-8")
-    assert main(["evaluate", "--policy", str(tmp_path / "p.yaml"), "--data",
-                 str(tmp_path / "d.yaml"), "--period", "last month"]) == 2
+    assert (
+        main(
+            [
+                "evaluate",
+                "--policy",
+                str(tmp_path / "p.yaml"),
+                "--data",
+                str(tmp_path / "d.yaml"),
+                "--period",
+                "last month",
+            ]
+        )
+        == 2
+    )
     assert "period 'last month' is not understood" in capsys.readouterr().err
     assert main(["no-such-command"]) == 2
     assert main(["evaluate"]) == 2
@@ -101,16 +124,22 @@ def test_an_internal_error_exits_3_and_asks_for_a_report(
 
 
 def test_python_dash_m_is_the_same_command() -> None:
-    done = subprocess.run([sys.executable, "-m", "gridpolicing", "--help"], capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "gridpolicing", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0
     assert "Exit codes: 0 ok, 1 invalid input" in done.stdout
 
 
-def test_policy_test_command_writes_junit(tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_policy_test_command_writes_junit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "p.yaml").write_text(GOOD_POLICY, encoding="utf-8")
-    (tmp_path / "p.test.yaml").write_text(textwrap.dedent("""\
+    (tmp_path / "p.test.yaml").write_text(
+        textwrap.dedent("""\
         policy: p.yaml
         base_data:
           units: [{id: c1, type: locality}]
@@ -123,7 +152,9 @@ def test_policy_test_command_writes_junit(tmp_path: Path,
           - name: wrongly expects a pass
             period: 2022-W10
             expect: [{rule: hours, subject: p1, status: pass}]
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     junit = tmp_path / "out.xml"
     assert main(["test", str(tmp_path), "--junit", str(junit)]) == 1
     out = capsys.readouterr().out

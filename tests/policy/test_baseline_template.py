@@ -22,6 +22,8 @@ VALUES = {
     "security_cadres_per_community_max": 2,
     "auxiliaries_per_office_min": 2,
     "security_team_min": 3,
+    "annual_reward_top_n": 1,
+    "annual_disqualify_bottom_n": 1,
 }
 
 # One urban office with one community officer, assigned for the whole of March 2024.
@@ -145,3 +147,60 @@ def test_parameter_value_changes_the_outcome(
         f for f in report.findings if f.rule == "one-officer-per-office" and f.subject_id == "o1"
     ]
     assert one.status.value == "pass"
+
+
+def _officers_with_activity(counts: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
+    """TABLES plus community officers at o1 logging ``counts[person]`` patrols in March 2024."""
+    tables = {k: [dict(r) for r in v] for k, v in TABLES.items()}
+    for person in counts:
+        if person != "p1":
+            tables["people"].append({"id": person})
+            tables["assignments"].append(
+                {
+                    "id": f"a-{person}",
+                    "person": person,
+                    "unit": "o1",
+                    "role": "community_officer",
+                    "start": "2024-01-01",
+                }
+            )
+    tables["activities"] = [
+        {
+            "id": f"{person}-patrol-{i}",
+            "person": person,
+            "unit": "o1",
+            "kind": "patrol",
+            "start": f"2024-03-{i + 4:02d} 09:00",
+            "end": f"2024-03-{i + 4:02d} 10:00",
+        }
+        for person, n in counts.items()
+        for i in range(n)
+    ]
+    return tables
+
+
+@pytest.mark.parametrize(
+    ("top_n", "rewarded"), [(1, ["p1"]), (2, ["p1", "p2"]), (3, ["p1", "p2", "p3"])]
+)
+def test_annual_reward_top_n_changes_who_is_rewarded(
+    tmp_path: Path, top_n: int, rewarded: list[str]
+) -> None:
+    """年考核重奖前**名: the same year rewards the top ``annual_reward_top_n`` officers."""
+    values = {**VALUES, "annual_reward_top_n": top_n, "annual_disqualify_bottom_n": 1}
+    policy = load_policy(instantiate(tmp_path, values), registry=REGISTRY)
+    assert policy.assessment is not None
+    [scheme] = [s for s in policy.assessment.schemes if s.id == "monthly-ranking"]
+    assert scheme.rollup is not None
+    assert (scheme.rollup.reward_top, scheme.rollup.sanction_bottom) == (top_n, 1)
+    # March 2024: p1 4 patrols, p2 3, p3 2, p4 1 (prevention: 1 point each, under the cap of 20)
+    data = make_dataset(tmp_path, _officers_with_activity({"p1": 4, "p2": 3, "p3": 2, "p4": 1}))
+    assert not data.rejected, [str(r) for r in data.rejected]
+    report = evaluate(policy, data, "2024")
+    year = {r.subject_id: r for r in report.assessment.rollups if r.scheme == "monthly-ranking"}
+    assert sorted(year) == ["p1", "p2", "p3", "p4"]
+    assert [year[p].rank for p in ("p1", "p2", "p3", "p4")] == [1, 2, 3, 4]
+    assert year["p1"].score == pytest.approx(4 / 12)
+    assert sorted(p for p, r in year.items() if "reward" in r.consequences) == rewarded
+    # the bottom one is sanctioned whatever the reward parameter
+    assert sorted(year["p4"].consequences) == ["admonishment_talk", "loses_award_eligibility"]
+    assert [p for p, r in year.items() if "admonishment_talk" in r.consequences] == ["p4"]

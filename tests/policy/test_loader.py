@@ -106,8 +106,9 @@ def test_python_tags_are_refused(tmp_path: Path) -> None:
         ),
     )
     [msg] = problems(path)
-    assert msg.endswith(":2:15: jurisdiction: tag tag:yaml.org,2002:python/object/apply:os.system "
-                        "is not allowed")
+    assert msg.endswith(
+        ":2:15: jurisdiction: tag tag:yaml.org,2002:python/object/apply:os.system is not allowed"
+    )
 
 
 def test_unknown_citation_source(tmp_path: Path) -> None:

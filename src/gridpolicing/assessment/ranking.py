@@ -166,7 +166,10 @@ def roll_up(
             consequences.append("top_grade_withheld_short_tenure")
         if rollup.reward_top and rank <= rollup.reward_top and grade != "unsatisfactory":
             consequences.append("reward")
-        if rollup.sanction_bottom and rank > size - rollup.sanction_bottom:
+        # The bottom N are counted among those not rewarded: in a group smaller than top N plus
+        # bottom N nobody is both rewarded and sanctioned.
+        rewarded_places = rollup.reward_top or 0
+        if rollup.sanction_bottom and rank > max(size - rollup.sanction_bottom, rewarded_places):
             consequences += ["loses_award_eligibility", "admonishment_talk"]
         out.append(
             RollupScore(

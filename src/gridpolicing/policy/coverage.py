@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from gridpolicing.policy.document import Policy
+from gridpolicing.policy.models import Citation
 
 __all__ = ["compact", "coverage_markdown", "source_text"]
 
@@ -44,6 +45,15 @@ def coverage_markdown(policies: list[Policy], root: Path) -> str:
             entries[rule.citation.source].append(
                 (0, rule.citation.quote, f"rule `{policy.id}:{rule.id}`")
             )
+        if policy.assessment is not None:
+            for scheme in policy.assessment.schemes:
+                cited: list[tuple[str, Citation | None]] = [(scheme.id, scheme.citation)]
+                cited += [(f"{scheme.id}.{i.id}", i.citation) for i in scheme.items]
+                for where, citation in cited:
+                    if citation is not None:
+                        entries[citation.source].append(
+                            (0, citation.quote, f"assessment `{policy.id}:{where}`")
+                        )
         for ne in policy.not_encoded:
             entries[ne.source].append((1, ne.quote, f"not encoded: {ne.reason}"))
     out = [

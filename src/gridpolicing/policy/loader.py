@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,7 +238,10 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
                 )
     assessment = None
     if assessment_at is not None:
-        refs = _Refs(values, decls, raw_catalogues)
+        # A template's unset parameters get stand-in values so its assessment can be checked
+        # (and its citations listed); a template is never evaluated, so they score nothing.
+        stand_ins = {n: _stand_in(decls[n]) for n in missing}
+        refs = _Refs({**stand_ins, **values}, decls, raw_catalogues)
         assessment, errs = _assessment(assessment_at, refs, final_rules, sources)
         problems.extend(errs)
     if problems:
@@ -271,6 +275,16 @@ _PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "boolean": (bool,),
 }
+
+
+def _stand_in(decl: ParameterDecl) -> Any:
+    """A value of the declared type (at its minimum) to check a template's structure with."""
+    if decl.type == "boolean":
+        return False
+    if decl.type == "string":
+        return "x"
+    low = decl.minimum if decl.minimum is not None else 1
+    return math.ceil(low) if decl.type == "integer" else float(low)
 
 
 def _parameter_problem(decl: ParameterDecl, value: Any) -> str | None:
@@ -359,6 +373,11 @@ def _assessment(
         cites += [
             (("items", ii, "citation", "source"), i.citation) for ii, i in enumerate(scheme.items)
         ]
+        cites += [
+            (("vetoes", vi, "citation", "source"), v.citation) for vi, v in enumerate(scheme.vetoes)
+        ]
+        if scheme.rollup is not None:
+            cites.append((("rollup", "citation", "source"), scheme.rollup.citation))
         for path, citation in cites:
             if citation is not None and citation.source not in sources:
                 problems.append(

@@ -40,6 +40,12 @@ _WORDS: Final = {
         "hash": "内容摘要",
         "none": "无",
         "activity_kinds": "工作类别",
+        "assessment": "考核",
+        "period": "周期",
+        "items": "考核项目",
+        "vetoes": "一票否决",
+        "ranking": "排名",
+        "rollup": "年度汇总",
     },
     "en": {
         "jurisdiction": "Jurisdiction",
@@ -62,6 +68,12 @@ _WORDS: Final = {
         "hash": "Content hash",
         "none": "none",
         "activity_kinds": "activity kinds",
+        "assessment": "Assessment",
+        "period": "Period",
+        "items": "Items",
+        "vetoes": "Vetoes",
+        "ranking": "Ranking",
+        "rollup": "Roll-up",
     },
 }
 
@@ -118,6 +130,37 @@ def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
             ]
             if rule.note:
                 facts.append((w["note"], rule.note))
+            out.append(("facts", facts))
+    if policy.assessment is not None:
+        out.append(("h2", w["assessment"]))
+        for scheme in policy.assessment.schemes:
+            out.append(("h3", f"{scheme.title.get(lang)} (`{scheme.id}`)"))
+            facts = [
+                (w["subject"], _subject(scheme.subject, w)),
+                (w["period"], scheme.period.value),
+                (w["items"], "; ".join(f"{i.title.get(lang)} (`{i.id}`)" for i in scheme.items)),
+                (w["citation"], f"[{scheme.citation.source}] 「{scheme.citation.quote}」"),
+            ]
+            if scheme.vetoes:
+                facts.append(
+                    (
+                        w["vetoes"],
+                        ", ".join(f"{v.rule or v.item} → {v.result.value}" for v in scheme.vetoes),
+                    )
+                )
+            if scheme.ranking is not None:
+                facts.append((w["ranking"], _value(scheme.ranking.model_dump(mode="json"))))
+            if scheme.rollup is not None and not policy.is_template:
+                facts.append(
+                    (
+                        w["rollup"],
+                        _value(
+                            scheme.rollup.model_dump(
+                                mode="json", exclude_none=True, exclude={"citation", "grades"}
+                            )
+                        ),
+                    )
+                )
             out.append(("facts", facts))
     if policy.catalogues:
         out.append(("h2", w["catalogues"]))
