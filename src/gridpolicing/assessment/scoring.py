@@ -159,7 +159,7 @@ def _failed_findings(con: duckdb.DuckDBPyConnection) -> dict[Key, int]:
         """SELECT s.subject_type, s.subject_id, s.bucket, count(*)
            FROM _as_subjects s JOIN _findings f
              ON f.subject_type = s.subject_type AND f.subject_id = s.subject_id
-            AND f.bucket_start >= s.bstart AND f.bucket_end <= s.bend
+            AND f.bucket_end BETWEEN s.bstart AND s.bend
            WHERE f.status = 'fail' GROUP BY ALL"""
     ).fetchall()
     return {(r[0], r[1], r[2]): int(r[3]) for r in rows}
@@ -171,7 +171,7 @@ def _failing_subjects(con: duckdb.DuckDBPyConnection, index: int) -> set[Key]:
             FROM _as_subjects s JOIN _findings f
               ON f.rule_index = {index} AND f.subject_type = s.subject_type
              AND f.subject_id = s.subject_id
-             AND f.bucket_start >= s.bstart AND f.bucket_end <= s.bend
+             AND f.bucket_end BETWEEN s.bstart AND s.bend
             WHERE f.status = 'fail'"""
     ).fetchall()
     return {(r[0], r[1], r[2]) for r in rows}
@@ -190,7 +190,7 @@ def _rule_item(
             FROM _as_subjects s JOIN _findings f
               ON f.rule_index = {index} AND f.subject_type = s.subject_type
              AND f.subject_id = s.subject_id
-             AND f.bucket_start >= s.bstart AND f.bucket_end <= s.bend
+             AND f.bucket_end BETWEEN s.bstart AND s.bend
             GROUP BY ALL"""
     ).fetchall()
     out = {}
