@@ -33,8 +33,7 @@ def test_quotes_are_verbatim_in_their_sources(policy_id: str) -> None:
         cited.append(("scheme", scheme.id, scheme.citation))
         cited += [("item", f"{scheme.id}.{i.id}", i.citation) for i in scheme.items if i.citation]
         cited += [("veto", scheme.id, v.citation) for v in scheme.vetoes if v.citation]
-        if scheme.rollup is not None and scheme.rollup.citation is not None:
-            cited.append(("rollup", scheme.id, scheme.rollup.citation))
+        cited += [("rollup", scheme.id, r.citation) for r in scheme.all_rollups if r.citation]
     missing = [
         f"{what} {ident}: {c.quote}"
         for what, ident, c in cited

@@ -306,3 +306,23 @@ def test_an_item_with_two_sources_is_a_policy_error(tmp_path: Path) -> None:
     sch["items"][0]["from_metric"] = {"activities": ["patrol"], "per_unit": 1}
     with pytest.raises(PolicyError, match="expected exactly one of from_rule, from_metric"):
         make_policy(tmp_path, [HOURS_RULE], assessment={"schemes": [sch]})
+
+
+def test_several_rollups_quarters_and_year(tmp_path: Path) -> None:
+    sch = scheme(
+        items=[{"id": "hours", "title": {"zh": "时间", "en": "hours"},
+                "from_rule": {"rule": "hours", "per_pass": 5}, "max_points": 20}],
+        rollup={"period": "quarter", "combine": "mean"},
+        rollups=[{"period": "half_year", "combine": "sum"}],
+    )
+    tables = people_tables({"p1": [10, 10, 10]})
+    policy = make_policy(tmp_path, [HOURS_RULE], assessment={"schemes": [sch]})
+    report = evaluate(policy, make_dataset(tmp_path, tables), "2022-H1")
+    keys = sorted((r.bucket, r.periods) for r in report.assessment.rollups)
+    assert keys == [("2022-H1", 6), ("2022-Q1", 3), ("2022-Q2", 3)]
+
+
+def test_two_rollups_with_one_period_are_a_policy_error(tmp_path: Path) -> None:
+    sch = scheme(rollup={"period": "year"}, rollups=[{"period": "year"}])
+    with pytest.raises(PolicyError, match="two roll-ups of one scheme have the same period"):
+        make_policy(tmp_path, [HOURS_RULE], assessment={"schemes": [sch]})

@@ -29,10 +29,10 @@ def assess(policy: Policy, state: EngineState) -> AssessmentOutcome:
     for scheme in policy.assessment.schemes:
         results = finish_scheme(scheme, score_scheme(state.con, ctx, scheme, rule_index))
         scores.extend(results)
-        if scheme.rollup is not None:
-            rb = [(b.key, b.start, b.end) for b in buckets(scheme.rollup.period, state.range)]
+        for rollup in scheme.all_rollups:
+            rb = [(b.key, b.start, b.end) for b in buckets(rollup.period, state.range)]
             months = _months_in_post(state, scheme, rb)
-            rollups.extend(roll_up(scheme, results, rb, months))
+            rollups.extend(roll_up(scheme, rollup, results, rb, months))
     return AssessmentOutcome(
         tuple(scores), tuple(rollups), tuple(s.id for s in policy.assessment.schemes)
     )

@@ -207,6 +207,9 @@ class Scheme(PolicyModel):
     grades: Grades = Field(default_factory=Grades)
     ranking: Ranking | None = None
     rollup: Rollup | None = None
+    rollups: list[Rollup] = Field(
+        default_factory=list, description="Further roll-ups, e.g. quarters and the year"
+    )
     citation: Citation
 
     @model_validator(mode="after")
@@ -219,7 +222,15 @@ class Scheme(PolicyModel):
                 raise ValueError(f"veto names unknown item {v.item!r}")
         if self.floor is not None and self.cap is not None and self.cap < self.floor:
             raise ValueError("cap is below floor")
+        periods = [r.period for r in self.all_rollups]
+        if len(periods) != len(set(periods)):
+            raise ValueError("two roll-ups of one scheme have the same period")
         return self
+
+    @property
+    def all_rollups(self) -> list[Rollup]:
+        """``rollup`` and ``rollups`` together, in order."""
+        return ([self.rollup] if self.rollup else []) + list(self.rollups)
 
 
 class Assessment(PolicyModel):

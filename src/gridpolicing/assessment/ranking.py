@@ -100,18 +100,16 @@ def finish_scheme(scheme: Scheme, scored: list[Scored]) -> list[SubjectScore]:
 
 def roll_up(
     scheme: Scheme,
+    rollup: Rollup,
     results: list[SubjectScore],
     buckets: Sequence[tuple[str, object, object]],
     months_in_post: dict[tuple[str, str], int],
 ) -> list[RollupScore]:
-    """Roll period results up into ``scheme.rollup.period`` buckets, with consequences.
+    """Roll period results up into ``rollup.period`` buckets, with consequences.
 
     ``buckets`` are ``(key, start, end)`` of the roll-up period; ``months_in_post`` gives, per
     (subject id, roll-up key), how many whole months the subject held the role by its end.
     """
-    rollup: Rollup | None = scheme.rollup
-    if rollup is None:
-        return []
     grouped: dict[tuple[str, str, str], list[SubjectScore]] = defaultdict(list)
     for r in results:
         for key, start, end in buckets:

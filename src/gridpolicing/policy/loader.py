@@ -378,6 +378,10 @@ def _assessment(
         ]
         if scheme.rollup is not None:
             cites.append((("rollup", "citation", "source"), scheme.rollup.citation))
+        cites += [
+            (("rollups", ri, "citation", "source"), r.citation)
+            for ri, r in enumerate(scheme.rollups)
+        ]
         for path, citation in cites:
             if citation is not None and citation.source not in sources:
                 problems.append(

@@ -45,7 +45,7 @@ _WORDS: Final = {
         "items": "考核项目",
         "vetoes": "一票否决",
         "ranking": "排名",
-        "rollup": "年度汇总",
+        "rollup": "汇总",
     },
     "en": {
         "jurisdiction": "Jurisdiction",
@@ -150,17 +150,11 @@ def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
                 )
             if scheme.ranking is not None:
                 facts.append((w["ranking"], _value(scheme.ranking.model_dump(mode="json"))))
-            if scheme.rollup is not None and not policy.is_template:
-                facts.append(
-                    (
-                        w["rollup"],
-                        _value(
-                            scheme.rollup.model_dump(
-                                mode="json", exclude_none=True, exclude={"citation", "grades"}
-                            )
-                        ),
-                    )
+            for rollup in scheme.all_rollups if not policy.is_template else []:
+                dumped = rollup.model_dump(
+                    mode="json", exclude_none=True, exclude={"citation", "grades"}
                 )
+                facts.append((w["rollup"], _value(dumped)))
             out.append(("facts", facts))
     if policy.catalogues:
         out.append(("h2", w["catalogues"]))
