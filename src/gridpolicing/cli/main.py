@@ -12,7 +12,7 @@ from typing import Final
 
 import click
 
-from gridpolicing.cli import demo, evaluate, render, schema, validate
+from gridpolicing.cli import demo, evaluate, render, schema, validate, watch
 from gridpolicing.cli import test as test_command
 from gridpolicing.errors import GridPolicingError, UsageError
 
@@ -46,6 +46,7 @@ for _command in (
     test_command.command,
     evaluate.command,
     render.command,
+    watch.command,
     schema.command,
     demo.command,
 ):

@@ -1,0 +1,139 @@
+"""Who a rule is about, from the dataset's units, people and assignments, and the calendar.
+
+The monitor reads these tables once; they mirror :meth:`PlanContext.subjects` and
+:meth:`PlanContext.assignments_sql` exactly, so a subject, its assigned units and whether it is
+assigned for the whole bucket are the same as in batch evaluation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, final
+
+from gridpolicing.engine.calendar import calendar_days
+
+if TYPE_CHECKING:
+    from gridpolicing.io.dataset import Dataset
+    from gridpolicing.policy.models import Subject
+
+__all__ = ["Roster", "Scope", "SubjectInfo"]
+
+_FOREVER: Final = dt.date(9999, 12, 31)
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class SubjectInfo:
+    """A subject in one bucket: its assigned units and whether it is assigned for all of it."""
+
+    units: frozenset[str]
+    full: bool
+
+
+@final
+class Roster:
+    """The dataset's units, people, assignments and sensitive days, and a workday cache."""
+
+    __slots__ = ("_workdays", "assignments", "people", "sensitive", "units")
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.units: dict[str, dict[str, Any]] = {
+            r["id"]: r for r in dataset.table("units").to_pylist()
+        }
+        self.people: dict[str, dict[str, Any]] = {
+            r["id"]: r for r in dataset.table("people").to_pylist()
+        }
+        self.assignments: list[dict[str, Any]] = dataset.table("assignments").to_pylist()
+        sensitive: set[dt.date] = set()
+        for p in dataset.table("sensitive_periods").to_pylist():
+            d = p["start"]
+            while d <= p["end"]:
+                sensitive.add(d)
+                d += dt.timedelta(days=1)
+        self.sensitive = frozenset(sensitive)
+        self._workdays: dict[dt.date, bool] = {}
+
+    def is_workday(self, day: dt.date) -> bool:
+        """Whether ``day`` is a working day of China's official calendar (调休 included)."""
+        w = self._workdays.get(day)
+        if w is None:
+            start = dt.date(day.year, 1, 1)
+            for c in calendar_days(start, dt.date(day.year, 12, 31)):
+                self._workdays[c.day] = c.workday
+            w = self._workdays[day]
+        return w
+
+
+@final
+class Scope:
+    """The subjects of one rule: matching units, or people through matching assignments."""
+
+    __slots__ = ("_by_person", "_units", "units_subject")
+
+    def __init__(self, roster: Roster, subject: Subject) -> None:
+        self.units_subject = subject.units is not None
+        self._units: list[str] = []
+        self._by_person: dict[str, list[tuple[str, dt.date, dt.date]]] = defaultdict(list)
+        if subject.units is not None:
+            sel = subject.units
+            for uid in sorted(roster.units):
+                u = roster.units[uid]
+                if u["type"] != sel.type.value:
+                    continue
+                if sel.area is not None and u["area"] != sel.area.value:
+                    continue
+                if sel.category is not None and u["category"] not in {
+                    c.value for c in sel.category
+                }:
+                    continue
+                if sel.ids is not None and uid not in sel.ids:
+                    continue
+                self._units.append(uid)
+            return
+        people = subject.people
+        assert people is not None
+        roles = {r.value for r in people.roles}
+        for a in roster.assignments:
+            if a["role"] not in roles:
+                continue
+            if people.employment is not None and a["employment"] != people.employment.value:
+                continue
+            if people.concurrent is not None and a["concurrent"] != people.concurrent:
+                continue
+            if people.party_member is not None:
+                person = roster.people.get(a["person"])
+                if person is None or person["party_member"] != people.party_member:
+                    continue
+            if people.unit_area is not None:
+                unit = roster.units.get(a["unit"])
+                if unit is None or unit["area"] != people.unit_area.value:
+                    continue
+            self._by_person[a["person"]].append((a["unit"], a["start"], a["end"] or _FOREVER))
+        self._by_person = dict(self._by_person)
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """Every unit or person that is ever a subject."""
+        return frozenset(self._units if self.units_subject else self._by_person)
+
+    def subjects(self, start: dt.date, end: dt.date) -> dict[str, SubjectInfo]:
+        """Subjects of the bucket ``start..end``, by id, in id order."""
+        if self.units_subject:
+            return {u: SubjectInfo(frozenset((u,)), True) for u in self._units}
+        out: dict[str, SubjectInfo] = {}
+        for person in sorted(self._by_person):
+            spans = [s for s in self._by_person[person] if s[1] <= end and s[2] >= start]
+            if spans:
+                full = min(s[1] for s in spans) <= start and max(s[2] for s in spans) >= end
+                out[person] = SubjectInfo(frozenset(s[0] for s in spans), full)
+        return out
+
+    def assigned(self, person: str, unit: str, day: dt.date) -> bool:
+        """Whether ``person`` holds a matching assignment to ``unit`` on ``day``."""
+        return any(u == unit and s <= day <= e for u, s, e in self._by_person.get(person, ()))
+
+    def held(self, person: str, day: dt.date) -> bool:
+        """Whether ``person`` holds any matching assignment on ``day``."""
+        return any(s <= day <= e for _, s, e in self._by_person.get(person, ()))
