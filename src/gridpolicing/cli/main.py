@@ -12,7 +12,7 @@ from typing import Final
 
 import click
 
-from gridpolicing.cli import demo, evaluate, render, schema, validate, watch
+from gridpolicing.cli import demo, evaluate, render, schema, synth, validate, watch
 from gridpolicing.cli import test as test_command
 from gridpolicing.errors import GridPolicingError, UsageError
 
@@ -47,6 +47,7 @@ for _command in (
     evaluate.command,
     render.command,
     watch.command,
+    synth.command,
     schema.command,
     demo.command,
 ):

@@ -1,0 +1,155 @@
+"""Violations of the Nanjing 2016 draft injected into the ``nanjing-2016`` deployment.
+
+Yearly funding cuts first (the officer must hold the post all year), then bucket-end snapshots
+(an officer off the register, a team member part-time or away, a post missing), failing
+checklist checks, the officers' activity rules, unit records without a work log or screening,
+missing reports and meetings, and forbidden tasks. Every change breaks exactly one finding.
+"""
+
+from __future__ import annotations
+
+from gridpolicing.engine.periods import Bucket
+from gridpolicing.policy.values import value_at
+from gridpolicing.synth.calendar import ONE
+from gridpolicing.synth.context import Context, Finding
+from gridpolicing.synth.mechanisms import activity_violations
+from gridpolicing.synth.ops import DropKinds, UnlogOne
+from gridpolicing.synth.profiles.common import at_bucket_ends, gap_on, prohibition_violations
+from gridpolicing.synth.records import record_violations
+from gridpolicing.synth.rulefields import rf
+from gridpolicing.synth.world import Stint
+
+__all__ = ["faults"]
+
+Change = tuple[list[str], list[Finding], str] | None
+
+
+def faults(
+    ctx: Context,
+    urban: list[str],
+    rural: list[str],
+    communities: list[str],
+    streets: list[str],
+    cos: list[str],
+    co_of: dict[str, str],
+    team: dict[str, list[str]],
+) -> None:
+    """Inject every violation mechanism of the profile into ``ctx``."""
+    w = ctx.world
+
+    def stint(p: str, c: str) -> list[Stint]:
+        return [s for s in w.stints_of(p) if s.unit == c]
+
+    # Yearly buckets first. An officer short of funds must hold the post all year, so the
+    # year is claimed (once, for every source cut that year).
+    funding = [r for r in ctx.policy.rules if r.kind == "funding"]
+    for p in cos:
+        for b in ctx.buckets(funding[0].id) if funding else []:
+            cut = [r for r in funding if ctx.chance(r.id, p, b.key)]
+            if not cut or not ctx.claim([p], b.start, b.end):
+                continue
+            for r in cut:
+                for f in w.funding:
+                    if f["person"] == p and f["source"] in rf(r, "sources"):
+                        f["amount_cny"] = 1000.0 * ctx.rng.randint(1, 4)
+                ctx.inject([(r.id, "person", p, b.key)], "allocation short")
+
+    for rule, units in (("urban-community-officer", urban), ("rural-community-officers", rural)):
+        if not ctx.has(rule):
+            continue
+
+        def uncovered(c: str, b: Bucket, rule: str = rule) -> Change:
+            return [c, co_of[c]], [(rule, "unit", c, b.key)], "officer off the register"
+
+        at_bucket_ends(ctx, rule, units, uncovered, lambda c, b: gap_on(stint(co_of[c], c), b.end))
+    for r in ctx.policy.rules:
+        if r.kind != "staffing" or r.subject.units is None:
+            continue
+        role = r.roles[0].value  # type: ignore[attr-defined]
+        part_time = rf(r, "employment") is not None
+
+        def member(c: str, role: str = role) -> str:
+            return [p for p in team[c] if p.startswith(f"{c}-{role[:3]}")][-1]
+
+        def short(c: str, b: Bucket, rule: str = r.id, role: str = role) -> Change:
+            return [c, member(c, role)], [(rule, "unit", c, b.key)], f"one {role} short"
+
+        def apply(c: str, b: Bucket, role: str = role, part: bool = part_time) -> None:
+            for s in stint(member(c, role), c):
+                if part:
+                    s.override(b.end, employment="part_time")
+                else:
+                    s.gaps.add(b.end)
+
+        at_bucket_ends(ctx, r.id, communities, short, apply)
+    for r in ctx.policy.rules:
+        if r.kind != "post":
+            continue
+        post = str(value_at(rf(r, "party_member_post"), ctx.end))
+
+        def lacks(p: str, b: Bucket, rule: str = r.id) -> Change:
+            return [p], [(rule, "person", p, b.key)], "post missing on the record"
+
+        def unpost(p: str, b: Bucket, post: str = post) -> None:
+            for s in w.stints_of(p):
+                s.override(b.end, posts=tuple(x for x in s.posts if x != post))
+
+        at_bucket_ends(ctx, r.id, cos, lacks, unpost)
+    for r in ctx.policy.rules:
+        if r.kind != "checklist":
+            continue
+        for c in communities:
+            for b in ctx.buckets(r.id):
+                if ctx.chance(r.id, c, b.key):
+                    item = rf(r, "items")[len(ctx.pending) % len(rf(r, "items"))]
+                    for day, present in ((b.end - ONE, False), (b.end + ONE, True)):
+                        w.checklists.append(
+                            {
+                                "id": w.next_id("chk-"),
+                                "unit": c,
+                                "item": item,
+                                "present": present,
+                                "checked_on": day,
+                            }
+                        )
+                    ctx.inject([(r.id, "unit", c, b.key)], f"{item} missing, restored next day")
+    activity_violations(ctx, "community_officer", cos, ctx.plans["nj-co"])
+    if ctx.has("activities-recorded"):
+        kinds = tuple(k.value for k in rf(ctx.rule("activities-recorded"), "activity_kinds"))
+        for c in communities:
+            for b in ctx.buckets("activities-recorded"):
+                if ctx.chance("activities-recorded", c, b.key) and ctx.month_claim(
+                    [f"{c}#activities-recorded"], b.start, b.end
+                ):
+                    ctx.inject(
+                        [("activities-recorded", "unit", c, b.key)],
+                        "a record without log",
+                        UnlogOne(c, b.start, b.end, kinds),
+                    )
+    if ctx.has("weekly-screening"):
+        kinds = tuple(k.value for k in rf(ctx.rule("weekly-screening"), "count").activities)
+        for c in communities:
+            for b in ctx.buckets("weekly-screening"):
+                if ctx.chance("weekly-screening", c, b.key) and ctx.month_claim(
+                    [f"{c}#weekly-screening"], b.start, b.end
+                ):
+                    ctx.inject(
+                        [("weekly-screening", "unit", c, b.key)],
+                        "no screening",
+                        DropKinds(b.start, b.end, kinds, unit=c),
+                    )
+    for r in ctx.policy.rules:
+        count = getattr(r, "count", None)
+        if r.kind == "cadence" and count is not None and count.activities is None:
+            subjects = (
+                cos
+                if r.subject.people
+                else (
+                    communities
+                    if r.subject.units and r.subject.units.type.value == "locality"
+                    else streets
+                )
+            )
+            record_violations(ctx, r.id, subjects)
+    for rule in ("no-crime-fighting-quota", "no-daytime-station-duty"):
+        prohibition_violations(ctx, rule, cos, lambda p: p)
