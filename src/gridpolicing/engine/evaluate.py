@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gridpolicing.assessment.engine import assess
 from gridpolicing.engine.context import EngineState, PlanContext
@@ -57,6 +57,7 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
             if _count(con) == before:
                 skipped.append(SkippedRule(rule.id, _why_empty(rule, rng)))
         outcome = assess(policy, state)
+        totals = _activity_totals(con, rng)
         table = con.sql(
             """SELECT * FROM _findings
                ORDER BY rule_index, subject_type, subject_id, bucket_start"""
@@ -71,7 +72,41 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
         skipped=tuple(skipped),
         official_calendar=state.official_calendar,
         assessment=outcome,
+        activity_totals=totals,
     )
+
+
+def _activity_totals(con: duckdb.DuckDBPyConnection, rng: DateRange) -> dict[str, list[Any]]:
+    """What was done in the period, by kind: the figures a station reports upward."""
+    bounds = [rng.start, rng.end]
+    acts = con.execute(
+        """SELECT kind, subkind, count(*), sum(households_visited), sum(services_done),
+                  sum(quantity), sum(hazards_found), sum(hazards_rectified)
+           FROM activities WHERE CAST(start AS DATE) BETWEEN ? AND ?
+           GROUP BY ALL ORDER BY kind, subkind NULLS FIRST""",
+        bounds,
+    ).fetchall()
+    meets = con.execute(
+        """SELECT kind, count(*) FROM meetings WHERE date BETWEEN ? AND ?
+           GROUP BY ALL ORDER BY kind""",
+        bounds,
+    ).fetchall()
+    names = (
+        "kind",
+        "subkind",
+        "records",
+        "households_visited",
+        "services_done",
+        "quantity",
+        "hazards_found",
+        "hazards_rectified",
+    )
+    return {
+        "activities": [
+            dict(zip(names, (*r[:2], *(int(v) for v in r[2:])), strict=True)) for r in acts
+        ],
+        "meetings": [{"kind": k, "meetings": int(n)} for k, n in meets],
+    }
 
 
 def _count(con: duckdb.DuckDBPyConnection) -> int:

@@ -37,6 +37,7 @@ class Report:
     """What an evaluation found. Findings stay in an Arrow table until asked for one by one."""
 
     __slots__ = (
+        "activity_totals",
         "assessment",
         "dataset",
         "findings_table",
@@ -56,6 +57,7 @@ class Report:
         skipped: tuple[SkippedRule, ...],
         official_calendar: bool,
         assessment: AssessmentOutcome | None = None,
+        activity_totals: dict[str, list[Any]] | None = None,
     ) -> None:
         self.policy = policy
         self.dataset = dataset
@@ -64,6 +66,9 @@ class Report:
         self.skipped = skipped
         self.official_calendar = official_calendar
         self.assessment = assessment or AssessmentOutcome()
+        self.activity_totals = activity_totals or {"activities": [], "meetings": []}
+        """Activity records (and their households, services, items and hazards) and meetings
+        in the period, by kind and subkind."""
 
     def __len__(self) -> int:
         return int(self.findings_table.num_rows)
@@ -176,6 +181,7 @@ class Report:
                 ],
             },
             "summary": self.summary(),
+            "activity_totals": self.activity_totals,
             "rules": [
                 {
                     "id": r.id,

@@ -64,6 +64,7 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
         console.print(t)
         if len(failures) > limit:
             console.print(f"... and {len(failures) - limit} more (use --format json for all)")
+    _print_totals(report, console)
     _print_assessment(report, console, limit)
     rejected = report.dataset.rejected
     if rejected:
@@ -131,3 +132,27 @@ def _without_prefix(message: str, lang: str) -> str:
     sep = ":" if lang == "zh" else ": "
     head, found, rest = message.partition(sep)
     return rest if found and head.startswith("[") else message
+
+
+def _print_totals(report: Report, console: Console) -> None:
+    """Activity records by kind in the period, with the quantities they carry."""
+    acts = report.activity_totals["activities"]
+    if not acts:
+        return
+    t = Table(box=box.SIMPLE_HEAD, title="activities in the period")
+    for col in ("kind", "records", "households", "services", "items", "hazards rectified"):
+        t.add_column(col, justify="left" if col == "kind" else "right")
+    for a in acts:
+        kind = a["kind"] + (f"/{a['subkind']}" if a["subkind"] else "")
+        t.add_row(
+            kind,
+            str(a["records"]),
+            str(a["households_visited"]),
+            str(a["services_done"]),
+            str(a["quantity"]),
+            f"{a['hazards_rectified']}/{a['hazards_found']}",
+        )
+    meetings = ", ".join(f"{m['kind']} {m['meetings']}" for m in report.activity_totals["meetings"])
+    console.print(t)
+    if meetings:
+        console.print(f"meetings: {meetings}")
