@@ -352,3 +352,13 @@ def test_each_dataset_has_its_own_database(tmp_path: Path) -> None:
         r[0] for r in one.cursor().execute("SELECT table_name FROM duckdb_tables()").fetchall()
     }
     assert tables == set(TABLES)
+
+
+def test_two_bad_records_on_one_line_one_without_id_are_both_reported(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text("people: [{id: p1, party_member: maybe}, {name: x}]\n", encoding="utf-8")
+    data = load_dataset(path)
+    assert [(r.row, r.record_id, r.field) for r in data.rejected] == [
+        (1, None, "id"),
+        (1, "p1", "party_member"),
+    ]

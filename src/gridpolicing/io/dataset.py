@@ -68,7 +68,7 @@ class Dataset:
     ) -> None:
         self._con = con
         self.source = source
-        self.rejected = tuple(sorted(rejected))
+        self.rejected = tuple(sorted(rejected, key=_rejected_order))
         self.counts = dict(counts)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -96,6 +96,11 @@ class Dataset:
     def __repr__(self) -> str:
         used = sum(c.used for c in self.counts.values())
         return f"<Dataset {self.source!r}: {used} records used, {len(self.rejected)} rejected>"
+
+
+def _rejected_order(r: RejectedRecord) -> tuple[str, int, str, str, str, str]:
+    # record_id may be None (a record without an id); None and str do not compare
+    return (r.file, r.row, r.table, r.record_id or "", r.field, r.message)
 
 
 def _check_table(name: str) -> Any:

@@ -436,36 +436,49 @@ class _Stager:
         if header is None:
             return None
         _check_columns(file, 1, table, header)
-        raw = f"_raw_{table}"
         struct = "{" + ", ".join(f"{_sql_str(h)}: 'VARCHAR'" for h in header) + "}"
+        # A fixed dialect, not DuckDB's sniffer: its guesses turn a bad row into a vague error.
+        source = (
+            f"read_csv({_sql_str(file)}, header = true, auto_detect = false, columns = {struct}, "
+            "delim = ',', quote = '\"', escape = '\"', strict_mode = true, encoding = 'utf-8')"
+        )
+        # Counting every column reads every value, so a malformed file (or one that is not UTF-8)
+        # fails here, as a copy of it would; count(*) alone would skip checking the values.
+        every = ", ".join(f"count({_sql_id(h)})" for h in header)
         try:
-            # A fixed dialect, not DuckDB's sniffer: its guesses turn a bad row into a vague error.
-            self.con.execute(
-                f"CREATE TEMP TABLE {raw} AS SELECT * FROM read_csv(?, header = true, "
-                f"auto_detect = false, columns = {struct}, delim = ',', quote = '\"', "
-                "escape = '\"', strict_mode = true, encoding = 'utf-8')",
-                [file],
-            )
+            count = self.con.execute(f"SELECT count(*), {every} FROM {source}").fetchall()[0][0]
         except duckdb.Error as exc:
             raise _csv_error(file, exc) from None
-        self.created.append(f"TABLE {raw}")
-        count = self.con.execute(f"SELECT count(*) FROM {raw}").fetchall()[0][0]
         lines = _record_lines(path, int(count), len(header))
-        if lines is None:
-            select = f"SELECT rowid AS _key, rowid + 2 AS _row, * FROM {raw}"
-        else:
-            self.con.register("_arrow_lines", pa.table({"line": pa.array(lines, pa.int64())}))
-            self.con.execute(
-                f"CREATE TEMP TABLE {raw}_at AS SELECT l.line AS _row, r.* "
-                f"FROM {raw} r POSITIONAL JOIN _arrow_lines l"
-            )
-            self.con.unregister("_arrow_lines")
-            self.created.append(f"TABLE {raw}_at")
-            select = f"SELECT rowid AS _key, * FROM {raw}_at"
+        scan = f"_scan_{table}"
+        self.con.execute(f"CREATE TEMP VIEW {scan} AS SELECT * FROM {source}")
+        self.created.append(f"VIEW {scan}")
         name = f"_stage_{table}"
-        self.con.execute(f"CREATE TEMP VIEW {name} AS {select}")
-        self.created.append(f"VIEW {name}")
-        return Staged(table, file, name)
+
+        def stage() -> None:
+            # Only for a table with rejected records: a copy, to number its records.
+            raw = f"_raw_{table}"
+            try:
+                self.con.execute(f"CREATE TEMP TABLE {raw} AS SELECT * FROM {scan}")
+            except duckdb.Error as exc:  # the file changed since it was counted
+                raise _csv_error(file, exc) from None
+            self.created.append(f"TABLE {raw}")
+            if lines is None:
+                select = f"SELECT rowid AS _key, rowid + 2 AS _row, * FROM {raw}"
+            else:
+                self.con.register("_arrow_lines", pa.table({"line": pa.array(lines, pa.int64())}))
+                self.con.execute(
+                    f"CREATE TEMP TABLE {raw}_at AS SELECT l.line AS _row, r.* "
+                    f"FROM {raw} r POSITIONAL JOIN _arrow_lines l"
+                )
+                self.con.unregister("_arrow_lines")
+                self.created.append(f"TABLE {raw}_at")
+                select = f"SELECT rowid AS _key, * FROM {raw}_at"
+            self.con.execute(f"CREATE TEMP VIEW {name} AS {select}")
+            self.created.append(f"VIEW {name}")
+
+        # A clean table is read from the file once more, never copied: see Staged.scan.
+        return Staged(table, file, name, scan=scan, stage=stage)
 
 
 def _read_text(path: Path, file: str) -> str:
@@ -548,6 +561,10 @@ def _csv_error(file: str, exc: duckdb.Error) -> DatasetError:
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _sql_id(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _sql_str(text: str) -> str:
