@@ -32,12 +32,6 @@ from typing import Any
 import yaml
 
 PROFILES = ("xindu-2022", "xinjin-2022", "xinxiang-2016", "nanjing-2016")
-YEAR_OF = {
-    "xindu-2022": "2022",
-    "xinjin-2022": "2022",
-    "xinxiang-2016": "2016",
-    "nanjing-2016": "2016",
-}
 POLICY_OF = {
     "xindu-2022": "chengdu-xindu-2022",
     "xinjin-2022": "chengdu-xinjin-2022",
@@ -229,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
             if not (out / "truth.json").exists():
                 generate(prof, scale=max(1.0, n / 1_000_000), seed=1, out=out, activities=n)
             gen = time.perf_counter() - t0
-            r = _child(["engine", str(out), POLICY_OF[prof], YEAR_OF[prof]])
+            truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
+            r = _child(["engine", str(out), POLICY_OF[prof], truth["period"]])
             rows.append((n, prof, gen, r))
             print(
                 f"{n:>10,} {prof:14s} generate {gen:6.1f}s  load {r['load']:6.2f}s  evaluate "
