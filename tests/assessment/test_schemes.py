@@ -310,8 +310,14 @@ def test_an_item_with_two_sources_is_a_policy_error(tmp_path: Path) -> None:
 
 def test_several_rollups_quarters_and_year(tmp_path: Path) -> None:
     sch = scheme(
-        items=[{"id": "hours", "title": {"zh": "时间", "en": "hours"},
-                "from_rule": {"rule": "hours", "per_pass": 5}, "max_points": 20}],
+        items=[
+            {
+                "id": "hours",
+                "title": {"zh": "时间", "en": "hours"},
+                "from_rule": {"rule": "hours", "per_pass": 5},
+                "max_points": 20,
+            }
+        ],
         rollup={"period": "quarter", "combine": "mean"},
         rollups=[{"period": "half_year", "combine": "sum"}],
     )
