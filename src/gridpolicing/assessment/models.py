@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from gridpolicing.model.vocabulary import ActivityKind
 from gridpolicing.policy.models import IDENT, Citation, Period, Subject
-from gridpolicing.policy.values import PolicyModel, Text
+from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
 
 __all__ = [
     "Assessment",
@@ -112,9 +112,7 @@ class Item(PolicyModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> Item:
-        given = [n for n in ("from_rule", "from_metric", "from_assessors") if getattr(self, n)]
-        if len(given) != 1:
-            raise ValueError("expected exactly one of from_rule, from_metric, from_assessors")
+        require_exactly_one(self, "from_rule", "from_metric", "from_assessors")
         if self.from_rule and self.from_rule.proportional and self.max_points is None:
             raise ValueError("proportional scoring needs max_points")
         return self

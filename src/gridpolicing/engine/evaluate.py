@@ -52,9 +52,11 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
             kind = policy.registry[rule.kind]
             ctx = PlanContext(state, rule)
             sql = kind.plan(rule, ctx)
-            before = _count(con)
-            con.execute(f"INSERT INTO _findings SELECT {index}, {_OUTCOME} FROM ({sql})")
-            if _count(con) == before:
+            # An INSERT answers with the number of rows it inserted.
+            [(inserted,)] = con.execute(
+                f"INSERT INTO _findings SELECT {index}, {_OUTCOME} FROM ({sql})"
+            ).fetchall()
+            if inserted == 0:
                 skipped.append(SkippedRule(rule.id, _why_empty(rule, rng)))
         outcome = assess(policy, state)
         totals = _activity_totals(con, rng)
@@ -107,12 +109,6 @@ def _activity_totals(con: duckdb.DuckDBPyConnection, rng: DateRange) -> dict[str
         ],
         "meetings": [{"kind": k, "meetings": int(n)} for k, n in meets],
     }
-
-
-def _count(con: duckdb.DuckDBPyConnection) -> int:
-    # fetchall, not fetchone: DuckDB refuses further work while a result is left unread.
-    [(n,)] = con.execute("SELECT count(*) FROM _findings").fetchall()
-    return int(n)
 
 
 def _why_empty(rule: object, rng: DateRange) -> str:

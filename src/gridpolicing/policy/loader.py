@@ -203,8 +203,8 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
     spec_by_kind = {name: kind.spec for name, kind in registry.items()}
     final_rules: list[RuleSpec] = []
     origins: dict[str, str] = {}
+    refs = _Refs(values, decls, raw_catalogues)
     for rid, (raw, loaded, index) in rules.items():
-        refs = _Refs(values, decls, raw_catalogues)
         substituted, errs = _substitute(raw, refs, loaded.source, ("rules", index))
         problems.extend(errs)
         if errs:

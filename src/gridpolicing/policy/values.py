@@ -7,7 +7,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
-__all__ = ["Dated", "ParamRef", "PolicyModel", "Text", "Value", "value_at"]
+__all__ = ["Dated", "ParamRef", "PolicyModel", "Text", "Value", "require_exactly_one", "value_at"]
 
 T = TypeVar("T")
 
@@ -16,6 +16,12 @@ class PolicyModel(BaseModel):
     """Base of every policy-language model: immutable, unknown keys rejected."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def require_exactly_one(model: BaseModel, *names: str) -> None:
+    """Raise unless exactly one of the fields ``names`` of ``model`` is set (not None)."""
+    if sum(getattr(model, n) is not None for n in names) != 1:
+        raise ValueError("expected exactly one of " + ", ".join(names))
 
 
 class Text(PolicyModel):

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from gridpolicing.engine.context import PlanContext
+from gridpolicing.model.vocabulary import Employment, Role
+from gridpolicing.policy.models import Subject
 from gridpolicing.policy.values import Text
 from gridpolicing.report.finding import Finding
 from gridpolicing.report.messages import STATUS_WORDS, fmt
 
-__all__ = ["compare_status", "subject_words", "verdict"]
+__all__ = [
+    "OPEN_END",
+    "compare_status",
+    "held_on",
+    "require_units",
+    "snapshot_sql",
+    "subject_words",
+    "verdict",
+]
 
 
 def compare_status(measured: str, required: str, op: str = ">=", applicable: str = "TRUE") -> str:
@@ -45,3 +56,48 @@ def verdict(finding: Finding, zh: str, en: str) -> Text:
         zh=f"[{words.zh}] {who.zh},{finding.bucket}:{zh.format(**values)}",
         en=f"[{words.en}] {who.en}, {finding.bucket}: {en.format(**values)}",
     )
+
+
+def held_on(alias: str, day: str) -> str:
+    """SQL condition: the assignment ``alias`` is held on the day ``day`` (an open end: still)."""
+    return f'{alias}.start <= {day} AND coalesce({alias}."end", {OPEN_END}) >= {day}'
+
+
+OPEN_END = "DATE '9999-12-31'"
+
+
+def require_units(subject: Subject, kind: str) -> None:
+    """Staffing-type kinds count people *per unit*: a people subject is an authoring error."""
+    if subject.units is None:
+        raise ValueError(f"a {kind} rule needs a units subject (subject: {{units: ...}})")
+
+
+def snapshot_sql(
+    ctx: PlanContext,
+    subjects: str,
+    roles: list[Role],
+    employment: Employment | None,
+    include_child_units: bool = False,
+) -> str:
+    """Assignments held on each subject unit on its bucket's last day.
+
+    ``subjects`` names a relation with ``subject_id, bucket, bend``. The result has
+    ``subject_id, bucket, person, id, unit, posts``. With ``include_child_units`` an assignment
+    to a unit whose ``parent``, ``office``, ``station`` or ``street`` is the subject counts too
+    (one level: a grid counts for its office only when the grid names that office); the scope
+    is built as an equi-join table so the large ``assignments`` table is never joined on an OR.
+    """
+    conds = [f"a.role IN ({', '.join(ctx.lit(r.value) for r in roles)})"]
+    if employment is not None:
+        conds.append(f"a.employment = {ctx.lit(employment.value)}")
+    scope = "SELECT id AS subject, id AS unit FROM units"
+    if include_child_units:
+        for column in ("parent", "office", "station", "street"):
+            scope += f" UNION SELECT {column}, id FROM units WHERE {column} IS NOT NULL"
+    return f"""(
+        SELECT s.subject_id, s.bucket, a.person, a.id, a.unit, a.posts
+        FROM {subjects} s
+        JOIN ({scope}) sc ON sc.subject = s.subject_id
+        JOIN assignments a ON a.unit = sc.unit
+        WHERE {held_on("a", "s.bend")}
+          AND {" AND ".join(conds)})"""

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import ActivityKind, MeetingKind, ReportKind
 from gridpolicing.policy.models import Period, RuleSpec
-from gridpolicing.policy.values import PolicyModel, Text, Value
+from gridpolicing.policy.values import PolicyModel, Text, Value, require_exactly_one
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import verdict
 
@@ -25,9 +25,7 @@ class CadenceCount(PolicyModel):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> CadenceCount:
-        given = [n for n in ("activities", "meetings", "reports") if getattr(self, n) is not None]
-        if len(given) != 1:
-            raise ValueError("expected exactly one of activities, meetings, reports")
+        require_exactly_one(self, "activities", "meetings", "reports")
         return self
 
 

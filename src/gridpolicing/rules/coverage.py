@@ -11,8 +11,7 @@ from gridpolicing.model.vocabulary import Employment, Role
 from gridpolicing.policy.models import Period, RuleSpec
 from gridpolicing.policy.values import Text, Value, value_at
 from gridpolicing.report.finding import Finding
-from gridpolicing.rules._common import verdict
-from gridpolicing.rules.staffing import require_units, snapshot_sql
+from gridpolicing.rules._common import require_units, snapshot_sql, verdict
 
 __all__ = ["KIND", "CoverageRule"]
 

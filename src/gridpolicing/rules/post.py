@@ -11,7 +11,7 @@ from gridpolicing.model.vocabulary import Post, Role
 from gridpolicing.policy.models import Period, RuleSpec
 from gridpolicing.policy.values import Text
 from gridpolicing.report.finding import Finding
-from gridpolicing.rules._common import verdict
+from gridpolicing.rules._common import held_on, verdict
 
 __all__ = ["KIND", "PostRule"]
 
@@ -96,8 +96,7 @@ class PostKind:
                    CASE WHEN p.party_member THEN {member} ELSE {other} END) AS has
           FROM s
           JOIN ({ctx.assignments_sql(rule.subject)}) a
-            ON a.person = s.subject_id AND a.start <= s.bend
-           AND coalesce(a."end", DATE '9999-12-31') >= s.bend {roles}
+            ON a.person = s.subject_id AND {held_on("a", "s.bend")} {roles}
           JOIN people p ON p.id = a.person
         ),
         m AS (

@@ -9,9 +9,9 @@ from pydantic import Field, model_validator
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import ActivityKind, IncidentKind, TaskKind, TaskReason
 from gridpolicing.policy.models import Period, RuleSpec
-from gridpolicing.policy.values import PolicyModel, Text
+from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
 from gridpolicing.report.finding import Finding
-from gridpolicing.rules._common import verdict
+from gridpolicing.rules._common import held_on, verdict
 
 __all__ = ["KIND", "Forbidden", "ProhibitionRule"]
 
@@ -25,9 +25,7 @@ class Forbidden(PolicyModel):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Forbidden:
-        given = [n for n in ("tasks", "activities", "incidents") if getattr(self, n) is not None]
-        if len(given) != 1:
-            raise ValueError("expected exactly one of tasks, activities, incidents")
+        require_exactly_one(self, "tasks", "activities", "incidents")
         return self
 
 
@@ -107,8 +105,7 @@ class ProhibitionKind:
         r AS ({_records(rule, ctx)}),
         held AS (
           SELECT DISTINCT r.* FROM r JOIN ({ctx.assignments_sql(rule.subject)}) a
-            ON a.person = r.person AND a.start <= r.first
-           AND coalesce(a."end", DATE '9999-12-31') >= r.first
+            ON a.person = r.person AND {held_on("a", "r.first")}
         ),
         m AS (
           SELECT s.subject_type, s.subject_id, s.bucket, count(*) AS n, list(h.id) AS ids,

@@ -12,8 +12,7 @@ from gridpolicing.model.vocabulary import Employment, Role
 from gridpolicing.policy.models import Period, RuleSpec
 from gridpolicing.policy.values import Dated, PolicyModel, Text, Value
 from gridpolicing.report.finding import Finding, Status
-from gridpolicing.rules._common import verdict
-from gridpolicing.rules.staffing import require_units, snapshot_sql
+from gridpolicing.rules._common import require_units, snapshot_sql, verdict
 
 __all__ = ["KIND", "Measure", "MeasureStandard", "RatioRule"]
 

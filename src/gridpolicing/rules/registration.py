@@ -10,7 +10,7 @@ from gridpolicing.engine.context import PlanContext
 from gridpolicing.policy.models import Period, RuleSpec
 from gridpolicing.policy.values import Text
 from gridpolicing.report.finding import Finding
-from gridpolicing.rules._common import verdict
+from gridpolicing.rules._common import held_on, verdict
 
 __all__ = ["KIND", "RegistrationRule"]
 
@@ -74,8 +74,7 @@ class RegistrationKind:
                  concat_ws('+', {", ".join(missing)}) AS lacks
           FROM s
           JOIN ({ctx.assignments_sql(rule.subject)}) a
-            ON a.person = s.subject_id AND a.start <= s.bend
-           AND coalesce(a."end", DATE '9999-12-31') >= s.bend
+            ON a.person = s.subject_id AND {held_on("a", "s.bend")}
         ),
         m AS (
           SELECT subject_type, subject_id, bucket, list(id ORDER BY id) AS ids,

@@ -1,8 +1,4 @@
-"""``staffing``: how many people of some roles a unit has on the last day of each period.
-
-Also home of the snapshot helpers the other staffing-type kinds (``ratio``, ``coverage``) share:
-they all count the people assigned to a unit on the bucket's last day.
-"""
+"""``staffing``: how many people of some roles a unit has on the last day of each period."""
 
 from __future__ import annotations
 
@@ -12,51 +8,12 @@ from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import Employment, Post, Role
-from gridpolicing.policy.models import Period, RuleSpec, Subject
+from gridpolicing.policy.models import Period, RuleSpec
 from gridpolicing.policy.values import PolicyModel, Text, Value, value_at
 from gridpolicing.report.finding import Finding, Status
-from gridpolicing.rules._common import verdict
+from gridpolicing.rules._common import require_units, snapshot_sql, verdict
 
-__all__ = ["KIND", "PostMinimum", "StaffingRule", "require_units", "snapshot_sql"]
-
-OPEN_END = "DATE '9999-12-31'"
-
-
-def require_units(subject: Subject, kind: str) -> None:
-    """Staffing-type kinds count people *per unit*: a people subject is an authoring error."""
-    if subject.units is None:
-        raise ValueError(f"a {kind} rule needs a units subject (subject: {{units: ...}})")
-
-
-def snapshot_sql(
-    ctx: PlanContext,
-    subjects: str,
-    roles: list[Role],
-    employment: Employment | None,
-    include_child_units: bool = False,
-) -> str:
-    """Assignments held on each subject unit on its bucket's last day.
-
-    ``subjects`` names a relation with ``subject_id, bucket, bend``. The result has
-    ``subject_id, bucket, person, id, unit, posts``. With ``include_child_units`` an assignment
-    to a unit whose ``parent``, ``office``, ``station`` or ``street`` is the subject counts too
-    (one level: a grid counts for its office only when the grid names that office); the scope
-    is built as an equi-join table so the large ``assignments`` table is never joined on an OR.
-    """
-    conds = [f"a.role IN ({', '.join(ctx.lit(r.value) for r in roles)})"]
-    if employment is not None:
-        conds.append(f"a.employment = {ctx.lit(employment.value)}")
-    scope = "SELECT id AS subject, id AS unit FROM units"
-    if include_child_units:
-        for column in ("parent", "office", "station", "street"):
-            scope += f" UNION SELECT {column}, id FROM units WHERE {column} IS NOT NULL"
-    return f"""(
-        SELECT s.subject_id, s.bucket, a.person, a.id, a.unit, a.posts
-        FROM {subjects} s
-        JOIN ({scope}) sc ON sc.subject = s.subject_id
-        JOIN assignments a ON a.unit = sc.unit
-        WHERE a.start <= s.bend AND coalesce(a."end", {OPEN_END}) >= s.bend
-          AND {" AND ".join(conds)})"""
+__all__ = ["KIND", "PostMinimum", "StaffingRule"]
 
 
 class PostMinimum(PolicyModel):

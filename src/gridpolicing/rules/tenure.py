@@ -8,13 +8,11 @@ from pydantic import model_validator
 
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.policy.models import Period, RuleSpec
-from gridpolicing.policy.values import Text, Value
+from gridpolicing.policy.values import Text, Value, require_exactly_one
 from gridpolicing.report.finding import Finding, Status
-from gridpolicing.rules._common import verdict
+from gridpolicing.rules._common import OPEN_END, verdict
 
 __all__ = ["KIND", "TenureRule"]
-
-OPEN_END = "DATE '9999-12-31'"
 
 
 class TenureRule(RuleSpec):
@@ -62,8 +60,7 @@ class TenureRule(RuleSpec):
     def _check(self) -> TenureRule:
         if self.subject.people is None:
             raise ValueError("a tenure rule needs a people subject (subject: {people: ...})")
-        if (self.min_years is None) == (self.max_term_months is None):
-            raise ValueError("expected exactly one of min_years, max_term_months")
+        require_exactly_one(self, "min_years", "max_term_months")
         return self
 
 

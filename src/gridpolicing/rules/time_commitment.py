@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import ActivityKind
 from gridpolicing.policy.models import Period, RuleSpec
-from gridpolicing.policy.values import Text, Value
+from gridpolicing.policy.values import Text, Value, require_exactly_one
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import compare_status, verdict
 
@@ -49,11 +49,7 @@ class TimeCommitmentRule(RuleSpec):
 
     @model_validator(mode="after")
     def _one_minimum(self) -> TimeCommitmentRule:
-        given = [
-            n for n in ("min_hours", "min_working_days", "min_days") if getattr(self, n) is not None
-        ]
-        if len(given) != 1:
-            raise ValueError("expected exactly one of min_hours, min_working_days, min_days")
+        require_exactly_one(self, "min_hours", "min_working_days", "min_days")
         return self
 
 

@@ -11,7 +11,7 @@ from gridpolicing.model.vocabulary import ActivityKind
 from gridpolicing.policy.models import Period, RuleSpec
 from gridpolicing.policy.values import Text, Value
 from gridpolicing.report.finding import Finding
-from gridpolicing.rules._common import verdict
+from gridpolicing.rules._common import held_on, verdict
 
 __all__ = ["KIND", "VisitQualityRule"]
 
@@ -118,8 +118,8 @@ class VisitQualityKind:
             # Only visits to a unit the person is assigned to on that very day.
             mine = f"""v.person = q.subject_id AND EXISTS (
                 SELECT 1 FROM ({ctx.assignments_sql(rule.subject)}) a
-                WHERE a.person = v.person AND a.unit = v.unit AND a.start <= v.day
-                  AND coalesce(a."end", DATE '9999-12-31') >= v.day)"""
+                WHERE a.person = v.person AND a.unit = v.unit
+                  AND {held_on("a", "v.day")})"""
             who = "v.unit"
         else:
             mine = "v.unit = q.subject_id"
