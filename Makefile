@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck schema docs-check policies unit docs clean
+.PHONY: demo test lint typecheck schema docs-check policies unit docs clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck schema docs-check policies unit
+
+# The fuzz targets with a long budget (tests/fuzz/run.py); not part of `make test`.
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz/run.py --minutes 10
 
 # Regenerate what the checks above compare against.
 docs: $(STAMP)
