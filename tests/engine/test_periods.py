@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gridpolicing import UsageError
-from gridpolicing.engine.periods import buckets, parse_range
+from gridpolicing.engine.periods import buckets, buckets_within, parse_range
 from gridpolicing.policy.models import Period
 
 
@@ -39,15 +39,25 @@ def test_bad_periods_are_usage_errors(text: str) -> None:
         parse_range(text)
 
 
-def test_only_whole_buckets_inside_the_range() -> None:
+def test_a_bucket_belongs_to_the_run_holding_its_last_day() -> None:
+    # W09 (28 Feb .. 6 Mar) ends in March: March's run judges it, reading 28 February too.
+    # W13 (28 Mar .. 3 Apr) ends in April: April's run judges it, never March's.
     weeks = buckets(Period.week, parse_range("2022-03"))
-    assert [b.key for b in weeks] == ["2022-W10", "2022-W11", "2022-W12"]
+    assert [b.key for b in weeks] == ["2022-W09", "2022-W10", "2022-W11", "2022-W12"]
+    assert weeks[0].start == dt.date(2022, 2, 28)
+    assert buckets(Period.week, parse_range("2022-04"))[0].key == "2022-W13"
     assert buckets(Period.year, parse_range("2022-03")) == []
+    assert [b.key for b in buckets(Period.year, parse_range("2022-12"))] == ["2022"]
     assert [b.key for b in buckets(Period.quarter, parse_range("2022"))] == [
         "2022-Q1",
         "2022-Q2",
         "2022-Q3",
         "2022-Q4",
+    ]
+    assert [b.key for b in buckets_within(Period.week, parse_range("2022-03"))] == [
+        "2022-W10",
+        "2022-W11",
+        "2022-W12",
     ]
 
 
@@ -62,4 +72,22 @@ def test_buckets_tile_without_overlap(start: dt.date, days: int, period: Period)
     for a, b in itertools.pairwise(bs):
         assert a.end + dt.timedelta(days=1) == b.start
     for b in bs:
-        assert rng.start <= b.start <= b.end <= rng.end
+        assert rng.start <= b.end <= rng.end
+
+
+@given(
+    st.dates(dt.date(2005, 1, 1), dt.date(2030, 1, 1)),
+    st.lists(st.integers(1, 120), min_size=1, max_size=6),
+    st.sampled_from(list(Period)),
+)
+def test_consecutive_ranges_hold_every_bucket_exactly_once(
+    start: dt.date, lengths: list[int], period: Period
+) -> None:
+    whole_end = start + dt.timedelta(days=sum(lengths) - 1)
+    whole = buckets(period, parse_range(f"{start}..{whole_end}"))
+    parts, a = [], start
+    for n in lengths:
+        b = a + dt.timedelta(days=n - 1)
+        parts.extend(buckets(period, parse_range(f"{a}..{b}")))
+        a = b + dt.timedelta(days=1)
+    assert parts == whole

@@ -61,7 +61,13 @@ def _key(f: Finding) -> tuple[Any, ...]:
 def test_replay_gives_batch_failures(engine: str, tables: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = load_world(Path(tmp), tables)
-        expected = sorted(_key(f) for f in evaluate(POLICY, data, PERIOD).failures())
+        # A monitor watches the buckets that begin at or after its start; a batch run also judges
+        # the bucket straddling the range's first day when the dataset holds its first days.
+        expected = sorted(
+            _key(f)
+            for f in evaluate(POLICY, data, PERIOD).failures()
+            if f.bucket_start >= START.date()
+        )
         monitor, got = collecting(POLICY, data, engine, start=START)
         for event in events_from_dataset(data):
             if _when(event) < END:

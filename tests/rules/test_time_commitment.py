@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -33,18 +34,21 @@ WEEKLY = {
 
 
 def _visits(hours: list[float], unit: str = "c1", day: str = "2022-03-07") -> list[dict[str, Any]]:
+    """One visit a day from 8:00, on ``day`` and the days after it (never overlapping)."""
     out = []
+    first = dt.date.fromisoformat(day)
     for i, h in enumerate(hours):
-        start_h = 8
-        end_min = int(h * 60)
+        d = first + dt.timedelta(days=i)
+        start = dt.datetime(d.year, d.month, d.day, 8)
+        end = start + dt.timedelta(minutes=int(h * 60))
         out.append(
             {
                 "id": f"v{i}",
                 "person": "p1",
                 "unit": unit,
                 "kind": "household_visit",
-                "start": f"{day} {start_h:02d}:00:00",
-                "end": f"{day} {start_h + end_min // 60:02d}:{end_min % 60:02d}:00",
+                "start": start.isoformat(sep=" "),
+                "end": end.isoformat(sep=" "),
             }
         )
     return out

@@ -83,7 +83,7 @@ def score_scheme(
         if item.from_rule is not None:
             raw[item.id] = _rule_item(con, item, rule_index[item.from_rule.rule])
         elif item.from_metric is not None:
-            raw[item.id] = _metric_item(con, ctx, item)
+            raw[item.id] = _metric_item(con, ctx, item, scheme.subject.people is not None)
         else:
             raw[item.id] = _assessor_item(con, item)
     vetoed_by_rule = {
@@ -217,29 +217,41 @@ def _rule_item(
 
 
 def _metric_item(
-    con: duckdb.DuckDBPyConnection, ctx: PlanContext, item: Item
+    con: duckdb.DuckDBPyConnection, ctx: PlanContext, item: Item, person_subject: bool
 ) -> dict[Key, tuple[float, Text, tuple[str, ...]]]:
     src = item.from_metric
     assert src is not None
-    col = {
-        "count": "d.n",
-        "hours": "d.hours",
-        "households": "d.households",
-        "services": "d.services",
-        "quantity": "d.quantity",
-    }[src.measure]
     kinds = ", ".join(sql_literal(k.value) for k in src.activities)
-    rows = con.execute(
-        f"""WITH su AS (SELECT subject_type, subject_id, bucket, bstart, bend,
-                               unnest(units) AS unit FROM _as_subjects)
-            SELECT su.subject_type, su.subject_id, su.bucket, coalesce(sum({col}), 0),
-                   flatten(list(d.ids) FILTER (WHERE d.ids IS NOT NULL))
-            FROM su LEFT JOIN {ctx.activity_daily} d
-              ON d.unit = su.unit AND d.kind IN ({kinds})
-             AND d.day BETWEEN su.bstart AND su.bend
-             AND (su.subject_type = 'unit' OR d.person = su.subject_id)
-            GROUP BY ALL"""
-    ).fetchall()
+    su = """(SELECT subject_type, subject_id, bucket, bstart, bend, unnest(units) AS unit
+             FROM _as_subjects)"""
+    if src.measure == "hours":
+        # Time is counted in one place: split by day, overlaps merged (engine/intervals.py).
+        rows = con.execute(
+            f"""WITH su AS {su},
+                t AS ({ctx.daily_time("su", person_subject, f"d.kind IN ({kinds})")})
+                SELECT su.subject_type, su.subject_id, su.bucket, coalesce(sum(t.hours), 0),
+                       list_distinct(flatten(list(t.ids) FILTER (WHERE t.ids IS NOT NULL)))
+                FROM (SELECT DISTINCT subject_type, subject_id, bucket FROM su) su
+                LEFT JOIN t USING (subject_type, subject_id, bucket)
+                GROUP BY ALL"""
+        ).fetchall()
+    else:
+        col = {
+            "count": "d.n",
+            "households": "d.households",
+            "services": "d.services",
+            "quantity": "d.quantity",
+        }[src.measure]
+        rows = con.execute(
+            f"""WITH su AS {su}
+                SELECT su.subject_type, su.subject_id, su.bucket, coalesce(sum({col}), 0),
+                       flatten(list(d.ids) FILTER (WHERE d.ids IS NOT NULL))
+                FROM su LEFT JOIN {ctx.activity_daily} d
+                  ON d.unit = su.unit AND d.kind IN ({kinds})
+                 AND d.day BETWEEN su.bstart AND su.bend
+                 AND (su.subject_type = 'unit' OR d.person = su.subject_id)
+                GROUP BY ALL"""
+        ).fetchall()
     out = {}
     for st, sid, bucket, measure, ids in rows:
         m = float(measure)

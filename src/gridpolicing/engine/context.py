@@ -21,20 +21,29 @@ detail                VARCHAR       extra words for the message (may be NULL)
 The engine adds the rule id, severity and citation. Tables of the dataset are visible by name
 (``units``, ``people``, ``assignments``, ``activities``, ``meetings`` ...); the context adds:
 
-* :meth:`PlanContext.buckets`: ``bucket, bstart, bend, days, working_days`` for a period;
+* :meth:`PlanContext.buckets`: ``bucket, bstart, bend, days, working_days`` of the buckets the
+  rule is judged for (engine/window.py says which: a bucket belongs to the run holding its last
+  day, and is measured over all its days, even those before the range);
 * :meth:`PlanContext.subjects`: the rule's subjects per bucket, with ``units`` (assigned units);
 * :attr:`PlanContext.calendar`: ``day, workday, holiday, sensitive``;
-* :attr:`PlanContext.activity_daily`: activities summed per person, unit, kind and day, shared by
-  every rule that reads activities so the large table is scanned once per evaluation.
+* :attr:`PlanContext.activity_daily`: activities per person, unit, kind and day, split by day and
+  shared by every rule that reads activities so the large table is scanned once per evaluation;
+* :meth:`PlanContext.daily_time`: merged time per subject and day (engine/intervals.py), the one
+  place hours and days present are counted.
+
+A rule kind must read dated data through the buckets' days (``day BETWEEN bstart AND bend``),
+never through the range: a bucket may start before the range.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, final
+from typing import TYPE_CHECKING, Any, Final, final
 
 from gridpolicing.engine.calendar import calendar_days
-from gridpolicing.engine.periods import DateRange, buckets
+from gridpolicing.engine.intervals import build_activity_daily, daily_time_sql
+from gridpolicing.engine.periods import DateRange
+from gridpolicing.engine.window import Unevaluated, Window
 from gridpolicing.policy.models import Period, RuleSpec, Subject
 from gridpolicing.policy.values import Dated, ParamRef
 
@@ -71,19 +80,27 @@ def sql_literal(value: Any) -> str:
 class EngineState:
     """Per-evaluation state on one cursor: temporary tables built once and shared by rules."""
 
-    __slots__ = ("_activity_daily", "_buckets", "con", "official_calendar", "range")
+    __slots__ = (
+        "_activity_daily",
+        "_buckets",
+        "_data_from",
+        "con",
+        "official_calendar",
+        "window",
+    )
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, rng: DateRange) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, window: Window) -> None:
         self.con = con
-        self.range = rng
+        self.window = window
         self._buckets: set[Period] = set()
         self._activity_daily = False
+        self._data_from: tuple[dt.date | None] | None = None
         # A library must not draw progress bars on its caller's terminal.
         con.execute("SET enable_progress_bar = false")
         # Every result the engine returns is ordered explicitly (findings by rule, subject and
         # bucket; evidence lists sorted), so DuckDB need not preserve insertion order.
         con.execute("SET preserve_insertion_order = false")
-        days = calendar_days(rng.start, rng.end)
+        days = calendar_days(window.reads_from, window.range.end)
         self.official_calendar = all(d.official for d in days)
         con.execute("CREATE TEMP TABLE _cal_days (day DATE, workday BOOLEAN, holiday BOOLEAN)")
         con.executemany(
@@ -97,12 +114,17 @@ class EngineState:
                FROM _cal_days c ORDER BY c.day"""
         )
 
+    @property
+    def range(self) -> DateRange:
+        """The range asked for."""
+        return self.window.range
+
     def buckets_table(self, period: Period) -> str:
-        """Name of the temporary table of ``period``'s buckets inside the range."""
+        """Name of the temporary table of ``period``'s judged buckets (before effective dates)."""
         name = f"_buckets_{period.value}"
         if period not in self._buckets:
             self.con.execute(f"CREATE TEMP TABLE {name} (bucket VARCHAR, bstart DATE, bend DATE)")
-            rows = [(b.key, b.start, b.end) for b in buckets(period, self.range)]
+            rows = [(b.key, b.start, b.end) for b in self.window.rule_buckets(period)]
             if rows:
                 self.con.executemany(f"INSERT INTO {name} VALUES (?, ?, ?)", rows)
             self.con.execute(
@@ -116,65 +138,124 @@ class EngineState:
             self._buckets.add(period)
         return f"{name}_cal"
 
+    @property
+    def data_from(self) -> dt.date | None:
+        """The first day the dataset holds an event record on (activities, meetings, ...)."""
+        if self._data_from is None:
+            firsts = " UNION ALL ".join(
+                f"SELECT min(CAST({col} AS DATE)) FROM {table}" for table, col in _EVENT_DAYS
+            )
+            [(first,)] = self.con.execute(f"SELECT min(d) FROM ({firsts}) t(d)").fetchall()
+            self._data_from = (first,)
+        return self._data_from[0]
+
     def activity_daily(self) -> str:
-        """Name of the shared per-(person, unit, kind, day) activity aggregate within the range."""
+        """Name of the shared per-(person, unit, kind, day) activity aggregate (see intervals)."""
         if not self._activity_daily:
-            self.con.execute(
-                f"""CREATE TEMP TABLE _activity_daily AS
-                    SELECT person, unit, kind, CAST(start AS DATE) AS day,
-                           count(*) AS n,
-                           sum(date_diff('second', start, "end")) / 3600.0 AS hours,
-                           sum(households_visited) AS households,
-                           sum(services_done) AS services,
-                           sum(quantity) AS quantity,
-                           count(*) FILTER (WHERE has_work_log) AS with_log,
-                           count(*) FILTER (WHERE has_photo) AS with_photo,
-                           list(id) AS ids
-                    FROM activities
-                    WHERE CAST(start AS DATE) BETWEEN {sql_literal(self.range.start)}
-                                                  AND {sql_literal(self.range.end)}
-                    GROUP BY ALL"""
+            build_activity_daily(
+                self.con, "_activity_daily", "_cal", self.window.reads_from, self.range.end
             )
             self._activity_daily = True
         return "_activity_daily"
 
 
+# Tables whose records happen on a day, and the column saying which: what "the dataset holds
+# records from" means for a bucket that starts before the range.
+_EVENT_DAYS: Final = (
+    ("activities", "start"),
+    ("meetings", "date"),
+    ("reports", "date"),
+    ("tasks", "start"),
+    ("incidents", "date"),
+    ("surveys", "date"),
+    ("assessor_scores", "date"),
+)
+
+
 @final
 class PlanContext:
-    """The context one rule plans in; buckets are limited to the days the rule is in force."""
+    """The context one rule plans in; buckets are limited to the ones the rule is judged for."""
 
-    __slots__ = ("_state", "rule")
+    __slots__ = ("_state", "periods", "reads_history", "rule")
 
-    def __init__(self, state: EngineState, rule: RuleSpec | None) -> None:
+    def __init__(
+        self, state: EngineState, rule: RuleSpec | None, *, reads_history: bool = True
+    ) -> None:
         self._state = state
         self.rule = rule  # None when planning for an assessment scheme
+        self.reads_history = reads_history
+        self.periods: set[Period] = set()  # the periods the plan asked buckets of
 
     @property
     def range(self) -> DateRange:
-        """The evaluation range."""
+        """The evaluation range asked for."""
         return self._state.range
 
     @property
+    def window(self) -> Window:
+        """Which days the evaluation reports, judges and reads."""
+        return self._state.window
+
+    @property
     def calendar(self) -> str:
-        """Relation ``day, workday, holiday, sensitive`` over the evaluation range."""
+        """Relation ``day, workday, holiday, sensitive`` over every day the evaluation reads."""
         return "_cal"
 
     @property
     def activity_daily(self) -> str:
-        """Relation ``person, unit, kind, day, n, hours, households, services, quantity,
-        with_log, with_photo, ids`` (activities within the range, by start day)."""
+        """Relation of :func:`gridpolicing.engine.intervals.build_activity_daily`: activities per
+        ``person, unit, kind, day`` over every day the evaluation reads."""
         return self._state.activity_daily()
 
+    def daily_time(self, su: str, person_subject: bool, where: str = "TRUE") -> str:
+        """Merged time per subject, bucket, person and day (see
+        :func:`gridpolicing.engine.intervals.daily_time_sql`)."""
+        return daily_time_sql(self.activity_daily, su, person_subject, where)
+
     def buckets(self, period: Period) -> str:
-        """Relation ``bucket, bstart, bend, days, working_days`` for buckets in force."""
+        """Relation ``bucket, bstart, bend, days, working_days`` of the buckets judged.
+
+        A rule is judged for the buckets ending inside the range (and earlier ones an assessment
+        needs) that lie wholly inside the policy's and the rule's effective dates and, when the
+        bucket starts before the range, whose first day the dataset has data for.
+        """
+        self.periods.add(period)
         table = self._state.buckets_table(period)
+        w = self.window
         conds = []
-        if self.rule is not None and self.rule.effective_from:
-            conds.append(f"bstart >= {sql_literal(self.rule.effective_from)}")
-        if self.rule is not None and self.rule.effective_to:
-            conds.append(f"bend <= {sql_literal(self.rule.effective_to)}")
+        if self.rule is None:  # an assessment scheme: its own buckets
+            conds.append(f"bend >= {sql_literal(w.schemes_from)}")
+        for bound in (w.in_force_from, self.rule.effective_from if self.rule else None):
+            if bound is not None:
+                conds.append(f"bstart >= {sql_literal(bound)}")
+        for bound in (w.in_force_to, self.rule.effective_to if self.rule else None):
+            if bound is not None:
+                conds.append(f"bend <= {sql_literal(bound)}")
+        if self.reads_history:
+            data_from = self._state.data_from if w.reads_from < w.range.start else None
+            history = f"bstart >= {sql_literal(w.range.start)}"
+            if data_from is not None:
+                history += f" OR bstart >= {sql_literal(data_from)}"
+            conds.append(f"({history})")
         where = f" WHERE {' AND '.join(conds)}" if conds else ""
         return f"(SELECT * FROM {table}{where})"
+
+    def unevaluated(self) -> list[Unevaluated]:
+        """The buckets ending inside the range that the rule was not judged for, and why."""
+        if self.rule is None:
+            return []
+        rule, w, out = self.rule, self.window, []
+        data_from = self._state.data_from if w.reads_from < w.range.start else None
+        for period in sorted(self.periods, key=lambda p: p.value):
+            for b in w.rule_buckets(period):
+                if b.end < w.range.start:
+                    continue
+                why = w.why_not_judged(
+                    b, rule.effective_from, rule.effective_to, self.reads_history, data_from
+                )
+                if why is not None:
+                    out.append(Unevaluated(rule.id, b.key, b.start, b.end, why))
+        return out
 
     def subjects(self, period: Period, subject: Subject | None = None) -> str:
         """Relation of the rule's subjects in each bucket in force.

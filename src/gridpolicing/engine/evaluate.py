@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from gridpolicing.assessment.engine import assess
-from gridpolicing.engine.context import EngineState, PlanContext
+from gridpolicing.engine.context import EngineState, PlanContext, sql_literal
 from gridpolicing.engine.periods import DateRange, parse_range
+from gridpolicing.engine.window import Unevaluated, window_for
 from gridpolicing.errors import GridPolicingError
 from gridpolicing.report.report import Report, SkippedRule
 
@@ -27,20 +28,23 @@ _OUTCOME = """
 
 
 def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Report:
-    """Evaluate every rule of ``policy`` on ``dataset`` for each of its buckets inside ``period``.
+    """Evaluate every rule of ``policy`` on ``dataset`` for each of its buckets in ``period``.
 
     ``period`` is explicit (``"2022"``, ``"2022-03"``, ``"2022-W05"``,
     ``"2022-01-01..2022-06-30"``): there is no default, so a result never depends on an implied
-    date.
+    date. A bucket belongs to the run whose period holds its last day and is measured over all
+    its days (engine/window.py); buckets a rule cannot be judged for are listed in
+    ``Report.unevaluated`` with the reason.
     """
     if policy.is_template:
         raise GridPolicingError(
             f"policy {policy.id!r} is a template; extend it and give its parameters values"
         )
     rng = parse_range(period) if isinstance(period, str) else period
+    window = window_for(policy, rng)
     con = dataset.cursor()
     try:
-        state = EngineState(con, rng)
+        state = EngineState(con, window)
         con.execute(
             """CREATE TEMP TABLE _findings (
                  rule_index INTEGER, subject_type VARCHAR, subject_id VARCHAR, bucket VARCHAR,
@@ -48,30 +52,40 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
                  required DOUBLE, evidence VARCHAR[], detail VARCHAR)"""
         )
         skipped: list[SkippedRule] = []
+        unevaluated: list[Unevaluated] = []
         for index, rule in enumerate(policy.rules):
             kind = policy.registry[rule.kind]
-            ctx = PlanContext(state, rule)
+            # A kind that judges a snapshot (assignments held on a bucket's last day) reads
+            # nothing before the range; one that does not say so is taken to read history.
+            ctx = PlanContext(state, rule, reads_history=getattr(kind, "reads_history", True))
             sql = kind.plan(rule, ctx)
-            # An INSERT answers with the number of rows it inserted.
-            [(inserted,)] = con.execute(
-                f"INSERT INTO _findings SELECT {index}, {_OUTCOME} FROM ({sql})"
-            ).fetchall()
-            if inserted == 0:
-                skipped.append(SkippedRule(rule.id, _why_empty(rule, rng)))
+            con.execute(f"INSERT INTO _findings SELECT {index}, {_OUTCOME} FROM ({sql})")
+            unevaluated.extend(ctx.unevaluated())
         outcome = assess(policy, state)
         totals = _activity_totals(con, rng)
+        # Buckets ending before the range were judged only for the scores that need them.
         table = con.sql(
-            """SELECT * FROM _findings
+            f"""SELECT * FROM _findings WHERE bucket_end >= {sql_literal(rng.start)}
                ORDER BY rule_index, subject_type, subject_id, bucket_start"""
         ).to_arrow_table()
+        reported = {
+            i
+            for (i,) in con.execute(
+                "SELECT DISTINCT rule_index FROM _findings WHERE bucket_end >= ?", [rng.start]
+            ).fetchall()
+        }
     finally:
         con.close()
+    for index, rule in enumerate(policy.rules):
+        if index not in reported:
+            skipped.append(SkippedRule(rule.id, _why_empty(rule, rng)))
     return Report(
         policy=policy,
         dataset=dataset,
         range=rng,
         findings_table=table,
         skipped=tuple(skipped),
+        unevaluated=tuple(unevaluated),
         official_calendar=state.official_calendar,
         assessment=outcome,
         activity_totals=totals,
@@ -114,5 +128,5 @@ def _activity_totals(con: duckdb.DuckDBPyConnection, rng: DateRange) -> dict[str
 def _why_empty(rule: object, rng: DateRange) -> str:
     period = getattr(rule, "period", None)
     if period is not None:
-        return f"no subject, or no whole {period.value} bucket in force inside {rng.label}"
+        return f"no subject, or no {period.value} bucket ending inside {rng.label} could be judged"
     return f"no subject inside {rng.label}"

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import final
 
 from gridpolicing.errors import UsageError
 from gridpolicing.policy.models import Period
 
-__all__ = ["Bucket", "DateRange", "buckets", "parse_range"]
+__all__ = [
+    "Bucket",
+    "DateRange",
+    "bucket_of",
+    "buckets",
+    "buckets_within",
+    "history_start",
+    "parse_range",
+]
 
 
 @final
@@ -103,12 +111,25 @@ def _month_end(y: int, m: int) -> dt.date:
 
 
 def buckets(period: Period, rng: DateRange) -> list[Bucket]:
-    """Every bucket of ``period`` lying wholly inside ``rng``, in order."""
-    return [
-        b
-        for b in _all_buckets(period, rng.start, rng.end)
-        if b.start >= rng.start and b.end <= rng.end
-    ]
+    """Every bucket of ``period`` that belongs to a run over ``rng``, in order.
+
+    A bucket belongs to the run whose range holds its **last day**. Consecutive ranges (month
+    after month, or any split of a year) therefore evaluate every bucket exactly once, and a
+    bucket that starts before ``rng`` (the ISO week of 28 March to 3 April in an April run) is
+    evaluated over all its days, reading the data before the range too.
+    """
+    return [b for b in _all_buckets(period, rng.start, rng.end) if rng.start <= b.end <= rng.end]
+
+
+def buckets_within(period: Period, rng: DateRange) -> list[Bucket]:
+    """The buckets of ``period`` lying wholly inside ``rng`` (no day before or after it)."""
+    return [b for b in buckets(period, rng) if b.start >= rng.start]
+
+
+def history_start(periods: Iterable[Period], rng: DateRange) -> dt.date:
+    """The first day a run over ``rng`` reads: the earliest start of its buckets of ``periods``."""
+    starts = [bs[0].start for p in periods if (bs := buckets(p, rng))]
+    return min([rng.start, *starts])
 
 
 def _all_buckets(period: Period, start: dt.date, end: dt.date) -> Iterator[Bucket]:
@@ -144,3 +165,8 @@ def _key(period: Period, y: int, m: int) -> str:
     if period is Period.half_year:
         return f"{y}-H{(m - 1) // 6 + 1}"
     return str(y)
+
+
+def bucket_of(period: Period, day: dt.date) -> Bucket:
+    """The bucket of ``period`` that holds ``day``."""
+    return next(_all_buckets(period, day, day))

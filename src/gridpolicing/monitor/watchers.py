@@ -13,7 +13,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Final
 
-from gridpolicing.engine.periods import Bucket, _all_buckets
+from gridpolicing.engine.periods import Bucket
+from gridpolicing.engine.periods import bucket_of as _bucket_of
 from gridpolicing.monitor.events import ActivityEvent, IncidentEvent, TaskEvent
 from gridpolicing.monitor.pace import Checkpoint
 from gridpolicing.monitor.plans import WatchPlan
@@ -41,7 +42,7 @@ _UNITS: Final = {
 
 def bucket_of(plan: WatchPlan, day: dt.date) -> Bucket:
     """The bucket of ``plan``'s period holding ``day``."""
-    return next(_all_buckets(plan.period, day, day))
+    return _bucket_of(plan.period, day)
 
 
 def _midnight(day: dt.date) -> dt.datetime:

@@ -31,6 +31,11 @@ class RuleKind(Protocol):
     (a :class:`RuleSpec` subclass whose ``kind`` is ``Literal[name]``). ``plan`` returns one SQL
     query yielding the outcome relation documented in :mod:`gridpolicing.engine.context`;
     ``describe`` turns one finding into a sentence a station chief understands, in zh and en.
+
+    A kind may also set ``reads_history: ClassVar[bool] = False`` when it judges only what is
+    held in a bucket (assignments on its last day, unit attributes) and reads no event log: a
+    bucket that starts before the evaluation range is then judged without data from before
+    the range. Kinds that do not say so are taken to read the bucket's whole history.
     """
 
     name: ClassVar[str]

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from gridpolicing.engine.periods import DateRange
+    from gridpolicing.engine.window import Unevaluated
     from gridpolicing.io.dataset import Dataset
     from gridpolicing.policy.document import Policy
 
@@ -45,6 +46,7 @@ class Report:
         "policy",
         "range",
         "skipped",
+        "unevaluated",
     )
 
     def __init__(
@@ -56,6 +58,7 @@ class Report:
         findings_table: pa.Table,
         skipped: tuple[SkippedRule, ...],
         official_calendar: bool,
+        unevaluated: tuple[Unevaluated, ...] = (),
         assessment: AssessmentOutcome | None = None,
         activity_totals: dict[str, list[Any]] | None = None,
     ) -> None:
@@ -64,6 +67,8 @@ class Report:
         self.range = range
         self.findings_table = findings_table
         self.skipped = skipped
+        self.unevaluated = unevaluated
+        """Buckets ending in the period that a rule could not be judged for, and why."""
         self.official_calendar = official_calendar
         self.assessment = assessment or AssessmentOutcome()
         self.activity_totals = activity_totals or {"activities": [], "meetings": []}
@@ -194,6 +199,18 @@ class Report:
                 for r in p.rules
             ],
             "skipped_rules": [{"rule": s.rule, "reason": s.reason} for s in self.skipped],
+            "unevaluated": [
+                {
+                    "rule": u.rule,
+                    "bucket": {
+                        "key": u.bucket,
+                        "start": u.start.isoformat(),
+                        "end": u.end.isoformat(),
+                    },
+                    "reason": u.reason,
+                }
+                for u in self.unevaluated
+            ],
             "findings": findings,
             "assessment": self._assessment_dict(),
         }

@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 
 __all__ = ["print_report"]
 
+_REASONS = {
+    "not_in_force": "rule not in force",
+    "data_missing": "no data before the period for the bucket's first days",
+}
+
 
 def print_report(report: Report, console: Console, *, lang: str = "en", limit: int = 50) -> None:
     """Print the summary, counts per rule, rejected records and up to ``limit`` failures."""
@@ -33,8 +38,11 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
             "calendar; Monday-Friday was used as working days there[/yellow]"
         )
     by_rule = Table(box=box.SIMPLE_HEAD, title="findings by rule")
-    for col in ("rule", "severity", "pass", "fail", "n/a", "no data"):
+    for col in ("rule", "severity", "pass", "fail", "n/a", "no data", "not judged"):
         by_rule.add_column(col, justify="right" if col not in ("rule", "severity") else "left")
+    not_judged: dict[str, dict[str, list[str]]] = {}
+    for u in report.unevaluated:
+        not_judged.setdefault(u.rule, {}).setdefault(u.reason, []).append(u.bucket)
     counts: dict[int, dict[str, int]] = {}
     idx = report.findings_table.column("rule_index").to_pylist()
     sts = report.findings_table.column("status").to_pylist()
@@ -51,8 +59,13 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
             f"[red]{fail}[/red]" if fail else "0",
             str(c.get("not_applicable", 0)),
             str(c.get("insufficient_data", 0)),
+            str(sum(len(v) for v in not_judged.get(rule.id, {}).values())),
         )
     console.print(by_rule)
+    for rule_id, reasons in not_judged.items():
+        for reason, keys in reasons.items():
+            shown = ", ".join(keys[:6]) + (f" ... ({len(keys)} in all)" if len(keys) > 6 else "")
+            console.print(f"not judged: {rule_id}: {_REASONS[reason]}: {shown}")
     failures = [f for f in report.findings if f.status is Status.failed]
     if failures:
         t = Table(box=box.SIMPLE_HEAD, title=f"failures ({len(failures)})")

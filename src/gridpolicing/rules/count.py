@@ -105,6 +105,9 @@ class CountKind:
 
     name: ClassVar[str] = "count"
     spec: ClassVar[type[RuleSpec]] = CountRule
+    # Judged on records and assignments held in the bucket, never on event logs: a bucket
+    # that starts before the range needs no data from before it.
+    reads_history: ClassVar[bool] = False
 
     def plan(self, rule: CountRule, ctx: PlanContext) -> str:
         """Count the related units per subject and bucket, compare with the minimum."""

@@ -68,6 +68,9 @@ class CoverageKind:
 
     name: ClassVar[str] = "coverage"
     spec: ClassVar[type[RuleSpec]] = CoverageRule
+    # Judged on records and assignments held in the bucket, never on event logs: a bucket
+    # that starts before the range needs no data from before it.
+    reads_history: ClassVar[bool] = False
 
     def plan(self, rule: CoverageRule, ctx: PlanContext) -> str:
         """Covering people per unit and each person's load among the subject units."""

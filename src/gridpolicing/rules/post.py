@@ -79,6 +79,9 @@ class PostKind:
 
     name: ClassVar[str] = "post"
     spec: ClassVar[type[RuleSpec]] = PostRule
+    # Judged on records and assignments held in the bucket, never on event logs: a bucket
+    # that starts before the range needs no data from before it.
+    reads_history: ClassVar[bool] = False
 
     def plan(self, rule: PostRule, ctx: PlanContext) -> str:
         """Check the posts of each assignment active on the bucket's last day."""

@@ -102,6 +102,9 @@ class RatioKind:
 
     name: ClassVar[str] = "ratio"
     spec: ClassVar[type[RuleSpec]] = RatioRule
+    # Judged on records and assignments held in the bucket, never on event logs: a bucket
+    # that starts before the range needs no data from before it.
+    reads_history: ClassVar[bool] = False
 
     def plan(self, rule: RatioRule, ctx: PlanContext) -> str:
         """Required heads per measure from the unit's size, combined; compare with people."""

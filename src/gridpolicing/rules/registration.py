@@ -59,6 +59,9 @@ class RegistrationKind:
 
     name: ClassVar[str] = "registration"
     spec: ClassVar[type[RuleSpec]] = RegistrationRule
+    # Judged on records and assignments held in the bucket, never on event logs: a bucket
+    # that starts before the range needs no data from before it.
+    reads_history: ClassVar[bool] = False
 
     def plan(self, rule: RegistrationRule, ctx: PlanContext) -> str:
         """Check the flags of each assignment active on the bucket's last day."""

@@ -76,6 +76,9 @@ class StaffingKind:
 
     name: ClassVar[str] = "staffing"
     spec: ClassVar[type[RuleSpec]] = StaffingRule
+    # Judged on records and assignments held in the bucket, never on event logs: a bucket
+    # that starts before the range needs no data from before it.
+    reads_history: ClassVar[bool] = False
 
     def plan(self, rule: StaffingRule, ctx: PlanContext) -> str:
         """Count distinct people per unit on each bucket's last day; compare with the bounds."""

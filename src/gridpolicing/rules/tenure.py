@@ -83,6 +83,9 @@ class TenureKind:
 
     name: ClassVar[str] = "tenure"
     spec: ClassVar[type[RuleSpec]] = TenureRule
+    # Judged on records and assignments held in the bucket, never on event logs: a bucket
+    # that starts before the range needs no data from before it.
+    reads_history: ClassVar[bool] = False
 
     def plan(self, rule: TenureRule, ctx: PlanContext) -> str:
         """Merge assignments into stints, then measure the stints touching each bucket."""

@@ -19,10 +19,13 @@ __all__ = ["KIND", "TimeCommitmentRule"]
 class TimeCommitmentRule(RuleSpec):
     """At least ``min_hours``, ``min_working_days`` or ``min_days`` in the assigned units.
 
-    Hours are the summed duration of the person's activities in the units the subject assigns
-    them to; a day counts once when any such activity starts on it; a working day is a day of
-    China's official working-day calendar (调休 included). A person assigned for only part of a
-    bucket is ``not_applicable`` for it. Example (Xinxiang 2016, 社区民警每周不少于24小时)::
+    Hours are the time the person's activities cover in the units the subject assigns them to,
+    split across the days an activity spans and with overlapping records merged (two
+    simultaneous records count once). A day counts when such an activity touches it; with
+    ``min_hours_per_day`` only when the merged time that day reaches the minimum (a "working day
+    in the village" is not a five-minute check-in). A working day is a day of China's official
+    working-day calendar (调休 included). A person assigned for only part of a bucket is
+    ``not_applicable`` for it. Example (Xinxiang 2016, 社区民警每周不少于24小时)::
 
         - id: weekly-hours-in-community
           kind: time_commitment
@@ -46,10 +49,17 @@ class TimeCommitmentRule(RuleSpec):
     activity_kinds: list[ActivityKind] | None = Field(
         default=None, min_length=1, description="Only these kinds count (all when absent)"
     )
+    min_hours_per_day: Value[float] | None = Field(
+        default=None,
+        description="With min_days or min_working_days: a day counts only when the person's "
+        "merged time in the units that day reaches this many hours",
+    )
 
     @model_validator(mode="after")
     def _one_minimum(self) -> TimeCommitmentRule:
         require_exactly_one(self, "min_hours", "min_working_days", "min_days")
+        if self.min_hours_per_day is not None and self.min_hours is not None:
+            raise ValueError("min_hours_per_day goes with min_days or min_working_days")
         return self
 
 
@@ -61,7 +71,7 @@ class TimeCommitmentKind:
     spec: ClassVar[type[RuleSpec]] = TimeCommitmentRule
 
     def plan(self, rule: TimeCommitmentRule, ctx: PlanContext) -> str:
-        """Sum hours (or count days) per subject and bucket, compare with the minimum."""
+        """Sum merged hours (or count days) per subject and bucket, compare with the minimum."""
         minimum: object
         if rule.min_hours is not None:
             measure, minimum = "hours", rule.min_hours
@@ -69,25 +79,26 @@ class TimeCommitmentKind:
             measure, minimum = "working_days", rule.min_working_days
         else:
             measure, minimum = "days", rule.min_days
-        kinds = ""
+        kinds = "TRUE"
         if rule.activity_kinds:
-            kinds = f"WHERE kind IN ({', '.join(ctx.lit(k.value) for k in rule.activity_kinds)})"
+            kinds = f"d.kind IN ({', '.join(ctx.lit(k.value) for k in rule.activity_kinds)})"
+        # A day counts when the person's records touch it, or, with min_hours_per_day, when
+        # their merged time in the units that day reaches the minimum.
+        day_counts = "TRUE"
+        if rule.min_hours_per_day is not None:
+            day_counts = f"t.hours >= {ctx.value(rule.min_hours_per_day, 't.day')}"
         return f"""
         WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
-        su AS (SELECT subject_type, subject_id, bucket, bstart, bend, "full",
-                      unnest(units) AS unit
+        su AS (SELECT subject_type, subject_id, bucket, bstart, bend, unnest(units) AS unit
                FROM s),
-        d AS (SELECT * FROM {ctx.activity_daily} {kinds}),
+        t AS (SELECT * FROM {ctx.daily_time("su", rule.subject.people is not None, kinds)}),
         m AS (
-          SELECT su.subject_type, su.subject_id, su.bucket, su.bstart, su.bend,
-                 sum(d.hours) AS hours,
-                 count(DISTINCT d.day) FILTER (WHERE c.workday) AS working_days,
-                 count(DISTINCT d.day) AS days,
-                 flatten(list(d.ids) FILTER (WHERE d.ids IS NOT NULL)) AS ids
-          FROM su
-          LEFT JOIN d ON d.person = su.subject_id AND d.unit = su.unit
-                     AND d.day BETWEEN su.bstart AND su.bend
-          LEFT JOIN {ctx.calendar} c ON c.day = d.day
+          SELECT t.subject_type, t.subject_id, t.bucket,
+                 sum(t.hours) AS hours,
+                 count(DISTINCT t.day) FILTER (WHERE c.workday AND {day_counts}) AS working_days,
+                 count(DISTINCT t.day) FILTER (WHERE {day_counts}) AS days,
+                 list_distinct(flatten(list(t.ids))) AS ids
+          FROM t JOIN {ctx.calendar} c ON c.day = t.day
           GROUP BY ALL
         )
         SELECT s.subject_type, s.subject_id, s.bucket, s.bstart AS bucket_start,
@@ -97,7 +108,7 @@ class TimeCommitmentKind:
                coalesce(m.{measure}, 0) AS measured, r.req AS required,
                m.ids AS evidence, NULL AS detail
         FROM s
-        JOIN m USING (subject_type, subject_id, bucket)
+        LEFT JOIN m USING (subject_type, subject_id, bucket)
         CROSS JOIN LATERAL (SELECT {ctx.value(minimum, "s.bstart")} AS req) r
         """
 

@@ -101,7 +101,7 @@ def _visits(rule: VisitQualityRule, ctx: PlanContext) -> str:
                       services_done AS services, has_work_log::INTEGER AS with_log,
                       has_photo::INTEGER AS with_photo, [id] AS ids
                FROM activities
-               WHERE CAST(start AS DATE) BETWEEN {ctx.lit(ctx.range.start)}
+               WHERE CAST(start AS DATE) BETWEEN {ctx.lit(ctx.window.reads_from)}
                                              AND {ctx.lit(ctx.range.end)} {kinds}"""
 
 

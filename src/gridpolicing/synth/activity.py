@@ -9,8 +9,8 @@ Pipeline (tables are temporary, on one connection):
    quotas, and filler records drawn from the plan's kind mix; then the record changes.
 3. Hours: for plans with a weekly minimum, each person-week's records are scaled to a target
    drawn above the minimum (or below it, for an injected short week).
-4. ``_act``: start and end times (records of a person's day run one after another from about
-   8:00) and ids ``act-000000001`` in (day, person) order.
+4. ``_act``: start and end times (records of a person's day run one after another from
+   7:00, never overlapping) and ids ``act-000000001`` in (day, person) order.
 
 Randomness is DuckDB's ``hash`` of the seed and the record's keys, so the same arguments give
 the same rows, in the same order.
@@ -122,7 +122,7 @@ def build_activities(
     for i, op in enumerate(ops):
         if isinstance(op, ShortWeek):
             applied[i] = True
-    _finish(con, s, q(days[0].day) if days else "DATE '2000-01-01'", squeeze)
+    _finish(con, q(days[0].day) if days else "DATE '2000-01-01'", squeeze)
     return applied
 
 
@@ -344,15 +344,18 @@ def _hours(con: duckdb.DuckDBPyConnection, s: int, short: Sequence[ShortWeek]) -
     )
 
 
-def _finish(con: duckdb.DuckDBPyConnection, s: int, day0: str, squeeze: float) -> None:
+def _finish(con: duckdb.DuckDBPyConnection, day0: str, squeeze: float) -> None:
     """Times, and the final order (day, person, then logger and record): ``_act``'s row order
     is the id order, so ids come from row numbers when the table is written.
 
-    A record starts between 7:00 and 21:00 (drawn from the seed) and lasts its minutes; when
-    further records were asked for beyond a plan's usual density, the records of plans with
-    no weekly minimum are shortened by ``squeeze`` so a day's logged time stays plausible.
-    Records are timed independently (no per-day sequencing), which keeps ten million of them
-    to a few seconds; rules read durations and days, never overlaps.
+    A person's records of a day run one after another from 7:00 (earlier when they add up to
+    more than 17 hours, so the day still ends by midnight; a day holding more than 24 hours of
+    records, which only very dense synthetic years produce, has its records shortened to fit).
+    Records never overlap and never cross midnight, as a real day's log would not: the engine
+    merges overlapping records and splits a record across the days it spans, so overlapping
+    synthetic records would credit less time than the truth says. When further records were
+    asked for beyond a plan's usual density, the records of plans with no weekly minimum are
+    shortened by ``squeeze`` so a day's logged time stays plausible.
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _pk AS SELECT person, "
@@ -365,14 +368,22 @@ def _finish(con: duckdb.DuckDBPyConnection, s: int, day0: str, squeeze: float) -
           SELECT r.*, date_diff('day', {day0}, r.day) * 10000000 + k.pk AS pd,
                  (r.lid * 1000 + date_diff('day', {day0}, r.oday)) * 1000000000 + r.seq AS ord,
                  CASE WHEN p.hours_min IS NULL
-                      THEN greatest(1, r.minutes * {per_mille} // 1000) ELSE r.minutes END AS len
+                      THEN greatest(1, r.minutes * {per_mille} // 1000) ELSE r.minutes END AS len0
           FROM _raw r JOIN _pk k ON k.person = r.person
           LEFT JOIN _plan p ON p.plan = r.plan),
+        d AS (
+          SELECT *, sum(len0) OVER (PARTITION BY pd) AS total FROM o),
+        f AS (
+          SELECT *, CASE WHEN total > 1440 THEN greatest(1, len0 * 1440 // total)
+                         ELSE len0 END AS len
+          FROM d),
         t AS (
-          SELECT *, CAST(day AS TIMESTAMP) + to_minutes(420 + {
-            _mod(f"hash({s}, lid, oday, seq, 21)", "greatest(1, 840 - len)")
-        }) AS t0
-          FROM o)
+          SELECT *, CAST(day AS TIMESTAMP) + to_minutes(CAST(
+                   least(420, greatest(0, 1440 - sum(len) OVER (PARTITION BY pd)))
+                   + coalesce(sum(len) OVER (PARTITION BY pd ORDER BY ord
+                                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                              0) AS BIGINT)) AS t0
+          FROM f)
         SELECT person, unit, kind, subkind, t0 AS start,
                t0 + to_minutes(CAST(len AS BIGINT)) AS "end",
                households AS households_visited, services AS services_done, quantity,

@@ -14,7 +14,7 @@ from typing import Final, final
 
 import chinese_calendar
 
-from gridpolicing.engine.periods import Bucket, DateRange, buckets
+from gridpolicing.engine.periods import Bucket, DateRange, buckets_within
 from gridpolicing.policy.models import Period
 
 __all__ = [
@@ -149,11 +149,16 @@ def in_range_buckets(
     effective_from: dt.date | None = None,
     effective_to: dt.date | None = None,
 ) -> list[Bucket]:
-    """The buckets an evaluation of ``start..end`` has for a rule in force in the window."""
+    """The buckets an evaluation of ``start..end`` judges for a rule in force in the window.
+
+    Synthetic data covers exactly ``start..end``, so a bucket that starts before it (the ISO week
+    straddling 1 January) has no data for its first days: the engine lists it as not evaluated
+    (data missing before the range) and the truth has nothing to say about it.
+    """
     rng = DateRange(start, end, "synth")
     return [
         b
-        for b in buckets(period, rng)
+        for b in buckets_within(period, rng)
         if (effective_from is None or b.start >= effective_from)
         and (effective_to is None or b.end <= effective_to)
     ]
