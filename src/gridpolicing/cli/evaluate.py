@@ -33,6 +33,11 @@ _SEVERITIES = ("critical", "major", "minor")
     type=click.Path(exists=True),
     help="A dataset: one YAML/JSON file, or a directory of CSV/Parquet tables",
 )
+@click.option(
+    "--data-label",
+    metavar="TEXT",
+    help="The dataset's name in the report (default: the file or folder name)",
+)
 @click.option("--period", required=True, help=f"The period to evaluate: {PERIOD_FORMS}")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
@@ -52,6 +57,11 @@ _SEVERITIES = ("critical", "major", "minor")
     help="Exit 1 when a rule of this severity or worse fails",
 )
 @click.option(
+    "--strict-period",
+    is_flag=True,
+    help="Exit 1 when the period holds no activity record or no assignment in force",
+)
+@click.option(
     "--allow-rejected",
     is_flag=True,
     help="Exit 0 even when input records were rejected (they are still listed)",
@@ -65,28 +75,35 @@ _SEVERITIES = ("critical", "major", "minor")
 def command(
     policy_ref: str,
     data: str,
+    data_label: str | None,
     period: str,
     fmt: str,
     lang: str,
     fail_on: str,
+    strict_period: bool,
     allow_rejected: bool,
     output: str | None,
 ) -> int:
     """Evaluate a policy against a deployment dataset for an explicit period.
 
     Rejected input records are listed on stderr (and in the JSON report) and make the exit code
-    1 unless --allow-rejected; the remaining records are evaluated.
+    1 unless --allow-rejected; the remaining records are evaluated. A period that holds no
+    activity record or no assignment in force is warned about on stderr (and in the report);
+    --strict-period makes that exit 1.
     """
     policy = load_policy(policy_ref, registry=registry())
-    dataset = load_dataset(data)
+    dataset = load_dataset(data, label=data_label)
     report = evaluate(policy, dataset, period)
     if fmt == "json":
-        text = report.to_json()
+        # Bytes, not text: no newline translation or locale encoding between us and the file.
+        data_bytes = report.to_json().encode("utf-8")
         if output:
-            with open(output, "w", encoding="utf-8") as fh:
-                fh.write(text)
+            with open(output, "wb") as fh:
+                fh.write(data_bytes)
         else:
-            sys.stdout.write(text)
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data_bytes)
+            sys.stdout.buffer.flush()
         for r in dataset.rejected:
             click.echo(f"rejected: {r}", err=True)
     else:
@@ -95,8 +112,12 @@ def command(
                 print_report(report, Console(file=fh, width=120, color_system=None), lang=lang)
         else:
             print_report(report, Console(), lang=lang)
+    for w in report.period_warnings:
+        click.echo(f"warning: {w.message.get(lang)}", err=True)
     code = 0
     if dataset.rejected and not allow_rejected:
+        code = 1
+    if report.period_warnings and strict_period:
         code = 1
     worst = report.worst_failed_severity()
     failing = fail_on != "none" and worst is not None

@@ -8,6 +8,7 @@ from gridpolicing.assessment.engine import assess
 from gridpolicing.engine.context import EngineState, PlanContext
 from gridpolicing.engine.periods import DateRange, parse_range
 from gridpolicing.errors import GridPolicingError
+from gridpolicing.report.period_guard import table_spans
 from gridpolicing.report.report import Report, SkippedRule
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
                 skipped.append(SkippedRule(rule.id, _why_empty(rule, rng)))
         outcome = assess(policy, state)
         totals = _activity_totals(con, rng)
+        spans = table_spans(con, rng)
         table = con.sql(
             """SELECT * FROM _findings
                ORDER BY rule_index, subject_type, subject_id, bucket_start"""
@@ -73,6 +75,7 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
         findings_table=table,
         skipped=tuple(skipped),
         official_calendar=state.official_calendar,
+        spans=spans,
         assessment=outcome,
         activity_totals=totals,
     )
