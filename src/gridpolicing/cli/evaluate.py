@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 
 import click
@@ -95,23 +96,15 @@ def command(
     dataset = load_dataset(data, label=data_label)
     report = evaluate(policy, dataset, period)
     if fmt == "json":
-        # Bytes, not text: no newline translation or locale encoding between us and the file.
-        data_bytes = report.to_json().encode("utf-8")
-        if output:
-            with open(output, "wb") as fh:
-                fh.write(data_bytes)
-        else:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(data_bytes)
-            sys.stdout.buffer.flush()
+        _emit(report.to_json(), output)
         for r in dataset.rejected:
             click.echo(f"rejected: {r}", err=True)
+    elif output:
+        buffer = io.StringIO()
+        print_report(report, Console(file=buffer, width=120, color_system=None), lang=lang)
+        _emit(buffer.getvalue(), output)
     else:
-        if output:
-            with open(output, "w", encoding="utf-8") as fh:
-                print_report(report, Console(file=fh, width=120, color_system=None), lang=lang)
-        else:
-            print_report(report, Console(), lang=lang)
+        print_report(report, Console(), lang=lang)
     for w in report.period_warnings:
         click.echo(f"warning: {w.message.get(lang)}", err=True)
     code = 0
@@ -124,3 +117,26 @@ def command(
     if failing and _SEVERITIES.index(str(worst)) <= _SEVERITIES.index(fail_on):
         code = 1
     return code
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Write ``text`` as UTF-8 bytes to ``output`` or stdout.
+
+    Bytes, not text: no locale encoding or newline translation between the report and the file,
+    so its bytes are the same on every machine.
+    """
+    data = text.encode("utf-8")
+    if output is None:
+        stdout = getattr(sys.stdout, "buffer", None)
+        if stdout is None:  # a caller replaced sys.stdout with a text-only stream
+            sys.stdout.write(text)
+            return
+        sys.stdout.flush()
+        stdout.write(data)
+        stdout.flush()
+        return
+    try:
+        with open(output, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise click.FileError(output, hint=exc.strerror or str(exc)) from None

@@ -35,8 +35,8 @@ def policy_paths(policy: Policy) -> PolicyPaths:
     """The portable names of ``policy.files`` and ``policy.origins``.
 
     The loader names a file relative to the working directory it ran in (or absolutely, when the
-    file is not below it), so call this in the same working directory as ``load_policy``;
-    :func:`gridpolicing.evaluate` does, when it builds the report.
+    file is not below it), so call this in the same working directory as ``load_policy``; the
+    Report calls it when :func:`gridpolicing.evaluate` builds it.
     """
     root = _root(policy)
     names = {f: _policy_file(Path(f), root) for f in policy.files}
