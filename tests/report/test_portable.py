@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gridpolicing import evaluate, load_dataset, load_policy
 from gridpolicing.cli.main import main
@@ -191,3 +194,17 @@ def test_evaluate_data_label_names_the_dataset(capsys: pytest.CaptureFixture[str
 )
 def test_relative_name(path: str, root: str, name: str) -> None:
     assert relative_name(Path(path), Path(root)) == name
+
+
+segments = st.lists(st.sampled_from(["a", "b", "政策", "x y"]), max_size=4)
+
+
+@given(segments, segments, st.sampled_from(["p.yaml", "基础.yaml"]))
+def test_relative_name_leads_back_from_the_root(
+    base: list[str], rest: list[str], leaf: str
+) -> None:
+    root = PurePosixPath("/", *base)
+    path = PurePosixPath("/", *rest, leaf)
+    name = relative_name(path, root)
+    assert "\\" not in name
+    assert posixpath.normpath(posixpath.join(str(root), name)) == str(path)
