@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 
 import click
@@ -33,6 +34,11 @@ _SEVERITIES = ("critical", "major", "minor")
     type=click.Path(exists=True),
     help="A dataset: one YAML/JSON file, or a directory of CSV/Parquet tables",
 )
+@click.option(
+    "--data-label",
+    metavar="TEXT",
+    help="The dataset's name in the report (default: the file or folder name)",
+)
 @click.option("--period", required=True, help=f"The period to evaluate: {PERIOD_FORMS}")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
@@ -52,6 +58,11 @@ _SEVERITIES = ("critical", "major", "minor")
     help="Exit 1 when a rule of this severity or worse fails",
 )
 @click.option(
+    "--strict-period",
+    is_flag=True,
+    help="Exit 1 when the period holds no activity record or no assignment in force",
+)
+@click.option(
     "--allow-rejected",
     is_flag=True,
     help="Exit 0 even when input records were rejected (they are still listed)",
@@ -65,41 +76,67 @@ _SEVERITIES = ("critical", "major", "minor")
 def command(
     policy_ref: str,
     data: str,
+    data_label: str | None,
     period: str,
     fmt: str,
     lang: str,
     fail_on: str,
+    strict_period: bool,
     allow_rejected: bool,
     output: str | None,
 ) -> int:
     """Evaluate a policy against a deployment dataset for an explicit period.
 
     Rejected input records are listed on stderr (and in the JSON report) and make the exit code
-    1 unless --allow-rejected; the remaining records are evaluated.
+    1 unless --allow-rejected; the remaining records are evaluated. A period that holds no
+    activity record or no assignment in force is warned about on stderr (and in the report);
+    --strict-period makes that exit 1.
     """
     policy = load_policy(policy_ref, registry=registry())
-    dataset = load_dataset(data)
+    dataset = load_dataset(data, label=data_label)
     report = evaluate(policy, dataset, period)
     if fmt == "json":
-        text = report.to_json()
-        if output:
-            with open(output, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        else:
-            sys.stdout.write(text)
+        _emit(report.to_json(), output)
         for r in dataset.rejected:
             click.echo(f"rejected: {r}", err=True)
+    elif output:
+        buffer = io.StringIO()
+        print_report(report, Console(file=buffer, width=120, color_system=None), lang=lang)
+        _emit(buffer.getvalue(), output)
     else:
-        if output:
-            with open(output, "w", encoding="utf-8") as fh:
-                print_report(report, Console(file=fh, width=120, color_system=None), lang=lang)
-        else:
-            print_report(report, Console(), lang=lang)
+        print_report(report, Console(), lang=lang)
+    for w in report.period_warnings:
+        click.echo(f"warning: {w.message.get(lang)}", err=True)
     code = 0
     if dataset.rejected and not allow_rejected:
+        code = 1
+    if report.period_warnings and strict_period:
         code = 1
     worst = report.worst_failed_severity()
     failing = fail_on != "none" and worst is not None
     if failing and _SEVERITIES.index(str(worst)) <= _SEVERITIES.index(fail_on):
         code = 1
     return code
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Write ``text`` as UTF-8 bytes to ``output`` or stdout.
+
+    Bytes, not text: no locale encoding or newline translation between the report and the file,
+    so its bytes are the same on every machine.
+    """
+    data = text.encode("utf-8")
+    if output is None:
+        stdout = getattr(sys.stdout, "buffer", None)
+        if stdout is None:  # a caller replaced sys.stdout with a text-only stream
+            sys.stdout.write(text)
+            return
+        sys.stdout.flush()
+        stdout.write(data)
+        stdout.flush()
+        return
+    try:
+        with open(output, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise click.FileError(output, hint=exc.strerror or str(exc)) from None

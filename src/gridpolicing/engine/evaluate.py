@@ -9,6 +9,7 @@ from gridpolicing.engine.context import EngineState, PlanContext, sql_literal
 from gridpolicing.engine.periods import DateRange, parse_range
 from gridpolicing.engine.window import Unevaluated, window_for
 from gridpolicing.errors import GridPolicingError
+from gridpolicing.report.period_guard import table_spans
 from gridpolicing.report.report import Report, SkippedRule
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
             unevaluated.extend(ctx.unevaluated())
         outcome = assess(policy, state)
         totals = _activity_totals(con, rng)
+        spans = table_spans(con, rng)
         # Buckets ending before the range were judged only for the scores that need them.
         table = con.sql(
             f"""SELECT * FROM _findings WHERE bucket_end >= {sql_literal(rng.start)}
@@ -87,6 +89,7 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
         skipped=tuple(skipped),
         unevaluated=tuple(unevaluated),
         official_calendar=state.official_calendar,
+        spans=spans,
         assessment=outcome,
         activity_totals=totals,
     )

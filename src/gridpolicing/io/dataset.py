@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, final
 
 from gridpolicing.model import TABLES
@@ -54,9 +55,12 @@ class Dataset:
 
     Build one with :func:`gridpolicing.load_dataset`. The connection belongs to this object;
     evaluation works on a cursor of it and never changes its tables.
+
+    ``source`` is the path as the caller gave it; ``label`` names the dataset in reports (by
+    default the file or folder name, so a report does not depend on where the data lies).
     """
 
-    __slots__ = ("_con", "counts", "rejected", "source")
+    __slots__ = ("_con", "counts", "label", "rejected", "source")
 
     def __init__(
         self,
@@ -65,11 +69,28 @@ class Dataset:
         source: str,
         rejected: tuple[RejectedRecord, ...],
         counts: dict[str, TableCount],
+        label: str | None = None,
     ) -> None:
         self._con = con
         self.source = source
+        self.label = label if label is not None else _default_label(source)
         self.rejected = tuple(sorted(rejected, key=_rejected_order))
         self.counts = dict(counts)
+
+    def relative_file(self, file: str) -> str:
+        """``file`` (one of this dataset's input files) named relative to the dataset's root.
+
+        The root is the folder of a CSV/Parquet dataset, or the folder holding a single-file
+        dataset; separators are ``/``. Both paths are as the caller gave them, so the working
+        directory cancels out.
+        """
+        path, source = PurePath(file), PurePath(self.source)
+        if path == source:
+            return path.name
+        try:
+            return path.relative_to(source).as_posix()
+        except ValueError:
+            return path.name
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A fresh connection to the dataset's database, for one evaluation's temporary tables."""
@@ -96,6 +117,11 @@ class Dataset:
     def __repr__(self) -> str:
         used = sum(c.used for c in self.counts.values())
         return f"<Dataset {self.source!r}: {used} records used, {len(self.rejected)} rejected>"
+
+
+def _default_label(source: str) -> str:
+    """The last part of the path (``data``, ``deployment.yaml``); the path when it has none."""
+    return PurePath(source).name or Path(source).resolve().name or PurePath(source).as_posix()
 
 
 def _rejected_order(r: RejectedRecord) -> tuple[str, int, str, str, str, str]:

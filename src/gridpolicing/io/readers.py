@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 import yaml
 
-from gridpolicing.errors import DatasetError, Problem
+from gridpolicing.errors import DatasetError, Problem, UsageError
 from gridpolicing.io.dataset import Dataset
 from gridpolicing.io.dataset_schema import DATASET_KEY, columns
 from gridpolicing.io.validate import Staged, build_dataset
@@ -44,12 +44,15 @@ _json_decoder: Any = importlib.import_module("json.decoder")
 _json_scanner: Any = importlib.import_module("json.scanner")
 
 
-def load_dataset(path: str | os.PathLike[str]) -> Dataset:
+def load_dataset(path: str | os.PathLike[str], *, label: str | None = None) -> Dataset:
     """Load and validate a dataset from a YAML/JSON file or a directory of CSV/Parquet files.
 
     Raises :class:`DatasetError` when the input cannot be read as a dataset at all; records that
-    fail validation are not used and are listed in the Dataset's ``rejected``.
+    fail validation are not used and are listed in the Dataset's ``rejected``. ``label`` names
+    the dataset in reports (default: the file or folder name).
     """
+    if label is not None and not label.strip():
+        raise UsageError("a dataset label must not be empty")
     file = os.fspath(path)
     p = Path(file)
     if not p.exists():
@@ -67,6 +70,8 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
         stager = _Stager(con)
         staged = stager.directory(p) if p.is_dir() else stager.document(p)
         dataset = build_dataset(con, staged, source=file)
+        if label is not None:
+            dataset.label = label
         stager.drop()
     except BaseException:
         con.close()

@@ -1,6 +1,7 @@
-"""Reports: findings, summaries, JSON and terminal renderings."""
+"""Reports: findings, summaries, the period guard, JSON and terminal renderings."""
 
 from gridpolicing.report.finding import Finding, Status
+from gridpolicing.report.period_guard import PeriodWarning, TableSpan, WarningCode
 from gridpolicing.report.report import Report
 
-__all__ = ["Finding", "Report", "Status"]
+__all__ = ["Finding", "PeriodWarning", "Report", "Status", "TableSpan", "WarningCode"]

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, Final, final
 
 from gridpolicing.assessment.result import AssessmentOutcome
 from gridpolicing.report.finding import Finding, Status
+from gridpolicing.report.paths import policy_paths
+from gridpolicing.report.period_guard import PeriodWarning, TableSpan, period_warnings
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -43,9 +45,12 @@ class Report:
         "dataset",
         "findings_table",
         "official_calendar",
+        "paths",
+        "period_warnings",
         "policy",
         "range",
         "skipped",
+        "spans",
         "unevaluated",
     )
 
@@ -58,6 +63,7 @@ class Report:
         findings_table: pa.Table,
         skipped: tuple[SkippedRule, ...],
         official_calendar: bool,
+        spans: tuple[TableSpan, ...],
         unevaluated: tuple[Unevaluated, ...] = (),
         assessment: AssessmentOutcome | None = None,
         activity_totals: dict[str, list[Any]] | None = None,
@@ -70,6 +76,13 @@ class Report:
         self.unevaluated = unevaluated
         """Buckets ending in the period that a rule could not be judged for, and why."""
         self.official_calendar = official_calendar
+        self.spans = spans
+        """Each dated table's first and last date, rows, and rows in the period."""
+        self.period_warnings: tuple[PeriodWarning, ...] = period_warnings(spans, range)
+        """Why the period cannot be judged on this dataset (no activities, no assignment in
+        force); empty when it can."""
+        # Named now, in the working directory the policy was loaded in (see policy_paths).
+        self.paths = policy_paths(policy)
         self.assessment = assessment or AssessmentOutcome()
         self.activity_totals = activity_totals or {"activities": [], "meetings": []}
         """Activity records (and their households, services, items and hazards) and meetings
@@ -159,23 +172,25 @@ class Report:
                 "id": p.id,
                 "jurisdiction": p.jurisdiction,
                 "content_hash": p.content_hash,
-                "files": list(p.files),
+                "files": list(self.paths.files),
             },
             "period": {
                 "label": self.range.label,
                 "start": self.range.start.isoformat(),
                 "end": self.range.end.isoformat(),
             },
+            "period_warnings": [w.to_dict() for w in self.period_warnings],
             "calendar": {"official": self.official_calendar},
             "dataset": {
-                "source": self.dataset.source,
+                "source": self.dataset.label,
                 "tables": {
                     name: {"read": c.read, "used": c.used, "rejected": c.rejected}
                     for name, c in sorted(self.dataset.counts.items())
                 },
+                "spans": {s.table: s.to_dict() for s in self.spans},
                 "rejected": [
                     {
-                        "file": r.file,
+                        "file": self.dataset.relative_file(r.file),
                         "row": r.row,
                         "table": r.table,
                         "id": r.record_id,
@@ -194,7 +209,7 @@ class Report:
                     "severity": r.severity.value,
                     "title": {"zh": r.title.zh, "en": r.title.en},
                     "citation": r.citation.model_dump(mode="json", exclude_none=True),
-                    "origin": p.origins.get(r.id),
+                    "origin": self.paths.origins.get(r.id),
                 }
                 for r in p.rules
             ],

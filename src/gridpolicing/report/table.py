@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from gridpolicing.report.finding import Status
@@ -37,6 +38,9 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
             "[yellow]note: part of the period is outside the official holiday "
             "calendar; Monday-Friday was used as working days there[/yellow]"
         )
+    for w in report.period_warnings:
+        text = escape(w.message.get(lang))
+        console.print(f"[bold yellow]warning: {text}[/bold yellow]", highlight=False)
     by_rule = Table(box=box.SIMPLE_HEAD, title="findings by rule")
     for col in ("rule", "severity", "pass", "fail", "n/a", "no data", "not judged"):
         by_rule.add_column(col, justify="right" if col not in ("rule", "severity") else "left")
