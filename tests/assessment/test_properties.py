@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from gridpolicing import evaluate
 from gridpolicing.assessment.models import Item, Scheme
 from gridpolicing.assessment.ranking import finish_scheme
+from gridpolicing.assessment.result import SubjectScore
 from gridpolicing.assessment.scoring import Scored, clamp, item_points
 from gridpolicing.policy.values import Text
 from tests.assessment.test_schemes import HOURS_RULE, people_tables, scheme
@@ -90,19 +91,29 @@ def scored_lists(draw: st.DrawFn) -> list[Scored]:
 
 
 @given(scored_lists(), st.randoms(use_true_random=False))
-def test_ranking_is_a_total_order_independent_of_input_order(
-    rows: list[Scored], rnd: random.Random
-) -> None:
+def test_ranking_is_independent_of_input_order(rows: list[Scored], rnd: random.Random) -> None:
     first = {(s.subject_id, s.bucket): (s.rank, s.grade) for s in finish_scheme(SCHEME, rows)}
     shuffled = rnd.sample(rows, len(rows))
     again = {(s.subject_id, s.bucket): (s.rank, s.grade) for s in finish_scheme(SCHEME, shuffled)}
     assert first == again
+
+
+@given(scored_lists())
+def test_ranks_are_competition_ranks(rows: list[Scored]) -> None:
+    # rank = 1 + the number ranked strictly before; equals share a rank (1, 1, 3)
+    # (a veto of either kind ranks after everyone without one; the kind does not order them)
     results = finish_scheme(SCHEME, rows)
-    groups: dict[Any, list[int]] = {}
+
+    def key(p: SubjectScore) -> tuple[bool, float]:
+        return (p.status != "scored", -p.total)
+
     for s in results:
-        groups.setdefault(s.group, []).append(s.rank or 0)
-    for ranks in groups.values():
-        assert sorted(ranks) == list(range(1, len(ranks) + 1))  # no ties, no gaps
+        peers = [p for p in results if p.group == s.group]
+        before = [p for p in peers if key(p) < key(s)]
+        equal = [p for p in peers if key(p) == key(s)]
+        assert s.rank == len(before) + 1
+        assert s.rank_shared_by == len(equal)
+        assert s.ranked_among == len(peers)
 
 
 @given(scored_lists())

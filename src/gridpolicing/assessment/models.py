@@ -27,6 +27,7 @@ __all__ = [
     "Rollup",
     "RuleSource",
     "Scheme",
+    "TieBreaker",
     "Veto",
     "VetoResult",
 ]
@@ -106,7 +107,9 @@ class Item(PolicyModel):
     from_assessors: AssessorsSource | None = None
     max_points: float | None = Field(default=None, ge=0, description="Cap (null: no cap)")
     max_deduction: float | None = Field(
-        default=0, ge=0, description="Most points the item can lose (扣完为止); null: no limit"
+        default=None,
+        ge=0,
+        description="Most points the item can lose (扣完为止); absent or null: no limit",
     )
     citation: Citation | None = None
 
@@ -141,7 +144,11 @@ class Veto(PolicyModel):
 
 
 class Quota(PolicyModel):
-    """The top ``share`` (0-1] of ranked subjects, at least ``min_score``, get ``grade``."""
+    """The top ``share`` (0-1] of ranked subjects, at least ``min_score``, get ``grade``.
+
+    The places are ``share`` × the group's size, rounded up; subjects sharing a rank that
+    starts inside them all get the grade, so a tie at the line may give it to more.
+    """
 
     grade: str = Field(min_length=1)
     share: float = Field(gt=0, le=1)
@@ -160,17 +167,43 @@ class Grades(PolicyModel):
     default: str = "ungraded"
 
 
+class TieBreaker(StrEnum):
+    """A measured quantity that orders subjects with equal totals (never an id).
+
+    ``fewer_*`` ranks the smaller value first, ``more_*`` the larger. Each counts the subject's
+    own records in the period (for a roll-up: combined over its periods like the score).
+    """
+
+    fewer_failed_findings = "fewer_failed_findings"  # 不合格结果少者在前
+    more_passed_findings = "more_passed_findings"  # 合格结果多者在前
+    more_activities = "more_activities"  # 工作记录多者在前
+    more_activity_hours = "more_activity_hours"  # 工作时长多者在前
+    more_households_visited = "more_households_visited"  # 走访户数多者在前
+
+
 class Ranking(PolicyModel):
     """Rank subjects within a scope and group, per period.
 
     ``scope``: ``all`` (the whole dataset, e.g. bureau-wide), or the unit field of the subject's
     assigned unit (``station``, ``street``, ``office``) for people, or of the unit itself for
-    units. ``by_role``: people are ranked separately per role. Ties: higher total first, then
-    fewer failed findings, then subject id (ascending); vetoed subjects rank after all others.
+    units. ``by_role``: people are ranked separately per role. Vetoed subjects rank after all
+    others; then higher total first. Equal totals share a rank (competition ranking: 1, 1, 3)
+    unless ``tie_breakers`` are declared; those are applied in order, and subjects equal on all
+    of them still share a rank. Ids never decide a rank.
     """
 
     scope: Literal["all", "station", "street", "office", "parent"] = "all"
     by_role: bool = True
+    tie_breakers: list[TieBreaker] = Field(
+        default_factory=list,
+        description="Measured quantities that order equal totals, in order (none: ties share)",
+    )
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Ranking:
+        if len(self.tie_breakers) != len(set(self.tie_breakers)):
+            raise ValueError("a tie-breaker is listed twice")
+        return self
 
 
 class Rollup(PolicyModel):
@@ -178,8 +211,14 @@ class Rollup(PolicyModel):
 
     period: Period
     combine: Literal["sum", "mean"] = "mean"
-    reward_top: int | None = Field(default=None, ge=1, description="Top N are rewarded")
-    sanction_bottom: int | None = Field(default=None, ge=1, description="Bottom N sanctioned")
+    reward_top: int | None = Field(
+        default=None, ge=1, description="Top N are rewarded, and all who share rank N"
+    )
+    sanction_bottom: int | None = Field(
+        default=None,
+        ge=1,
+        description="Bottom N sanctioned; nobody who shares a rank with someone above them",
+    )
     unsatisfactory_after_failed: int | None = Field(
         default=None, ge=1, description="This many vetoed/unqualified periods: unsatisfactory"
     )
@@ -218,12 +257,21 @@ class Scheme(PolicyModel):
         for v in self.vetoes:
             if v.item is not None and v.item not in ids:
                 raise ValueError(f"veto names unknown item {v.item!r}")
+            if v.item is not None and self._item(v.item).max_deduction is None:
+                # "exhausted" means at -max_deduction; without one the veto could never apply
+                raise ValueError(
+                    f"veto on item {v.item!r} needs the item's max_deduction "
+                    "(an item without a limit is never exhausted)"
+                )
         if self.floor is not None and self.cap is not None and self.cap < self.floor:
             raise ValueError("cap is below floor")
         periods = [r.period for r in self.all_rollups]
         if len(periods) != len(set(periods)):
             raise ValueError("two roll-ups of one scheme have the same period")
         return self
+
+    def _item(self, item_id: str) -> Item:
+        return next(i for i in self.items if i.id == item_id)
 
     @property
     def all_rollups(self) -> list[Rollup]:

@@ -1,46 +1,76 @@
-"""Rankings, grades and roll-ups: deterministic, total orders over scored subjects.
+"""Rankings, grades and roll-ups over scored subjects: ties are ties, and ids never decide.
 
 Order within a group (period, scope, role): subjects without a veto first; then higher total;
-then fewer failed findings; then subject id ascending. The last key makes it a total order, so
-the result never depends on input order.
+then the scheme's declared tie-breakers, in order. Subjects equal on all of these share a rank
+(standard competition ranking: 1, 1, 3), so the result depends neither on the order of input
+records nor on ids; ids only order the listing of subjects within a shared rank.
+
+Cut-offs treat a shared rank as one: a rank quota or a top-N reward goes to every subject whose
+shared rank starts inside the places (a tie at the line may give it to more), and a bottom-N
+sanction only to subjects whose shared rank lies wholly inside the bottom places (a tie at the
+line sanctions none of the tied): a sanction harms a person, so it needs someone clearly in the
+bottom N. Either way the result names the cut-off in ``tied_cutoffs``.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import TypeVar, final
 
-from gridpolicing.assessment.models import Grades, Rollup, Scheme
+from gridpolicing.assessment.measures import tie_key
+from gridpolicing.assessment.models import Grades, Rollup, Scheme, TieBreaker
 from gridpolicing.assessment.result import RollupScore, SubjectScore
 from gridpolicing.assessment.scoring import Scored
 
-__all__ = ["finish_scheme", "grade_of", "rank_order", "roll_up"]
+__all__ = ["Placing", "finish_scheme", "grade_of", "placings", "rank_key", "roll_up"]
 
 T = TypeVar("T")
 
 
-def rank_order(
-    vetoed: bool, total: float, failed: int, subject_id: str
-) -> tuple[int, float, int, str]:
-    """The sort key of a subject in its group (smaller ranks first)."""
-    return (1 if vetoed else 0, -total, failed, subject_id)
+@final
+@dataclass(frozen=True, slots=True)
+class Placing:
+    """A subject's rank in its group: one more than the number ranked strictly before it."""
+
+    rank: int
+    size: int  # subjects in the group
+    shared_by: int  # subjects sharing this rank, the subject included (1: no tie)
+
+    def straddles(self, line: int) -> bool:
+        """A cut-off after place ``line`` falls inside this shared rank."""
+        return self.rank <= line < self.rank + self.shared_by - 1
 
 
-def _rank(
-    rows: Sequence[T], group: Callable[[T], object], key: Callable[[T], tuple[int, float, int, str]]
-) -> dict[int, tuple[int, int]]:
-    """``{index of row: (rank, group size)}``."""
+def rank_key(vetoed: bool, total: float, ties: Sequence[float]) -> tuple[float, ...]:
+    """The sort key of a subject in its group (smaller ranks first; equal keys tie)."""
+    return (1.0 if vetoed else 0.0, -total, *ties)
+
+
+def placings(
+    rows: Sequence[T], group: Callable[[T], object], key: Callable[[T], tuple[float, ...]]
+) -> dict[int, Placing]:
+    """``{index of row: Placing}``: competition ranking of the rows within each group."""
     groups: dict[object, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         groups[group(row)].append(i)
     out = {}
     for members in groups.values():
         members.sort(key=lambda i: key(rows[i]))
-        for pos, i in enumerate(members):
-            out[i] = (pos + 1, len(members))
+        place = 1
+        for _, block in itertools.groupby(members, key=lambda i: key(rows[i])):
+            tied = list(block)
+            for i in tied:
+                out[i] = Placing(place, len(members), len(tied))
+            place += len(tied)
     return out
+
+
+def _quota_places(share: float, size: int) -> int:
+    return math.ceil(share * size - 1e-9)
 
 
 def grade_of(
@@ -49,8 +79,9 @@ def grade_of(
     """A subject's grade: the first quota its rank falls in, else the highest band it reaches."""
     if eligible and rank is not None and size:
         for quota in grades.quotas:
-            places = math.ceil(quota.share * size - 1e-9)
-            if rank <= places and (quota.min_score is None or total >= quota.min_score):
+            if rank <= _quota_places(quota.share, size) and (
+                quota.min_score is None or total >= quota.min_score
+            ):
                 return quota.grade
     for grade, minimum in sorted(grades.bands.items(), key=lambda kv: -kv[1]):
         if total >= minimum:
@@ -58,23 +89,39 @@ def grade_of(
     return grades.default
 
 
+def _tied_quotas(grades: Grades, total: float, placing: Placing | None) -> list[str]:
+    """``quota:<grade>`` for each quota whose last place falls inside the shared rank."""
+    if placing is None:
+        return []
+    return [
+        f"quota:{q.grade}"
+        for q in grades.quotas
+        if placing.straddles(_quota_places(q.share, placing.size))
+        and (q.min_score is None or total >= q.min_score)
+    ]
+
+
 def finish_scheme(scheme: Scheme, scored: list[Scored]) -> list[SubjectScore]:
     """Rank (when the scheme ranks) and grade each scored subject-period."""
-    ranks: dict[int, tuple[int, int]] = {}
+    places: dict[int, Placing] = {}
+    tie_breakers = scheme.ranking.tie_breakers if scheme.ranking else []
     if scheme.ranking is not None:
         by_role = scheme.ranking.by_role
-        ranks = _rank(
+        places = placings(
             scored,
             lambda s: (s.bucket, s.scope, s.role if by_role else None),
-            lambda s: rank_order(s.status != "scored", s.total, s.failed_findings, s.subject_id),
+            lambda s: rank_key(s.status != "scored", s.total, tie_key(tie_breakers, s.measures)),
         )
     out = []
     for i, s in enumerate(scored):
-        rank, size = ranks.get(i, (None, None))
+        placing = places.get(i)
+        rank, size = (placing.rank, placing.size) if placing else (None, None)
+        tied: list[str] = []
         if s.status != "scored":
             grade = s.status
         else:
             grade = grade_of(scheme.grades, s.total, rank, size, eligible=True)
+            tied = _tied_quotas(scheme.grades, s.total, placing)
         out.append(
             SubjectScore(
                 scheme=scheme.id,
@@ -93,9 +140,64 @@ def finish_scheme(scheme: Scheme, scored: list[Scored]) -> list[SubjectScore]:
                 failed_findings=s.failed_findings,
                 items=s.items,
                 vetoes=s.vetoes,
+                rank_shared_by=placing.shared_by if placing else None,
+                tie_breakers=tuple((t.value, s.measures[t.value]) for t in tie_breakers),
+                tied_cutoffs=tuple(tied),
             )
         )
     return out
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class _Combined:
+    """One subject's periods inside one roll-up bucket, combined."""
+
+    bucket: str
+    subject_type: str
+    subject_id: str
+    role: str | None
+    scope: str | None
+    score: float
+    periods: int
+    failed_periods: int
+    measures: dict[str, float]
+
+
+def _combine(
+    rollup: Rollup,
+    tie_breakers: Sequence[TieBreaker],
+    results: list[SubjectScore],
+    buckets: Sequence[tuple[str, object, object]],
+) -> list[_Combined]:
+    grouped: dict[tuple[str, str, str], list[SubjectScore]] = defaultdict(list)
+    for r in results:
+        for key, start, end in buckets:
+            if start <= r.bucket_start and r.bucket_end <= end:  # type: ignore[operator]
+                grouped[(key, r.subject_type, r.subject_id)].append(r)
+
+    def combined(values: list[float]) -> float:
+        value = sum(values) if rollup.combine == "sum" else sum(values) / len(values)
+        return round(value, 6)  # equal scores must compare equal, whatever the summing order
+
+    rows = []
+    for (key, st, sid), periods in sorted(grouped.items()):
+        last = max(periods, key=lambda p: p.bucket_start)
+        per_period = [dict(p.tie_breakers) for p in periods]
+        rows.append(
+            _Combined(
+                key,
+                st,
+                sid,
+                last.role,
+                last.scope,
+                combined([p.total for p in periods]),
+                len(periods),
+                sum(1 for p in periods if p.status != "scored"),
+                {t.value: combined([m[t.value] for m in per_period]) for t in tie_breakers},
+            )
+        )
+    return rows
 
 
 def roll_up(
@@ -110,46 +212,27 @@ def roll_up(
     ``buckets`` are ``(key, start, end)`` of the roll-up period; ``months_in_post`` gives, per
     (subject id, roll-up key), how many whole months the subject held the role by its end.
     """
-    grouped: dict[tuple[str, str, str], list[SubjectScore]] = defaultdict(list)
-    for r in results:
-        for key, start, end in buckets:
-            if start <= r.bucket_start and r.bucket_end <= end:  # type: ignore[operator]
-                grouped[(key, r.subject_type, r.subject_id)].append(r)
-    rows = []
-    for (key, st, sid), periods in sorted(grouped.items()):
-        totals = [p.total for p in periods]
-        score = sum(totals) if rollup.combine == "sum" else sum(totals) / len(totals)
-        failed = sum(1 for p in periods if p.status != "scored")
-        last = max(periods, key=lambda p: p.bucket_start)
-        rows.append(
-            (
-                key,
-                st,
-                sid,
-                last.role,
-                last.scope,
-                round(score, 6),
-                len(periods),
-                failed,
-                sum(p.failed_findings for p in periods),
-            )
-        )
     by_role = scheme.ranking.by_role if scheme.ranking else True
-    ranks = _rank(
+    tie_breakers = scheme.ranking.tie_breakers if scheme.ranking else []
+    rows = _combine(rollup, tie_breakers, results, buckets)
+    places = placings(
         rows,
-        lambda r: (r[0], r[4], r[3] if by_role else None),
-        lambda r: rank_order(False, r[5], r[8], r[2]),
+        lambda r: (r.bucket, r.scope, r.role if by_role else None),
+        lambda r: rank_key(False, r.score, tie_key(tie_breakers, r.measures)),
     )
     top_grade = _top_grade(rollup.grades)
     out = []
-    for i, (key, st, sid, role, scope, score, n, failed, _) in enumerate(rows):
-        rank, size = ranks[i]
-        grade = grade_of(rollup.grades, score, rank, size, eligible=True)
+    for i, row in enumerate(rows):
+        placing = places[i]
+        grade = grade_of(rollup.grades, row.score, placing.rank, placing.size, eligible=True)
+        tied = _tied_quotas(rollup.grades, row.score, placing)
         consequences = []
-        if rollup.unsatisfactory_after_failed and failed >= rollup.unsatisfactory_after_failed:
+        if rollup.unsatisfactory_after_failed and (
+            row.failed_periods >= rollup.unsatisfactory_after_failed
+        ):
             grade = "unsatisfactory"
             consequences.append("adjustment")
-        months = months_in_post.get((sid, key))
+        months = months_in_post.get((row.subject_id, row.bucket))
         if (
             rollup.min_months_for_top_grade
             and grade == top_grade
@@ -157,33 +240,43 @@ def roll_up(
             and months < rollup.min_months_for_top_grade
         ):
             grade = grade_of(
-                rollup.grades.model_copy(update={"quotas": []}), score, None, None, eligible=False
+                rollup.grades.model_copy(update={"quotas": []}), row.score, None, None, False
             )
             if grade == top_grade:
                 grade = _next_grade(rollup.grades, top_grade)
             consequences.append("top_grade_withheld_short_tenure")
-        if rollup.reward_top and rank <= rollup.reward_top and grade != "unsatisfactory":
-            consequences.append("reward")
-        # The bottom N are counted among those not rewarded: in a group smaller than top N plus
-        # bottom N nobody is both rewarded and sanctioned.
-        rewarded_places = rollup.reward_top or 0
-        if rollup.sanction_bottom and rank > max(size - rollup.sanction_bottom, rewarded_places):
-            consequences += ["loses_award_eligibility", "admonishment_talk"]
+        if rollup.reward_top:
+            if placing.rank <= rollup.reward_top and grade != "unsatisfactory":
+                consequences.append("reward")
+            if placing.straddles(rollup.reward_top):
+                tied.append("reward_top")
+        if rollup.sanction_bottom:
+            # The bottom N are counted among those not rewarded: in a group smaller than top N
+            # plus bottom N nobody is both rewarded and sanctioned. A shared rank is sanctioned
+            # only when it starts below the line, i.e. lies wholly inside the bottom places.
+            line = max(placing.size - rollup.sanction_bottom, rollup.reward_top or 0)
+            if placing.rank > line:
+                consequences += ["loses_award_eligibility", "admonishment_talk"]
+            if placing.straddles(line):
+                tied.append("sanction_bottom")
         out.append(
             RollupScore(
-                scheme.id,
-                st,
-                sid,
-                key,
-                role,
-                scope,
-                score,
-                n,
-                failed,
-                rank,
-                size,
-                grade,
-                tuple(consequences),
+                scheme=scheme.id,
+                subject_type=row.subject_type,
+                subject_id=row.subject_id,
+                bucket=row.bucket,
+                role=row.role,
+                scope=row.scope,
+                score=row.score,
+                periods=row.periods,
+                failed_periods=row.failed_periods,
+                rank=placing.rank,
+                ranked_among=placing.size,
+                grade=grade,
+                consequences=tuple(consequences),
+                rank_shared_by=placing.shared_by,
+                tie_breakers=tuple((t.value, row.measures[t.value]) for t in tie_breakers),
+                tied_cutoffs=tuple(tied),
             )
         )
     return out

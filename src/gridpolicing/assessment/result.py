@@ -39,8 +39,11 @@ class SubjectScore:
     """A subject's result for one period of a scheme.
 
     ``status`` is ``scored``, ``vetoed`` or ``unqualified``; ``vetoes`` name the rules or items
-    that decided it. ``rank`` is 1-based within ``group`` (scope and role), or None unranked.
-    ``failed_findings`` counts the subject's failed findings in the period (a tie-breaker).
+    that decided it. ``rank`` is 1-based within ``group`` (scope and role), or None unranked;
+    subjects that tie share a rank (1, 1, 3) and ``rank_shared_by`` says how many share it.
+    ``failed_findings`` counts the subject's failed findings in the period; ``tie_breakers``
+    holds the values of the scheme's declared tie-breakers; ``tied_cutoffs`` names each rank
+    quota (``quota:<grade>``) whose last place falls inside the subject's shared rank.
     """
 
     scheme: str
@@ -59,6 +62,9 @@ class SubjectScore:
     failed_findings: int
     items: tuple[ItemScore, ...]
     vetoes: tuple[str, ...]
+    rank_shared_by: int | None = None
+    tie_breakers: tuple[tuple[str, float], ...] = ()
+    tied_cutoffs: tuple[str, ...] = ()
 
     @property
     def group(self) -> tuple[str, str | None, str | None]:
@@ -81,6 +87,9 @@ class SubjectScore:
             "grade": self.grade,
             "rank": self.rank,
             "ranked_among": self.ranked_among,
+            "rank_shared_by": self.rank_shared_by,
+            "tie_breakers": dict(self.tie_breakers),
+            "tied_cutoffs": list(self.tied_cutoffs),
             "failed_findings": self.failed_findings,
             "vetoes": list(self.vetoes),
             "items": [i.to_dict() for i in self.items],
@@ -90,7 +99,12 @@ class SubjectScore:
 @final
 @dataclass(frozen=True, slots=True)
 class RollupScore:
-    """A subject's periods rolled up (months into a year) with consequences."""
+    """A subject's periods rolled up (months into a year) with consequences.
+
+    Ranks, ``rank_shared_by`` and ``tie_breakers`` (combined over the periods like the score)
+    read as in :class:`SubjectScore`; ``tied_cutoffs`` also names ``reward_top`` and
+    ``sanction_bottom`` when that line falls inside the subject's shared rank.
+    """
 
     scheme: str
     subject_type: str
@@ -105,6 +119,9 @@ class RollupScore:
     ranked_among: int | None
     grade: str
     consequences: tuple[str, ...]
+    rank_shared_by: int | None = None
+    tie_breakers: tuple[tuple[str, float], ...] = ()
+    tied_cutoffs: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the JSON report."""
@@ -118,6 +135,9 @@ class RollupScore:
             "failed_periods": self.failed_periods,
             "rank": self.rank,
             "ranked_among": self.ranked_among,
+            "rank_shared_by": self.rank_shared_by,
+            "tie_breakers": dict(self.tie_breakers),
+            "tied_cutoffs": list(self.tied_cutoffs),
             "grade": self.grade,
             "consequences": list(self.consequences),
         }

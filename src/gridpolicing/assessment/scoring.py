@@ -8,10 +8,11 @@ queries on the evaluation's cursor; clamping, totals and vetoes are small pure f
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, final
 
-from gridpolicing.assessment.models import Item, Scheme, VetoResult
+from gridpolicing.assessment.measures import activity_measures, finding_counts
+from gridpolicing.assessment.models import Item, Scheme, TieBreaker, VetoResult
 from gridpolicing.assessment.result import ItemScore
 from gridpolicing.engine.context import PlanContext, sql_literal
 from gridpolicing.policy.values import Text
@@ -66,6 +67,7 @@ class Scored:
     failed_findings: int
     items: tuple[ItemScore, ...]
     vetoes: tuple[str, ...]
+    measures: dict[str, float] = field(default_factory=dict)  # declared tie-breakers' values
 
 
 def score_scheme(
@@ -77,7 +79,9 @@ def score_scheme(
         return []
     subjects_sql = ctx.subjects(scheme.period, scheme.subject)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _as_subjects AS {subjects_sql}")
-    failed_all = _failed_findings(con)
+    counts = finding_counts(con)
+    tie_breakers = scheme.ranking.tie_breakers if scheme.ranking else []
+    activity = activity_measures(con, ctx, tie_breakers)
     raw: dict[str, dict[Key, tuple[float, Text, tuple[str, ...]]]] = {}
     for item in scheme.items:
         if item.from_rule is not None:
@@ -107,6 +111,12 @@ def score_scheme(
                 spec = next(i for i in scheme.items if i.id == v.item)
                 if exhausted(spec, by_id[v.item].points):
                     vetoes.append((v.result, f"item:{v.item}"))
+        passed, failed = counts.get(key, (0, 0))
+        measures = {
+            TieBreaker.fewer_failed_findings.value: float(failed),
+            TieBreaker.more_passed_findings.value: float(passed),
+            **activity.get(key, {}),
+        }
         status = "scored"
         if any(r is VetoResult.vetoed for r, _ in vetoes):
             status = VetoResult.vetoed.value
@@ -123,9 +133,10 @@ def score_scheme(
                 scope,
                 total,
                 status,
-                failed_all.get(key, 0),
+                failed,
                 tuple(items),
                 tuple(v for _, v in vetoes),
+                {t.value: measures.get(t.value, 0.0) for t in tie_breakers},
             )
         )
     return out
@@ -152,17 +163,6 @@ def _subjects(
             LEFT JOIN units su ON su.id = list_min(s.units)"""
     ).fetchall()
     return {(r[0], r[1], r[2]): (r[3], r[4], r[5], r[6]) for r in rows}
-
-
-def _failed_findings(con: duckdb.DuckDBPyConnection) -> dict[Key, int]:
-    rows = con.execute(
-        """SELECT s.subject_type, s.subject_id, s.bucket, count(*)
-           FROM _as_subjects s JOIN _findings f
-             ON f.subject_type = s.subject_type AND f.subject_id = s.subject_id
-            AND f.bucket_end BETWEEN s.bstart AND s.bend
-           WHERE f.status = 'fail' GROUP BY ALL"""
-    ).fetchall()
-    return {(r[0], r[1], r[2]): int(r[3]) for r in rows}
 
 
 def _failing_subjects(con: duckdb.DuckDBPyConnection, index: int) -> set[Key]:
