@@ -46,6 +46,7 @@ def dump(m: Monitor) -> dict[str, Any]:
                 "closed_day": _iso(w.closed_day) if w.closed_day != dt.date.min else None,
                 "active": {k: [v[0], _iso(v[1]), _iso(v[2]), v[3]] for k, v in w.active.items()},
                 "seen": {k: _iso(v) for k, v in w.seen.items()},
+                "ahead": [[p, u, r, _iso(d), s, e] for p, u, r, d, s, e in w.ahead],
             }
         )
     return {
@@ -117,6 +118,10 @@ def load(
             for k, v in data["active"].items()
         }
         w.seen = {k: dt.date.fromisoformat(v) for k, v in data["seen"].items()}
+        w.ahead = [
+            (p, u, r, dt.date.fromisoformat(d), int(s), int(e))
+            for p, u, r, d, s, e in data.get("ahead", [])
+        ]
         p = w.plan.index
         if w.next_open is not None:
             m._push(_midnight(w.next_open), OPEN, p, w.next_open, "")

@@ -19,10 +19,13 @@ class Tally:
     """What one subject has done in one bucket.
 
     ``ids`` are the records counted (so a record posted twice counts once); ``seconds`` and
-    ``days`` feed time commitments; ``days`` also holds the days with a record for cadence rules
-    watching sensitive days; ``visits`` and ``bad`` (day, label, lacks, ids) feed visit quality;
-    ``records`` (id -> description) feed prohibitions. ``risk`` remembers at-risk alerts already
-    raised; ``check_at`` is the pending feasibility deadline.
+    ``days`` feed time commitments, with ``spans`` the merged intervals of each day
+    (microseconds since that day's midnight) so overlapping records never count twice and a
+    day counts as the batch engine counts it (engine/intervals.py); ``days`` also holds the
+    days with a record for cadence rules watching sensitive days; ``visits`` and ``bad`` (day,
+    label, lacks, ids) feed visit quality; ``records`` (id -> description) feed prohibitions.
+    ``risk`` remembers at-risk alerts already raised; ``check_at`` is the pending feasibility
+    deadline.
     """
 
     __slots__ = (
@@ -36,6 +39,7 @@ class Tally:
         "risk",
         "seconds",
         "sid",
+        "spans",
         "units",
         "visits",
     )
@@ -45,8 +49,9 @@ class Tally:
         self.units = info.units
         self.full = info.full
         self.required = required
-        self.seconds = 0
+        self.seconds = 0.0
         self.days: set[dt.date] = set()
+        self.spans: dict[dt.date, list[list[int]]] = {}
         self.ids: set[str] = set()
         self.visits = 0
         self.bad: list[tuple[dt.date, str, str, tuple[str, ...]]] = []
@@ -73,6 +78,7 @@ class Tally:
             [[d.isoformat(), label, lacks, list(ids)] for d, label, lacks, ids in self.bad],
             self.records,
             self.risk,
+            {d.isoformat(): [list(x) for x in v] for d, v in sorted(self.spans.items())},
         ]
 
     @classmethod
@@ -81,14 +87,38 @@ class Tally:
         from gridpolicing.monitor.roster import SubjectInfo
 
         t = cls(data[0], SubjectInfo(frozenset(data[1]), bool(data[2])), data[3])
-        t.seconds = int(data[4])
+        t.seconds = float(data[4])
         t.days = {dt.date.fromisoformat(d) for d in data[5]}
         t.ids = set(data[6])
         t.visits = int(data[7])
         t.bad = [(dt.date.fromisoformat(d), lab, lk, tuple(ids)) for d, lab, lk, ids in data[8]]
         t.records = dict(data[9])
         t.risk = int(data[10])
+        spans = data[11] if len(data) > 11 else {}
+        t.spans = {
+            dt.date.fromisoformat(d): [[int(a), int(b)] for a, b in v] for d, v in spans.items()
+        }
         return t
+
+    def add_span(self, day: dt.date, start: int, end: int) -> int:
+        """Add ``start..end`` (microseconds since ``day``'s midnight) to the day's merged
+        intervals; return the microseconds it adds (0 for time already covered)."""
+        merged: list[list[int]] = []
+        before = 0
+        for a, b in self.spans.get(day, []):
+            before += b - a
+            if b < start or a > end:
+                merged.append([a, b])
+            else:
+                start, end = min(a, start), max(b, end)
+        merged.append([start, end])
+        merged.sort()
+        self.spans[day] = merged
+        return sum(b - a for a, b in merged) - before
+
+    def day_micros(self, day: dt.date) -> int:
+        """The merged time of ``day``, in microseconds."""
+        return sum(b - a for a, b in self.spans.get(day, []))
 
 
 @final

@@ -26,8 +26,9 @@ from gridpolicing.monitor.state import (
     Obs,
     Tally,
 )
+from gridpolicing.policy.values import value_at
 
-__all__ = ["Watcher", "bucket_of"]
+__all__ = ["Watcher", "bucket_of", "day_parts"]
 
 _DAY: Final = dt.timedelta(days=1)
 _UNITS: Final = {
@@ -49,6 +50,23 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
 
 
+_DAY_US: Final = 86_400_000_000
+
+
+def day_parts(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.date, int, int]]:
+    """``(day, start, end)`` for each day the interval touches, in microseconds since that
+    day's midnight; a record ending exactly at midnight does not touch the next day, a record
+    of no length touches its day (as engine/intervals.py counts them)."""
+    day = start.date()
+    s = (start - _midnight(day)) // dt.timedelta(microseconds=1)
+    e = (end - _midnight(day)) // dt.timedelta(microseconds=1)
+    parts = [(day, s, min(e, _DAY_US))]
+    while e > _DAY_US:
+        day, e = day + _DAY, e - _DAY_US
+        parts.append((day, 0, min(e, _DAY_US)))
+    return parts
+
+
 Schedule = Callable[[dt.datetime, int, int, dt.date, str], None]
 
 
@@ -57,6 +75,7 @@ class Watcher:
 
     __slots__ = (
         "active",
+        "ahead",
         "closed_day",
         "grace",
         "next_open",
@@ -81,6 +100,9 @@ class Watcher:
         # prohibition: violating records still overlapping a bucket; record ids already judged
         self.active: dict[str, tuple[str, dt.date, dt.date, str]] = {}
         self.seen: dict[str, dt.date] = {}
+        # time commitment: parts of records running into buckets not open yet
+        # (person, unit, record id, day, start, end in microseconds since the day's midnight)
+        self.ahead: list[tuple[str, str, str, dt.date, int, int]] = []
 
     # --- buckets -------------------------------------------------------------------------------
 
@@ -109,6 +131,14 @@ class Watcher:
         self.open.append(bs)
         if self.active:
             self._carry(bs)
+        if self.ahead:
+            later = []
+            for person, unit, rid, day, start, end in self.ahead:
+                if bs.start <= day <= bs.end:
+                    self._add_time(bs, person, unit, rid, day, start, end)
+                elif day > bs.end:
+                    later.append((person, unit, rid, day, start, end))
+            self.ahead = later
         return bs
 
     def bucket_for(self, day: dt.date) -> BucketState | None:
@@ -129,16 +159,27 @@ class Watcher:
     # --- the hot path ------------------------------------------------------------------------
 
     def on_time(self, ev: ActivityEvent) -> None:
-        """time_commitment: hours and days in the assigned units."""
-        day = ev.day
-        for b in self.open:
-            if b.start <= day <= b.end:
-                t = b.tallies.get(ev.person)
-                if t is not None and ev.unit in t.units and ev.id not in t.ids:
-                    t.ids.add(ev.id)
-                    t.seconds += ev.seconds
-                    t.days.add(day)
-                return
+        """time_commitment: the record's time on each day it spans, merged with the rest."""
+        for day, start, end in day_parts(ev.start, ev.end):
+            b = self.bucket_for(day)
+            if b is not None:
+                self._add_time(b, ev.person, ev.unit, ev.id, day, start, end)
+            elif self.next_open is not None and day >= self.next_open:
+                # runs past midnight into a bucket not open yet: credited when it opens
+                self.ahead.append((ev.person, ev.unit, ev.id, day, start, end))
+
+    def _add_time(
+        self, b: BucketState, person: str, unit: str, rid: str, day: dt.date, start: int, end: int
+    ) -> None:
+        t = b.tallies.get(person)
+        if t is None or unit not in t.units:
+            return
+        t.ids.add(rid)
+        t.seconds += t.add_span(day, start, end) / 1e6
+        per_day = getattr(self.plan.rule, "min_hours_per_day", None)
+        minimum = None if per_day is None else value_at(per_day, day)
+        if minimum is None or t.day_micros(day) >= float(minimum) * 3.6e9:
+            t.days.add(day)
 
     def count(self, who: str, rid: str, day: dt.date, unit: str | None) -> None:
         """cadence: one record of ``who`` (in ``unit`` when people count activities)."""

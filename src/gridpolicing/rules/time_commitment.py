@@ -86,7 +86,8 @@ class TimeCommitmentKind:
         # their merged time in the units that day reaches the minimum.
         day_counts = "TRUE"
         if rule.min_hours_per_day is not None:
-            day_counts = f"t.hours >= {ctx.value(rule.min_hours_per_day, 't.day')}"
+            per_day = ctx.value(rule.min_hours_per_day, "t.day")
+            day_counts = f"({per_day} IS NULL OR t.hours >= {per_day})"
         return f"""
         WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
         su AS (SELECT subject_type, subject_id, bucket, bstart, bend, unnest(units) AS unit
