@@ -87,7 +87,7 @@ class _Loader(yaml.SafeLoader):
         self.measure: dict[str, tuple[int, int]] = {}  # anchor -> (expanded nodes, height)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
         mark = event.start_mark
         if isinstance(event, yaml.AliasEvent):
             if event.anchor in self.open:
