@@ -68,6 +68,9 @@ _PLAIN_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TAG + "map", _TAG + 
 _INT_RX = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT_RX = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _NOT_FINITE_RX = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+# What XML 1.0 cannot carry; reachable only through escapes ("\x01", "\ud800"), as the reader
+# refuses such characters written raw. Refused so no report, JUnit file or terminal chokes.
+_UNPRINTABLE_RX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _NULLS = frozenset({"~", "null", "Null", "NULL", ""})
@@ -270,6 +273,9 @@ def _build(node: yaml.Node, path: Path, pos: Positions, problems: list[Problem],
                 problems.append(_at(file, key_node, path, f"tag {key_node.tag} is not allowed"))
                 continue
             key = key_node.value  # as written: '010' and '2016-01-01' stay what they say
+            if _UNPRINTABLE_RX.search(key):
+                problems.append(_at(file, key_node, path, _unprintable(key)))
+                continue
             if key in out:
                 problems.append(_at(file, key_node, path, f"duplicate key {key!r}"))
                 continue
@@ -278,7 +284,11 @@ def _build(node: yaml.Node, path: Path, pos: Positions, problems: list[Problem],
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(v, (*path, i), pos, problems, file) for i, v in enumerate(node.value)]
-    value, wrong = _scalar(node.tag, str(node.value))
+    text = str(node.value)
+    if _UNPRINTABLE_RX.search(text):
+        problems.append(_at(file, node, path, _unprintable(text)))
+        return None
+    value, wrong = _scalar(node.tag, text)
     if wrong:
         problems.append(_at(file, node, path, wrong))
     return value
@@ -311,6 +321,12 @@ def _scalar(tag: str, text: str) -> tuple[Any, str | None]:
     if not math.isfinite(real):
         return None, f"{_short(text)} is out of range for a number"
     return real, None
+
+
+def _unprintable(text: str) -> str:
+    found = _UNPRINTABLE_RX.search(text)
+    code = ord(found.group()) if found else 0
+    return f"a control character or lone surrogate (U+{code:04X}) is not allowed in a text"
 
 
 def _int_range(text: str) -> str:
