@@ -65,6 +65,8 @@ HOSTILE = [
     "{param: nowhere}",
     "../../../../etc/passwd",
     "/etc/passwd",
+    "a" * 5000,
+    "sub/" * 2000 + "x",
 ]
 BOMB = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
     f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)

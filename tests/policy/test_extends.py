@@ -179,3 +179,14 @@ def test_the_policy_itself_may_be_named_from_the_working_directory(
     monkeypatch.chdir(tmp_path)
     assert load_policy("p.yaml", registry=REG).id == "p"
     assert os.path.isabs(load_policy("p.yaml", registry=REG).files[0]) is False
+
+
+@pytest.mark.parametrize("ref", ["a" * 5000, "sub/" * 2000 + "x", '"nul\\0byte"'])
+def test_a_reference_the_file_system_cannot_hold_is_not_found(tmp_path: Path, ref: str) -> None:
+    [msg] = messages(write(tmp_path / "child.yaml", policy("child", extends=ref)))
+    assert ":4:10: extends:" in msg
+
+
+def test_the_policy_itself_may_have_a_name_the_file_system_cannot_hold() -> None:
+    with pytest.raises(PolicyError, match="no such policy file or bundled policy id"):
+        load_policy("a" * 5000, registry=REG)

@@ -104,13 +104,17 @@ def _resolve(ref: str, beside: Path, roots: Roots, policy_path: Sequence[Path]) 
         return bundled.resolve()
     if outside:
         raise _NotFound(
-            f"{ref!r} points outside the policy roots; a parent must be beside the file, in a "
+            f"{_shown(ref)} points outside the policy roots; a parent must be beside the file, in a "
             f"directory of the policy path or bundled (roots: {_listing(roots)})"
         )
     raise _NotFound(
-        f"no policy {ref!r} beside this file, in the policy path or bundled "
+        f"no policy {_shown(ref)} beside this file, in the policy path or bundled "
         f"(roots: {_listing(roots)})"
     )
+
+
+def _shown(ref: str) -> str:
+    return repr(ref) if len(ref) <= 80 else repr(f"{ref[:40]}...{ref[-20:]}")
 
 
 def _listing(roots: Roots) -> str:
