@@ -104,8 +104,8 @@ def _resolve(ref: str, beside: Path, roots: Roots, policy_path: Sequence[Path]) 
         return bundled.resolve()
     if outside:
         raise _NotFound(
-            f"{_shown(ref)} points outside the policy roots; a parent must be beside the file, in a "
-            f"directory of the policy path or bundled (roots: {_listing(roots)})"
+            f"{_shown(ref)} points outside the policy roots; a parent must be beside the file, "
+            f"in a directory of the policy path or bundled (roots: {_listing(roots)})"
         )
     raise _NotFound(
         f"no policy {_shown(ref)} beside this file, in the policy path or bundled "
