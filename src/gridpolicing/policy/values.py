@@ -84,8 +84,17 @@ def _check_bound(v: Any) -> Any:
     return check_threshold(v, zero=True)
 
 
-Threshold = Annotated[T, BeforeValidator(check_threshold)]
-Bound = Annotated[T, BeforeValidator(_check_bound)]
+# The schema extras publish the range in the JSON Schema, so an editor flags a 0 as it is typed.
+Threshold = Annotated[
+    T,
+    BeforeValidator(check_threshold),
+    Field(json_schema_extra={"exclusiveMinimum": 0, "maximum": THRESHOLD_MAX}),
+]
+Bound = Annotated[
+    T,
+    BeforeValidator(_check_bound),
+    Field(json_schema_extra={"minimum": 0, "maximum": THRESHOLD_MAX}),
+]
 
 
 def require_exactly_one(model: BaseModel, *names: str) -> None:
