@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from gridpolicing import PolicyError, load_policy
+from gridpolicing.policy.yamlsrc import parse_yaml
 from tests.helpers import registry_of
 from tests.policy.test_loader import GOOD
 
@@ -106,3 +109,13 @@ def test_a_type_error_hides_neither_citations_nor_duplicate_ids(tmp_path: Path) 
     assert any("duplicate rule id 'weekly-hours'" in p for p in found)
     assert any(":6:10: sources[s1].id: duplicate source id 's1'" in p for p in found)
     assert any("unknown key 'sources_extra'" in p for p in found)
+
+
+def test_the_published_schema_flags_a_zero_threshold_as_an_editor_would() -> None:
+    root = Path(__file__).resolve().parents[2]
+    schema = json.loads((root / "schemas" / "policy.schema.json").read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema)
+    for hours, valid in (("24", True), ("0", False), ("-1", False), ("1e16", False)):
+        source, _ = parse_yaml(GOOD.replace("min_hours: 24", f"min_hours: {hours}"), "p.yaml")
+        assert source is not None
+        assert validator.is_valid(source.data) is valid, hours
