@@ -214,3 +214,33 @@ def test_a_test_file_cannot_name_a_policy_outside_its_roots(
     assert f"{path}:1:9: policy: '../private/secret.yaml' points outside the policy roots" in output
     assert "hunter2" not in output
     assert "api_token" not in output
+
+
+RATIO_POLICY = """\
+id: ratio
+jurisdiction: 测试区
+title: {zh: 比例, en: ratio}
+sources: [{id: s, title: t, issuer: i}]
+rules:
+  - id: per-household
+    kind: ratio
+    title: {zh: 按户配备, en: one per household}
+    severity: major
+    subject: {units: {type: locality}}
+    roles: [auxiliary]
+    measures: [{measure: households, per: 1}]
+    citation: {source: s, quote: 按户配备}
+"""
+
+
+def test_per_1_on_the_largest_valid_households_is_a_finding_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = write(tmp_path / "p.yaml", RATIO_POLICY)
+    unit = f"{{id: c1, type: locality, category: urban_community, households: {2**63 - 1}}}"
+    data = write(tmp_path / "d.yaml", f"units: [{unit}]\n")
+    args = ["evaluate", "--policy", str(policy), "--data", str(data), "--period", "2022-03"]
+    code, output = run([*args, "--format", "json"], capsys)
+    assert code in (0, 1)
+    assert "internal error" not in output
+    assert '"status": "fail"' in output
