@@ -143,3 +143,12 @@ def test_a_file_not_in_utf8_is_named_with_its_line(tmp_path: Path) -> None:
 def test_a_control_character_has_a_position() -> None:
     [msg] = messages("a: b\nc: \x01\n")
     assert msg == "p.yaml:2:4: malformed YAML: special characters are not allowed"
+
+
+def test_a_file_that_grows_after_its_size_is_read_is_still_bounded() -> None:
+    zero = Path("/dev/zero")  # stat() says 0 bytes; reading never ends
+    if not zero.exists():
+        pytest.skip("no /dev/zero")
+    source, [problem] = read_yaml_file(zero, "zero.yaml")
+    assert source is None
+    assert str(problem) == "zero.yaml: file too large: more than 1,048,576 bytes"

@@ -197,7 +197,11 @@ def read_yaml_file(
         size = path.stat().st_size
         if size > limits.max_bytes:
             return None, [Problem(file, None, None, "", _too_large(size, limits))]
-        raw = path.read_bytes()
+        with path.open("rb") as fh:  # bounded even if the file grows after stat()
+            raw = fh.read(limits.max_bytes + 1)
+        if len(raw) > limits.max_bytes:
+            message = f"file too large: more than {limits.max_bytes:,} bytes"
+            return None, [Problem(file, None, None, "", message)]
     except OSError as exc:
         return None, [Problem(file, None, None, "", f"cannot read: {exc.strerror or exc}")]
     try:
