@@ -138,22 +138,18 @@ def load_chain(
         if not isinstance(parent, str) or loaded.source is None:
             break  # no parent, or one the model reports as malformed
         source = loaded.source
-        line, col = source.positions.of_value(("extends",)) or (None, None)
-
-        def problem(message: str, src: YamlSource = source, at: Any = (line, col)) -> Problem:
-            return Problem(src.file, at[0], at[1], "extends", message)
-
         try:
             nxt = _resolve(parent, current.parent, roots, policy_path)
         except _NotFound as exc:
-            problems.append(problem(str(exc)))
+            problems.append(_at_extends(source, str(exc)))
             break
         if nxt in order:
             names = " -> ".join(display(p) for p in [*order[order.index(nxt) :], nxt])
-            problems.append(problem(f"extends forms a cycle: {names}"))
+            problems.append(_at_extends(source, f"extends forms a cycle: {names}"))
             break
         if len(files) >= MAX_CHAIN:
-            problems.append(problem(f"the extends chain is longer than {MAX_CHAIN} files"))
+            message = f"the extends chain is longer than {MAX_CHAIN} files"
+            problems.append(_at_extends(source, message))
             break
         current = nxt
     complete = not problems and all(f.source is not None for f in files)
@@ -162,6 +158,11 @@ def load_chain(
         problems.extend(f.problems)
     files.reverse()  # root template first
     return files, problems
+
+
+def _at_extends(source: YamlSource, message: str) -> Problem:
+    line, col = source.positions.of_value(("extends",)) or (None, None)
+    return Problem(source.file, line, col, "extends", message)
 
 
 def _load_one(path: Path, registry: Registry) -> ChainFile:
