@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from gridpolicing.errors import PolicyError, Problem
 from gridpolicing.policy.document import DocumentBase, document_model
 from gridpolicing.policy.errors_map import problems_from_validation
+from gridpolicing.policy.places import problem_at
 from gridpolicing.policy.registry import Registry
 from gridpolicing.policy.resources import bundled_dir, bundled_policy_path
 from gridpolicing.policy.values import validate_plain
@@ -185,8 +186,6 @@ def raw_problems(sources: Sequence[YamlSource], complete: bool) -> list[Problem]
     """Duplicate rule and source ids in each file and, when the chain is ``complete``, citations
     of sources no file of the chain declares. Read from the raw data, so that they are reported
     even when a file does not match the model."""
-    from gridpolicing.policy.loader import problem_at  # naming paths by id is shared
-
     problems: list[Problem] = []
     declared: set[str] = set()
     for source in sources:

@@ -25,12 +25,13 @@ from gridpolicing.policy.chain import Roots, load_chain, resolve_reference
 from gridpolicing.policy.document import DocumentBase, Policy
 from gridpolicing.policy.errors_map import problems_from_validation
 from gridpolicing.policy.models import Citation, ParameterDecl, RuleSpec
+from gridpolicing.policy.places import problem_at
 from gridpolicing.policy.registry import Registry
 from gridpolicing.policy.resources import bundled_policy_path
 from gridpolicing.policy.values import validate_plain
-from gridpolicing.policy.yamlsrc import YamlSource, dotted
+from gridpolicing.policy.yamlsrc import YamlSource
 
-__all__ = ["load_policy", "problem_at", "resolve_policy_path"]
+__all__ = ["load_policy", "resolve_policy_path"]
 
 _Path = tuple[str | int, ...]
 
@@ -327,36 +328,6 @@ def _assessment(
                     )
                 )
     return (None if problems else assessment), problems
-
-
-def problem_at(source: YamlSource, path: tuple[str | int, ...], message: str) -> Problem:
-    """A problem at the value ``path`` of ``source``, its path named by ids."""
-    line, col = source.positions.of_value(path) or (None, None)
-    return Problem(source.file, line, col, _named_path(source.data, path), message)
-
-
-def _named_path(data: Any, path: tuple[str | int, ...]) -> str:
-    """Like :func:`dotted`, but list items with an ``id`` are named by it: ``rules[x].kind``."""
-    out: list[str | int] = []
-    node = data
-    for part in path:
-        if isinstance(part, int) and isinstance(node, list) and part < len(node):
-            item = node[part]
-            ident = item.get("id") if isinstance(item, dict) else None
-            out.append(f"[{ident}]" if isinstance(ident, str) else part)
-            node = item
-            continue
-        out.append(part)
-        node = node.get(part) if isinstance(node, dict) else None
-    text = ""
-    for p in out:
-        if isinstance(p, int):
-            text += f"[{p}]"
-        elif p.startswith("["):
-            text += p
-        else:
-            text += f".{p}" if text else p
-    return text or dotted(path)
 
 
 def _listing(names: Any) -> str:
