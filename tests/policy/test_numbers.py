@@ -7,9 +7,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from gridpolicing import PolicyError, load_policy
+from gridpolicing.policy.values import THRESHOLD_MAX, check_threshold
 from gridpolicing.policy.yamlsrc import parse_yaml
 from tests.helpers import registry_of
 from tests.policy.test_loader import GOOD
@@ -119,3 +122,23 @@ def test_the_published_schema_flags_a_zero_threshold_as_an_editor_would() -> Non
         source, _ = parse_yaml(GOOD.replace("min_hours: 24", f"min_hours: {hours}"), "p.yaml")
         assert source is not None
         assert validator.is_valid(source.data) is valid, hours
+
+
+@given(
+    st.floats(min_value=0, max_value=THRESHOLD_MAX, exclude_min=True)
+    | st.integers(1, THRESHOLD_MAX)
+)
+def test_every_threshold_in_range_is_accepted(v: float) -> None:
+    assert check_threshold(v) == v
+
+
+@given(
+    st.floats(max_value=0)
+    | st.floats(min_value=THRESHOLD_MAX, exclude_min=True)
+    | st.integers(max_value=0)
+    | st.booleans()
+    | st.text()
+)
+def test_every_threshold_out_of_range_is_refused(v: object) -> None:
+    with pytest.raises(ValueError, match="expected a"):
+        check_threshold(v)

@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gridpolicing.policy.yamlsrc import POLICY_LIMITS, Limits, parse_yaml, read_yaml_file
 
@@ -152,3 +154,25 @@ def test_a_file_that_grows_after_its_size_is_read_is_still_bounded() -> None:
     source, [problem] = read_yaml_file(zero, "zero.yaml")
     assert source is None
     assert str(problem) == "zero.yaml: file too large: more than 1,048,576 bytes"
+
+
+@given(st.integers(min_value=-(2**63), max_value=2**63 - 1))
+def test_every_int64_reads_as_itself(n: int) -> None:
+    source, _ = parse_yaml(f"a: {n}\n", "p.yaml")
+    assert source is not None
+    assert source.data == {"a": n}
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.integers(min_value=1, max_value=4))
+def test_a_number_with_leading_zeros_is_text_as_written(n: int, zeros: int) -> None:
+    text = "0" * zeros + str(n)
+    source, _ = parse_yaml(f"a: {text}\n", "p.yaml")
+    assert source is not None
+    assert source.data == {"a": text}
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_every_finite_float_reads_as_itself(x: float) -> None:
+    source, _ = parse_yaml(f"a: {x!r}\n", "p.yaml")
+    assert source is not None
+    assert source.data == {"a": x}
