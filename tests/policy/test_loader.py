@@ -67,8 +67,7 @@ def test_all_errors_are_reported_with_line_and_column(tmp_path: Path) -> None:
         f"{f}:13:5: rules[weekly-hours].colour: unknown key 'colour'; expected one of: "
         "activity_kinds, citation, effective_from, effective_to, id, kind, min_days, min_hours, "
         "min_hours_per_day, min_working_days, note, period, severity, subject, title",
-        f"{f}:14:16: rules[weekly-hours].min_hours: input should be a valid number, unable to "
-        f'parse string as a number, found "three"',
+        f'{f}:14:16: rules[weekly-hours].min_hours: expected a number, not text, found "three"',
     ]
 
 

@@ -147,7 +147,7 @@ def test_dated_standard_not_yet_in_force_is_not_applicable(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"measures": [{"measure": "households", "per": 0}]}, "per must be greater than 0"),
+        ({"measures": [{"measure": "households", "per": 0}]}, "per: expected a number greater"),
         (
             {
                 "measures": [

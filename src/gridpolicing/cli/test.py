@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from gridpolicing.cli._common import echo_json, registry
+from gridpolicing.errors import PolicyError
 from gridpolicing.policy.loader import load_policy
 from gridpolicing.testing import find_test_files, run_test_file
 from gridpolicing.testing.junit import junit_xml
@@ -28,12 +29,20 @@ __all__ = ["command"]
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--allow-empty", is_flag=True, help="Exit 0 even when no test case ran")
+@click.option(
+    "--policy-path",
+    "policy_path",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="A directory where a test's policy and extends may find policies (repeatable)",
+)
 def command(
     paths: tuple[str, ...],
     name_filter: str | None,
     junit_file: str | None,
     fmt: str,
     allow_empty: bool,
+    policy_path: tuple[str, ...],
 ) -> int:
     """Run the policy tests found in PATHS (default: policies/).
 
@@ -42,20 +51,27 @@ def command(
     data, a period and the expected findings. Every rule of the policy must have at least one
     expected pass and one expected fail. A policy file directly in a PATH that no test file
     exercises (itself, or through a policy extending it) fails too.
+    A test's policy (and what it extends) is found beside the file, in a directory given as a
+    PATH or --policy-path, or bundled; never elsewhere.
     Exit 0 when all pass, 1 when any fails (or nothing ran, unless --allow-empty).
     """
     reg = registry()
     roots = paths or ("policies",)
     files = find_test_files(roots)
-    results = [run_test_file(f, reg, name_filter) for f in files]
+    search = [*policy_path, *(p for p in roots if Path(p).is_dir())]
+    results = [run_test_file(f, reg, name_filter, search) for f in files]
     exercised = {f for r in results for f in r.policy_files}
-    untested = []
+    untested: list[str] = []
     for root in roots:
         root_path = Path(root)
         for pf in sorted(root_path.glob("*.yaml")) if root_path.is_dir() else []:
             if pf.name.endswith(TEST_SUFFIX) or str(pf.resolve()) in exercised:
                 continue
-            policy = load_policy(pf, registry=reg, allow_template=True)
+            try:
+                policy = load_policy(pf, registry=reg, allow_template=True, policy_path=search)
+            except PolicyError as exc:
+                untested.extend(str(p) for p in exc.problems)
+                continue
             untested.append(f"{pf}: policy {policy.id} is not exercised by any test file")
     n_cases = sum(len(r.cases) for r in results)
     n_failed = sum(1 for r in results for c in r.cases if not c.passed)

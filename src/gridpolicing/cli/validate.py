@@ -35,17 +35,26 @@ def policy_files(paths: tuple[str, ...]) -> list[Path]:
     show_default=True,
     help="text for people, json for machines",
 )
-def command(paths: tuple[str, ...], fmt: str) -> int:
+@click.option(
+    "--policy-path",
+    "policy_path",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="A directory where extends may find a parent policy (repeatable)",
+)
+def command(paths: tuple[str, ...], fmt: str, policy_path: tuple[str, ...]) -> int:
     """Validate policy files (and the policies they extend).
 
     Directories are searched for *.yaml files. Templates (policies whose parameters are left for
-    an extending policy) are valid on their own. Exit 0 when every file is valid, else 1.
+    an extending policy) are valid on their own. A parent named by extends is found beside the
+    file, in a --policy-path directory, or bundled; never elsewhere. Exit 0 when every file is
+    valid, else 1.
     """
     reg = registry()
     results: list[tuple[Path, list[Problem]]] = []
     for path in policy_files(paths):
         try:
-            load_policy(path, registry=reg, allow_template=True)
+            load_policy(path, registry=reg, allow_template=True, policy_path=policy_path)
             results.append((path, []))
         except PolicyError as exc:
             results.append((path, list(exc.problems)))

@@ -10,6 +10,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from gridpolicing.errors import Problem
+from gridpolicing.policy.places import named_path
 from gridpolicing.policy.yamlsrc import YamlSource
 
 __all__ = ["problems_from_validation"]
@@ -24,8 +25,6 @@ def problems_from_validation(
     prefix: Path = (),
 ) -> list[Problem]:
     """One problem per pydantic error, located by walking the data along the error's ``loc``."""
-    from gridpolicing.policy.loader import _named_path  # shared naming of paths by id
-
     base = _at(source.data, prefix)
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
@@ -50,7 +49,7 @@ def problems_from_validation(
         else:
             message = _message(err)
             line, col = source.positions.of_value(full) or (None, None)
-        out.append(Problem(source.file, line, col, _named_path(source.data, full), message))
+        out.append(Problem(source.file, line, col, named_path(source.data, full), message))
     return out
 
 

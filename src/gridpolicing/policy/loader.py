@@ -12,6 +12,7 @@ import copy
 import hashlib
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, final
@@ -20,36 +21,38 @@ from pydantic import ValidationError
 
 from gridpolicing.assessment.models import Assessment
 from gridpolicing.errors import PolicyError, Problem
-from gridpolicing.policy.document import DocumentBase, Policy, document_model
+from gridpolicing.policy.chain import Roots, load_chain, resolve_reference
+from gridpolicing.policy.document import DocumentBase, Policy
 from gridpolicing.policy.errors_map import problems_from_validation
 from gridpolicing.policy.models import Citation, ParameterDecl, RuleSpec
+from gridpolicing.policy.places import problem_at
 from gridpolicing.policy.registry import Registry
 from gridpolicing.policy.resources import bundled_policy_path
-from gridpolicing.policy.yamlsrc import YamlSource, dotted, parse_yaml
+from gridpolicing.policy.values import validate_plain
+from gridpolicing.policy.yamlsrc import YamlSource
 
 __all__ = ["load_policy", "resolve_policy_path"]
 
-_MAX_CHAIN = 16
 _Path = tuple[str | int, ...]
 
 
-@final
-@dataclass(frozen=True, slots=True)
-class _Loaded:
-    source: YamlSource
-    document: DocumentBase
-
-
 def resolve_policy_path(ref: str | os.PathLike[str], relative_to: Path | None = None) -> Path:
-    """The file a policy reference names: a path, a sibling ``<id>.yaml``, or a bundled id."""
+    """The file a policy reference names.
+
+    Without ``relative_to`` the reference is the caller's own (a command-line argument): a path
+    (relative to the working directory) or a bundled id. With ``relative_to`` it was written in
+    a file in that directory, and is found as ``extends`` finds a parent (beside it or bundled,
+    never outside those roots; see :mod:`.chain`).
+    """
     text = os.fspath(ref)
-    candidates = [Path(text)]
     if relative_to is not None:
-        candidates.insert(0, relative_to / text)
-        candidates.insert(1, relative_to / f"{text}.yaml")
-    for c in candidates:
-        if c.is_file():
-            return c
+        return resolve_reference(text, relative_to, Roots.of(relative_to), ())
+    path = Path(text)
+    try:
+        if path.is_file():
+            return path
+    except (OSError, ValueError):
+        pass
     bundled = bundled_policy_path(text)
     if bundled is not None:
         return bundled
@@ -61,83 +64,30 @@ def load_policy(
     *,
     registry: Registry | None = None,
     allow_template: bool = False,
+    policy_path: Sequence[str | os.PathLike[str]] = (),
 ) -> Policy:
     """Load, merge and check a policy; raise :class:`PolicyError` listing every problem.
 
     ``ref`` is a path or the id of a bundled policy (``"chengdu-xindu-2022"``). A template (a
     policy with required parameters left unset) loads only with ``allow_template=True``.
+    ``policy_path`` lists more directories where ``extends`` may find a parent (after the
+    directory of the file that names it, before the bundled policies).
     """
     registry = registry if registry is not None else Registry.from_entry_points()
-    chain = _load_chain(resolve_policy_path(ref), registry)
+    first = resolve_policy_path(ref)
+    roots = Roots.of(first, policy_path)
+    files, problems = load_chain(first, registry, roots, [Path(p) for p in policy_path])
+    if problems:
+        raise PolicyError(problems)
+    chain = [_Loaded(f.source, f.document) for f in files if f.source and f.document]
     return _merge(chain, registry, allow_template)
 
 
-def _load_chain(path: Path, registry: Registry) -> list[_Loaded]:
-    chain: list[_Loaded] = []
-    seen: set[Path] = set()
-    current: Path | None = path
-    while current is not None:
-        real = current.resolve()
-        if real in seen or len(chain) >= _MAX_CHAIN:
-            first = chain[0].source
-            raise PolicyError([Problem(first.file, None, None, "extends", "extends forms a cycle")])
-        seen.add(real)
-        loaded = _load_one(current, registry)
-        chain.append(loaded)
-        parent = loaded.document.extends
-        if parent is None:
-            current = None
-        else:
-            try:
-                current = resolve_policy_path(parent, relative_to=current.parent)
-            except PolicyError:
-                line, col = loaded.source.positions.of_value(("extends",)) or (None, None)
-                raise PolicyError(
-                    [
-                        Problem(
-                            loaded.source.file,
-                            line,
-                            col,
-                            "extends",
-                            f"no policy {parent!r} found beside this file or bundled",
-                        )
-                    ]
-                ) from None
-    chain.reverse()  # root template first
-    return chain
-
-
-def _load_one(path: Path, registry: Registry) -> _Loaded:
-    file = _display(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError([Problem(file, None, None, "", f"cannot read: {exc}")]) from None
-    source, problems = parse_yaml(text, file)
-    if source is None:
-        raise PolicyError(problems)
-    if not isinstance(source.data, dict):
-        raise PolicyError([Problem(file, 1, 1, "", "expected a mapping at the top of the file")])
-    model = document_model(registry)
-    try:
-        document = model.model_validate(source.data)
-    except ValidationError as exc:
-        raise PolicyError(problems_from_validation(exc, source, model)) from None
-    problems = _check_document(source, document)
-    if problems:
-        raise PolicyError(problems)
-    return _Loaded(source, document)
-
-
-def _check_document(source: YamlSource, doc: DocumentBase) -> list[Problem]:
-    problems: list[Problem] = []
-    rules: list[RuleSpec] = getattr(doc, "rules", [])
-    seen: set[str] = set()
-    for i, rule in enumerate(rules):
-        if rule.id in seen:
-            problems.append(_problem(source, ("rules", i, "id"), f"duplicate rule id {rule.id!r}"))
-        seen.add(rule.id)
-    return problems
+@final
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    source: YamlSource
+    document: DocumentBase
 
 
 def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Policy:
@@ -156,7 +106,7 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         for name, value in doc.parameter_values.items():
             if name not in decls:
                 problems.append(
-                    _problem(
+                    problem_at(
                         loaded.source,
                         ("parameter_values", name),
                         f"unknown parameter {name!r}; expected one of: {_listing(decls)}",
@@ -165,8 +115,13 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
             else:
                 wrong = _parameter_problem(decls[name], value)
                 if wrong:
-                    problems.append(_problem(loaded.source, ("parameter_values", name), wrong))
+                    problems.append(problem_at(loaded.source, ("parameter_values", name), wrong))
             values[name] = value
+        for name, decl in doc.parameters.items():
+            wrong = _parameter_problem(decl, decl.default) if decl.default is not None else None
+            if wrong:
+                at = ("parameters", name, "default")
+                problems.append(problem_at(loaded.source, at, wrong))
         decls.update(doc.parameters)
         sources.update({s.id: s for s in doc.sources})
         catalogues.update(doc.catalogues)
@@ -175,7 +130,7 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
             if rules.pop(rid, None) is None:
                 idx = doc.remove_rules.index(rid)
                 problems.append(
-                    _problem(
+                    problem_at(
                         loaded.source, ("remove_rules", idx), f"no inherited rule {rid!r} to remove"
                     )
                 )
@@ -210,32 +165,13 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         if errs:
             continue
         try:
-            rule = spec_by_kind[raw["kind"]].model_validate(substituted)
+            rule = validate_plain(spec_by_kind[raw["kind"]], substituted)
         except ValidationError as exc:
             problems.extend(problems_from_validation(exc, loaded.source, None, ("rules", index)))
             continue
-        if rule.citation.source not in sources:
-            problems.append(
-                _problem(
-                    loaded.source,
-                    ("rules", index, "citation", "source"),
-                    f"unknown source {rule.citation.source!r}; expected one of: "
-                    f"{_listing(sources)}",
-                )
-            )
         final_rules.append(rule)
         line, _ = loaded.source.positions.of_value(("rules", index)) or (0, 0)
         origins[rid] = f"{loaded.source.file}:{line}"
-    for loaded in chain:
-        for i, ne in enumerate(loaded.document.not_encoded):
-            if ne.source not in sources:
-                problems.append(
-                    _problem(
-                        loaded.source,
-                        ("not_encoded", i, "source"),
-                        f"unknown source {ne.source!r}; expected one of: {_listing(sources)}",
-                    )
-                )
     assessment = None
     if assessment_at is not None:
         # A template's unset parameters get stand-in values so its assessment can be checked
@@ -315,7 +251,7 @@ def _substitute(
 
     def unknown(at: tuple[str | int, ...], what: str, name: str, known: Any) -> None:
         message = f"unknown {what} {name!r}; expected one of: {_listing(known)}"
-        problems.append(_problem(source, at, message))
+        problems.append(problem_at(source, at, message))
 
     def walk(node: Any, at: tuple[str | int, ...]) -> Any:
         if isinstance(node, dict):
@@ -348,7 +284,7 @@ def _assessment(
     if problems:
         return None, problems
     try:
-        assessment = Assessment.model_validate(raw)
+        assessment = validate_plain(Assessment, raw)
     except ValidationError as exc:
         return None, problems_from_validation(exc, source, Assessment, ("assessment",))
     rule_ids = {r.id for r in rules}
@@ -363,7 +299,7 @@ def _assessment(
         for path, rid in named:
             if rid not in rule_ids:
                 problems.append(
-                    _problem(
+                    problem_at(
                         source,
                         (*at, *path),
                         f"unknown rule {rid!r}; expected one of: {_listing(rule_ids)}",
@@ -385,7 +321,7 @@ def _assessment(
         for path, citation in cites:
             if citation is not None and citation.source not in sources:
                 problems.append(
-                    _problem(
+                    problem_at(
                         source,
                         (*at, *path),
                         f"unknown source {citation.source!r}; expected one of: {_listing(sources)}",
@@ -394,43 +330,5 @@ def _assessment(
     return (None if problems else assessment), problems
 
 
-def _problem(source: YamlSource, path: tuple[str | int, ...], message: str) -> Problem:
-    line, col = source.positions.of_value(path) or (None, None)
-    return Problem(source.file, line, col, _named_path(source.data, path), message)
-
-
-def _named_path(data: Any, path: tuple[str | int, ...]) -> str:
-    """Like :func:`dotted`, but list items with an ``id`` are named by it: ``rules[x].kind``."""
-    out: list[str | int] = []
-    node = data
-    for part in path:
-        if isinstance(part, int) and isinstance(node, list) and part < len(node):
-            item = node[part]
-            ident = item.get("id") if isinstance(item, dict) else None
-            out.append(f"[{ident}]" if isinstance(ident, str) else part)
-            node = item
-            continue
-        out.append(part)
-        node = node.get(part) if isinstance(node, dict) else None
-    text = ""
-    for p in out:
-        if isinstance(p, int):
-            text += f"[{p}]"
-        elif p.startswith("["):
-            text += p
-        else:
-            text += f".{p}" if text else p
-    return text or dotted(path)
-
-
 def _listing(names: Any) -> str:
     return ", ".join(sorted(names)) or "(none declared)"
-
-
-def _display(path: Path) -> str:
-    """The path relative to the working directory when the file is below it, else absolute."""
-    absolute = path.resolve()
-    try:
-        return str(absolute.relative_to(Path.cwd()))
-    except ValueError:
-        return str(absolute)

@@ -31,7 +31,9 @@ def rule_kinds_markdown(registry: Registry) -> str:
         "(critical, major, minor), `subject` (`units:` or `people:`), `citation` (`source`, "
         "`quote`, optional `clause`), and optional `note`, `effective_from`, `effective_to`. "
         "Numeric thresholds accept a literal, a parameter (`{param: name}`) or dated values "
-        "(`{values: {2016-01-01: 1, 2017-01-01: 2}}`). The fields below are each kind's own.",
+        "(`{values: {2016-01-01: 1, 2017-01-01: 2}}`); each is a number (never `true` or text) "
+        "greater than 0 and at most 10^15, as a minimum of 0 could never fail (an upper bound "
+        "such as `max_people` may be 0). The fields below are each kind's own.",
         "",
     ]
     for name, kind in registry.items():

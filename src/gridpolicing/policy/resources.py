@@ -28,4 +28,7 @@ def bundled_policy_path(policy_id: str) -> Path | None:
     if "/" in policy_id or "\\" in policy_id or policy_id.startswith("."):
         return None
     path = bundled_dir("policies") / f"{policy_id}.yaml"
-    return path if path.is_file() else None
+    try:
+        return path if path.is_file() else None
+    except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+        return None

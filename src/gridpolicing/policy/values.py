@@ -1,21 +1,100 @@
-"""Small value types of the policy language: bilingual text, parameters and dated values."""
+"""Small value types of the policy language: bilingual text, parameters and dated values.
+
+Numbers are checked here, once, for every model of the policy language (rules of every kind,
+assessments, policy tests): :func:`validate_plain` lets a number field take a number, never a
+boolean (``true`` is not 1 h) nor text, and no model takes infinity or NaN. A :data:`Value` is
+a threshold and must also be greater than 0 and at most :data:`THRESHOLD_MAX`, whether written
+as a literal, through a parameter or as a dated value: zero or a negative threshold would make
+a rule that can never fail, and a threshold reaches SQL.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Generic, TypeVar
+import json
+import math
+from typing import Annotated, Any, Final, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+)
 
-__all__ = ["Dated", "ParamRef", "PolicyModel", "Text", "Value", "require_exactly_one", "value_at"]
+__all__ = [
+    "THRESHOLD_MAX",
+    "Dated",
+    "DatedBound",
+    "ParamRef",
+    "PolicyModel",
+    "Text",
+    "UpperBound",
+    "Value",
+    "check_threshold",
+    "require_exactly_one",
+    "validate_plain",
+    "value_at",
+]
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+THRESHOLD_MAX: Final = 10**15
+"""The largest threshold: well inside int64 and exact as a DOUBLE (below 2**53)."""
 
 
 class PolicyModel(BaseModel):
-    """Base of every policy-language model: immutable, unknown keys rejected."""
+    """Base of every policy-language model: immutable, unknown keys rejected, numbers finite."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def validate_plain(model: type[M], data: Any) -> M:
+    """Validate plain data (as read from YAML) against ``model`` with JSON's strict rules.
+
+    Strict JSON validation reads text as a date or an enum where one is expected, but never
+    ``true`` or ``"24"`` as a number, nor ``yes`` as a boolean: what a policy author wrote is
+    what the rule gets. The data holds only str, int, float, bool, None, lists and mappings.
+    """
+    return model.model_validate_json(json.dumps(data, allow_nan=False), strict=True)
+
+
+def check_threshold(v: Any, *, zero: bool = False) -> Any:
+    """Raise unless ``v`` is a finite number in (0, THRESHOLD_MAX] (``[0, ...]`` with ``zero``).
+
+    Returns ``v`` unchanged.
+    """
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        what = {bool: ", not a boolean", str: ", not text"}.get(type(v), "")
+        raise ValueError(f"expected a number{what}")
+    if not math.isfinite(v):
+        raise ValueError("expected a finite number")
+    if v < 0 or (v == 0 and not zero):
+        raise ValueError(f"expected a number {'at least' if zero else 'greater than'} 0")
+    if v > THRESHOLD_MAX:
+        raise ValueError(f"expected a number at most {THRESHOLD_MAX:,}")
+    return v
+
+
+def _check_bound(v: Any) -> Any:
+    return check_threshold(v, zero=True)
+
+
+# The schema extras publish the range in the JSON Schema, so an editor flags a 0 as it is typed.
+Threshold = Annotated[
+    T,
+    BeforeValidator(check_threshold),
+    Field(json_schema_extra={"exclusiveMinimum": 0, "maximum": THRESHOLD_MAX}),
+]
+Bound = Annotated[
+    T,
+    BeforeValidator(_check_bound),
+    Field(json_schema_extra={"minimum": 0, "maximum": THRESHOLD_MAX}),
+]
 
 
 def require_exactly_one(model: BaseModel, *names: str) -> None:
@@ -48,7 +127,7 @@ class Dated(PolicyModel, Generic[T]):
     first date and after a null, the rule does not apply), as OpenFisca parameters do.
     """
 
-    values: dict[dt.date, T | None] = Field(min_length=1)
+    values: dict[dt.date, Threshold[T] | None] = Field(min_length=1)
 
     @field_validator("values")
     @classmethod
@@ -65,6 +144,12 @@ class Dated(PolicyModel, Generic[T]):
         return current
 
 
+class DatedBound(Dated[T], Generic[T]):
+    """Dated values of an upper bound: 0 is allowed."""
+
+    values: dict[dt.date, Bound[T] | None] = Field(min_length=1)
+
+
 def _value_tag(v: Any) -> str:
     if isinstance(v, dict):
         return "param" if "param" in v else "dated"
@@ -76,12 +161,24 @@ def _value_tag(v: Any) -> str:
 
 
 Value = Annotated[
-    Annotated[T, Tag("literal")]
+    Annotated[Threshold[T], Tag("literal")]
     | Annotated[ParamRef, Tag("param")]
     | Annotated[Dated[T], Tag("dated")],
     Discriminator(_value_tag),
 ]
-"""A literal, a ``{param: name}`` reference, or ``{values: {date: value}}``."""
+"""A threshold: a literal, a ``{param: name}`` reference, or ``{values: {date: value}}``.
+
+Literals and dated values are checked by :func:`check_threshold` (a parameter once substituted):
+greater than 0, because a minimum of 0 can never fail.
+"""
+
+UpperBound = Annotated[
+    Annotated[Bound[T], Tag("literal")]
+    | Annotated[ParamRef, Tag("param")]
+    | Annotated[DatedBound[T], Tag("dated")],
+    Discriminator(_value_tag),
+]
+"""Like :data:`Value`, for an upper bound, which may be 0 ("at most 0": none allowed)."""
 
 
 def value_at(value: Any, day: dt.date) -> Any:

@@ -124,7 +124,7 @@ class RatioKind:
         no_data = " OR ".join(f"u.{m.measure.value} IS NULL" for m in rule.measures)
         detail = " || ', ' || ".join(
             f"'{m.measure.value}=' || coalesce(CAST(u.{m.measure.value} AS VARCHAR), '?') || '→' "
-            f"|| coalesce(CAST(CAST({h} AS BIGINT) AS VARCHAR), '?')"
+            f"|| coalesce(CAST(TRY_CAST({h} AS HUGEINT) AS VARCHAR), '?')"
             for m, h in zip(rule.measures, heads, strict=True)
         )
         snap = snapshot_sql(ctx, "s", rule.roles, rule.employment, rule.include_child_units)

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import Employment, Post, Role
 from gridpolicing.policy.models import Period, RuleSpec
-from gridpolicing.policy.values import PolicyModel, Text, Value, value_at
+from gridpolicing.policy.values import PolicyModel, Text, UpperBound, Value, value_at
 from gridpolicing.report.finding import Finding, Status
 from gridpolicing.rules._common import require_units, snapshot_sql, verdict
 
@@ -58,7 +58,7 @@ class StaffingRule(RuleSpec):
     roles: list[Role] = Field(min_length=1)
     employment: Employment | None = None
     min_people: Value[int] | None = None
-    max_people: Value[int] | None = None
+    max_people: UpperBound[int] | None = None
     min_with_post: PostMinimum | None = None
     include_child_units: bool = False
 

@@ -15,7 +15,9 @@ __all__ = ["AssessmentExpectation", "Expectation", "TestCase", "TestFile"]
 class Expectation(PolicyModel):
     """Findings of ``rule`` for ``subject`` (in ``bucket``, or every bucket) have ``status``.
 
-    ``measured`` and ``required``, when given, must match within ``margin``.
+    ``measured`` and ``required``, when given, must match within ``margin``. Numbers are finite
+    (the policy models refuse infinity and NaN): a NaN expected could never fail, an infinite
+    margin would accept anything.
     """
 
     rule: str

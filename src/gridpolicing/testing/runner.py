@@ -8,9 +8,11 @@ every rule must be shown both keeping and breaking its clause.
 from __future__ import annotations
 
 import copy
+import math
+import os
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, final
@@ -22,11 +24,13 @@ from gridpolicing.assessment.result import AssessmentOutcome
 from gridpolicing.engine.evaluate import evaluate
 from gridpolicing.errors import GridPolicingError, PolicyError, Problem
 from gridpolicing.io import load_dataset
+from gridpolicing.policy.chain import Roots, resolve_reference
 from gridpolicing.policy.document import Policy
 from gridpolicing.policy.errors_map import problems_from_validation
-from gridpolicing.policy.loader import load_policy, resolve_policy_path
+from gridpolicing.policy.loader import load_policy
 from gridpolicing.policy.registry import Registry
-from gridpolicing.policy.yamlsrc import parse_yaml
+from gridpolicing.policy.values import validate_plain
+from gridpolicing.policy.yamlsrc import TEST_LIMITS, read_yaml_file
 from gridpolicing.report.finding import Finding
 from gridpolicing.testing.models import (
     AssessmentExpectation,
@@ -85,19 +89,39 @@ def find_test_files(paths: Iterable[str | Path]) -> list[Path]:
     return sorted(out)
 
 
-def run_test_file(path: Path, registry: Registry, name_filter: str | None = None) -> FileResult:
-    """Run every case of one test file (those whose name contains ``name_filter``)."""
-    text = path.read_text(encoding="utf-8")
-    source, problems = parse_yaml(text, str(path))
+def run_test_file(
+    path: Path,
+    registry: Registry,
+    name_filter: str | None = None,
+    policy_path: Sequence[str | os.PathLike[str]] = (),
+) -> FileResult:
+    """Run every case of one test file (those whose name contains ``name_filter``).
+
+    The file is read as policies are (UTF-8, bounded, YAML 1.2 typing: ``010`` stays text). Its
+    ``policy`` is found as ``extends`` finds a parent: beside the test file, in a directory of
+    ``policy_path`` or bundled, never outside those roots.
+    """
+    source, problems = read_yaml_file(path, str(path), TEST_LIMITS)
     if source is None:
         return FileResult(str(path), "?", (), tuple(str(p) for p in problems))
+    if not isinstance(source.data, dict):
+        problem = Problem(str(path), 1, 1, "", "expected a mapping at the top of the file")
+        return FileResult(str(path), "?", (), (str(problem),))
     try:
-        spec = TestFile.model_validate(source.data)
+        spec = validate_plain(TestFile, source.data)
     except ValidationError as exc:
         problems = problems_from_validation(exc, source, TestFile)
         return FileResult(str(path), "?", (), tuple(str(p) for p in problems))
+    dirs = [Path(p) for p in policy_path]
     try:
-        policy = load_policy(resolve_policy_path(spec.policy, path.parent), registry=registry)
+        try:
+            ref = resolve_reference(spec.policy, path.parent, Roots.of(path, dirs), dirs)
+        except PolicyError as exc:  # say where the reference is
+            line, col = source.positions.of_value(("policy",)) or (None, None)
+            raise PolicyError(
+                [Problem(str(path), line, col, "policy", p.message) for p in exc.problems]
+            ) from None
+        policy = load_policy(ref, registry=registry, policy_path=dirs)
     except PolicyError as exc:
         return FileResult(str(path), spec.policy, (), tuple(str(p) for p in exc.problems))
     file_problems = _coverage_problems(path, policy, spec, source)
@@ -199,7 +223,7 @@ def _check_assessment(exp: AssessmentExpectation, outcome: AssessmentOutcome) ->
     out = []
     for r in matched:
         total = r.score if exp.rollup else r.total
-        if exp.total is not None and abs(total - exp.total) > exp.margin:
+        if exp.total is not None and not _close(total, exp.total, exp.margin):
             out.append(f"{where} [{r.bucket}]: expected total {exp.total}, found {total}")
         for name in ("grade", "rank"):
             want, got = getattr(exp, name), getattr(r, name)
@@ -268,6 +292,11 @@ def _check(exp: Expectation, findings: list[Finding]) -> list[str]:
         for name in ("measured", "required"):
             want = getattr(exp, name)
             got = getattr(f, name)
-            if want is not None and (got is None or abs(got - want) > exp.margin):
+            if want is not None and (got is None or not _close(got, want, exp.margin)):
                 out.append(f"{where} [{f.bucket}]: expected {name} {want}, found {got}")
     return out
+
+
+def _close(got: float, want: float, margin: float) -> bool:
+    """``got`` is within ``margin`` of ``want``; a NaN found is never close (never a pass)."""
+    return math.isfinite(got) and abs(got - want) <= margin
