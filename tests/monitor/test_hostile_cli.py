@@ -206,3 +206,24 @@ def test_far_out_parquet_dates_do_not_crash_watch(
     code, alerts, err = _watch(capsys, args, tmp_path / "e.jsonl", [GOOD[0].encode()])
     assert code == 0, err
     assert [a["kind"] for a in alerts] == ["at_risk", "breached"]
+
+
+def test_a_byte_order_mark_on_the_first_line_is_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = _base(tmp_path)
+    lines = [b"\xef\xbb\xbf" + GOOD[0].encode(), GOOD[1].encode()]
+    code, alerts, err = _watch(capsys, [*base, *UNTIL], tmp_path / "e.jsonl", lines)
+    assert (code, err) == (0, "")
+    assert alerts
+
+
+def test_text_that_is_not_valid_unicode_is_escaped_so_it_can_be_written() -> None:
+    """Only a policy or an embedding program can put a lone surrogate into an alert; the line
+    must still be writable as UTF-8 (it used to raise UnicodeEncodeError)."""
+    from gridpolicing.cli.watch import _json_text
+
+    assert _json_text({"zh": "张三"}) == '{"zh": "张三"}'
+    text = _json_text({"zh": "张三", "id": "\ud800"})
+    text.encode("utf-8")
+    assert json.loads(text) == {"zh": "张三", "id": "\ud800"}
