@@ -139,6 +139,11 @@ CASES: list[tuple[list[Any], Any, str]] = [
     (["outbox", 0, "citation"], ["x"], r"outbox\[0\]: not an alert as gridpolicing writes it"),
     (["outbox", 0, "at"], 5, r"outbox\[0\]: not an alert as gridpolicing writes it"),
     (["outbox", 0, "seq"], 10**6, r"outbox\[0\]\.seq: 1000000 is not between 1 and"),
+    (["outbox", 0, "evidence"], [["x1"]], r"outbox\[0\]\.evidence\[0\]: expected a string"),
+    (["outbox", 0, "measured"], "8", r"outbox\[0\]\.measured: expected a number from 0"),
+    (["outbox", 0, "subject", "id"], {"a": 1}, r"outbox\[0\]\.subject_id: expected a string"),
+    (["outbox", 0, "detail"], 3, r"outbox\[0\]\.detail: expected a string, got 3"),
+    ([*TALLY, 3], float("inf"), r"tallies\[0\]\[3\]: expected a finite number, got inf"),
 ]
 
 

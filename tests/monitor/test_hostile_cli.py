@@ -163,6 +163,32 @@ def test_a_closed_standard_output_is_exit_1(
     )
 
 
+def test_an_alert_lost_to_a_closed_output_is_not_checkpointed_away(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The alert that failed to be written has left the monitor: a checkpoint saved after it
+    would lose it for good, so the previous checkpoint stays (a restart raises it again)."""
+
+    class Closed:
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            pass
+
+    base = _base(tmp_path)
+    events, state = tmp_path / "e.jsonl", tmp_path / "state.json"
+    events.write_text(GOOD[0] + "\n", "utf-8")
+    args = [*base, *UNTIL, "--events", str(events), "--checkpoint", str(state)]
+    with monkeypatch.context() as patch:
+        patch.setattr("sys.stdout", Closed())
+        assert main(args) == 1  # the first alert is raised while --until moves the clock
+    assert not state.exists()
+    capsys.readouterr()
+    assert main(args) == 0
+    assert [json.loads(line)["seq"] for line in capsys.readouterr().out.splitlines()] == [1, 2]
+
+
 def _far_parquet(folder: Path) -> Path:
     """A Parquet dataset whose dates Python cannot hold (Arrow's date32 spans millions of years)."""
     folder.mkdir()

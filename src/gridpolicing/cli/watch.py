@@ -169,16 +169,18 @@ def command(
             _flush(out)
             if checkpoint_path and number % checkpoint_every == 0:
                 _save(checkpoint_path, monitor, number)
-    try:
-        if until_at is not None:
-            try:
-                monitor.advance(until_at)
-            except UsageError as exc:
-                raise UsageError(f"--until: {exc}") from None
-            _flush(out)
-    finally:  # the lines read are consumed even when --until is refused
-        if checkpoint_path:
-            _save(checkpoint_path, monitor, max(number, skip))
+    if until_at is not None:
+        try:
+            monitor.advance(until_at)
+        except UsageError as exc:  # refused before the clock moved: the lines read are consumed
+            if checkpoint_path:
+                _save(checkpoint_path, monitor, max(number, skip))
+            raise UsageError(f"--until: {exc}") from None
+        _flush(out)
+    # Not saved after an alert failed to be written: that alert has left the monitor, and the
+    # previous checkpoint (replayed from) raises it again.
+    if checkpoint_path:
+        _save(checkpoint_path, monitor, max(number, skip))
     if monitor.late:
         click.echo(
             f"gridpolicing watch: {monitor.late} events arrived more than --grace behind the "

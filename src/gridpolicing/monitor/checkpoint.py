@@ -231,6 +231,15 @@ def _alert(data: Any, at: str, seq: int) -> Alert:
         same = False
     if not same:
         _fail(at, "not an alert as gridpolicing writes it")
+    # from_dict keeps these as they are: check them, or a list could pass for an id
+    for name in ("rule", "rule_kind", "subject_type", "subject_id", "bucket"):
+        _text(getattr(alert, name), f"{at}.{name}")
+    _texts(list(alert.evidence), f"{at}.evidence")
+    for name in ("detail", "reason"):
+        if getattr(alert, name) is not None:
+            _text(getattr(alert, name), f"{at}.{name}")
+    _maybe_number(alert.measured, f"{at}.measured")
+    _maybe_number(alert.required, f"{at}.required")
     if not 1 <= alert.seq <= seq:
         _fail(f"{at}.seq", f"{alert.seq} is not between 1 and the checkpoint's seq {seq}")
     return alert
@@ -271,6 +280,8 @@ def _count(v: Any, at: str) -> int:
 def _number(v: Any, at: str, top: float = math.inf) -> float:
     if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= top:
         _fail(at, f"expected a number from 0 to {top:,}, got {show(v)}")
+    if not math.isfinite(v):
+        _fail(at, f"expected a finite number, got {show(v)}")
     return float(v)
 
 
