@@ -261,8 +261,10 @@ def fast_activity(d: dict[str, Any]) -> ActivityEvent | None:
         and 0 <= hh <= MAX_COUNT
         and 0 <= sv <= MAX_COUNT
         # ASCII text is valid Unicode; anything else is checked on the careful path
+        and rid.isascii()
+        and person.isascii()
+        and unit.isascii()
         and len(rid) + len(person) + len(unit) <= MAX_TEXT
-        and (rid + person + unit).isascii()
     ):
         return None
     rid, person, unit = rid.strip(), person.strip(), unit.strip()

@@ -13,7 +13,6 @@ import datetime as dt
 from typing import Any, Final
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from gridpolicing.monitor.bounds import EARLIEST, FIRST_DAY, LAST_DAY, LATEST, WINDOW
 
@@ -25,6 +24,16 @@ _LAST_INSTANT: Final = LATEST - dt.timedelta(microseconds=1)
 def rows(table: pa.Table) -> list[dict[str, Any]]:
     """The rows of ``table``, with dates and times beyond Python's range clamped to it (so every
     comparison with a day Python can hold comes out as with the true value)."""
+    try:
+        out: list[dict[str, Any]] = table.to_pylist()
+    except OverflowError:  # rare: pay for pyarrow.compute (9 MiB) only then
+        return _clamped(table).to_pylist()  # type: ignore[no-any-return]
+    return out
+
+
+def _clamped(table: pa.Table) -> pa.Table:
+    import pyarrow.compute as pc
+
     for i, field in enumerate(table.schema):
         bounds = _python_range(field.type)
         if bounds is None:
@@ -35,13 +44,14 @@ def rows(table: pa.Table) -> list[dict[str, Any]]:
         if pc.any(below).as_py() or pc.any(above).as_py():
             clamped = pc.if_else(above, hi, pc.if_else(below, lo, col))
             table = table.set_column(i, field, clamped)
-    out: list[dict[str, Any]] = table.to_pylist()
-    return out
+    return table
 
 
 def outside_window(table: pa.Table, name: str) -> list[str]:
     """``"<table> <id>: <column> <value> is outside the window"`` for every date or time of
     ``table`` outside the monitor's time window."""
+    import pyarrow.compute as pc  # only for a replay: the monitor itself does not need it
+
     problems: list[str] = []
     for field in table.schema:
         if pa.types.is_timestamp(field.type):
