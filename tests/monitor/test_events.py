@@ -100,8 +100,14 @@ def test_other_event_types() -> None:
         ({"person": ""}, "person: expected a non-empty string"),
         ({"start": "yesterday"}, "start: 'yesterday' is not an ISO date-time"),
         ({"end": "2022-03-07T07:00"}, "is before start"),
-        ({"households_visited": -1}, "households_visited: expected a whole number >= 0"),
-        ({"households_visited": True}, "households_visited: expected a whole number >= 0"),
+        (
+            {"households_visited": -1},
+            "households_visited: expected a whole number from 0 to 1,000,000",
+        ),
+        (
+            {"households_visited": True},
+            "households_visited: expected a whole number from 0 to 1,000,000",
+        ),
         ({"has_photo": "yes"}, "has_photo: expected true or false"),
     ],
 )

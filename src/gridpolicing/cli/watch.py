@@ -1,25 +1,30 @@
 """``gridpolicing watch``: events as JSON lines in, alerts as JSON lines out.
 
-Systems in any language embed the monitor through a pipe. A malformed line is reported on stderr
-with its line number and skipped; the stream goes on (the exit code is then 1 at the end).
+Systems in any language embed the monitor through a pipe. A malformed line (too long, not UTF-8,
+nested too deep, not JSON, a bad field, too far ahead of the clock) is reported on stderr with its
+line number and skipped; the stream goes on (the exit code is then 1 at the end). A checkpoint
+that cannot be read back is refused with its file and field (exit 1); a folder or a pipe that
+cannot be written to is an error, not a crash.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, BinaryIO, final
 
 import click
 
 from gridpolicing.cli._common import registry
-from gridpolicing.errors import UsageError
+from gridpolicing.errors import GridPolicingError, UsageError
 from gridpolicing.io import load_dataset
-from gridpolicing.monitor import ENGINES, Alert, EventError, Monitor, load_pace
+from gridpolicing.monitor import ENGINES, Alert, CheckpointError, EventError, Monitor, load_pace
+from gridpolicing.monitor.bounds import MAX_GRACE, MAX_LINE_BYTES, local
+from gridpolicing.monitor.lines import decode_line, read_lines
 from gridpolicing.policy.loader import load_policy
 
 __all__ = ["command"]
@@ -62,7 +67,7 @@ __all__ = ["command"]
 )
 @click.option(
     "--grace",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_GRACE.days * 24 * 60),
     default=0,
     show_default=True,
     metavar="MINUTES",
@@ -110,25 +115,40 @@ def command(
     """
     policy = load_policy(policy_ref, registry=registry())
     dataset = load_dataset(data)
+    start_at, until_at = _when("--start", start), _when("--until", until)
+    if checkpoint_path:
+        _writable_folder(checkpoint_path)
     out = sys.stdout
 
     def write(alert: Alert) -> None:
-        out.write(json.dumps(alert.to_dict(), ensure_ascii=False) + "\n")
+        try:
+            out.write(_json_text(alert.to_dict()) + "\n")
+        except OSError as exc:  # a closed pipe, a full disk: the consumer has lost the stream
+            raise _OutputError(f"cannot write alerts to standard output: {exc}") from None
 
     skip = 0
     state = _read_checkpoint(checkpoint_path)
     if state is not None:
-        monitor = Monitor.restore(
-            policy, dataset, state["monitor"], engine=engine, on_alert=write, delivered=delivered
-        )
-        skip = int(state["lines"])
+        assert checkpoint_path is not None
+        try:
+            monitor = Monitor.restore(
+                policy,
+                dataset,
+                state["monitor"],
+                engine=engine,
+                on_alert=write,
+                delivered=delivered,
+            )
+        except CheckpointError as exc:
+            raise exc.within(checkpoint_path, "monitor") from None
+        skip = state["lines"]
     else:
         monitor = Monitor(
             policy,
             dataset,
             engine=engine,
             on_alert=write,
-            start=_when("--start", start),
+            start=start_at,
             grace=dt.timedelta(minutes=grace),
             pace=load_pace(pace_path) if pace_path else None,
             delivered=delivered or 0,
@@ -136,25 +156,29 @@ def command(
     bad = 0
     number = 0
     with _open(events_path) as stream:
-        for number, line in enumerate(stream, start=1):
-            if number <= skip or not line.strip():
+        for number, line in read_lines(stream):
+            if number <= skip or (line is not None and not line.strip()):
                 continue
             try:
-                monitor.post(json.loads(line))
-            except json.JSONDecodeError as exc:
-                bad += 1
-                click.echo(
-                    f"gridpolicing watch: line {number}: not JSON ({exc}); skipped", err=True
-                )
+                if line is None:
+                    raise EventError(f"longer than {MAX_LINE_BYTES:,} bytes")
+                monitor.post(decode_line(line))
             except EventError as exc:
                 bad += 1
                 click.echo(f"gridpolicing watch: line {number}: {exc}; skipped", err=True)
-            out.flush()
+            _flush(out)
             if checkpoint_path and number % checkpoint_every == 0:
                 _save(checkpoint_path, monitor, number)
-    if until:
-        monitor.advance(_when("--until", until) or dt.datetime.min)
-        out.flush()
+    if until_at is not None:
+        try:
+            monitor.advance(until_at)
+        except UsageError as exc:  # refused before the clock moved: the lines read are consumed
+            if checkpoint_path:
+                _save(checkpoint_path, monitor, max(number, skip))
+            raise UsageError(f"--until: {exc}") from None
+        _flush(out)
+    # Not saved after an alert failed to be written: that alert has left the monitor, and the
+    # previous checkpoint (replayed from) raises it again.
     if checkpoint_path:
         _save(checkpoint_path, monitor, max(number, skip))
     if monitor.late:
@@ -166,11 +190,35 @@ def command(
     return 1 if bad else 0
 
 
-def _open(path: str) -> IO[str]:
-    if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
+@final
+class _OutputError(GridPolicingError):
+    """Alerts or a checkpoint cannot be written (exit 1)."""
+
+
+def _json_text(data: Mapping[str, Any]) -> str:
+    """One line of JSON, Chinese kept readable; escaped instead where a string is not valid
+    Unicode (it can only come from a policy or an embedding program), so it can be written."""
+    text = json.dumps(data, ensure_ascii=False)
     try:
-        return open(path, encoding="utf-8")
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data)
+    return text
+
+
+def _flush(out: Any) -> None:
+    try:
+        out.flush()
+    except OSError as exc:
+        raise _OutputError(f"cannot write alerts to standard output: {exc}") from None
+
+
+def _open(path: str) -> BinaryIO:
+    # bytes, not text: a line that is not UTF-8 is reported and skipped, not fatal
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")
     except OSError as exc:
         raise UsageError(f"--events {path}: {exc.strerror}") from None
 
@@ -179,28 +227,48 @@ def _when(option: str, text: str | None) -> dt.datetime | None:
     if text is None:
         return None
     try:
-        return dt.datetime.fromisoformat(text)
+        when = dt.datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{option}: {text!r} is not an ISO date or date-time") from None
+    try:
+        return local(option, when)
+    except EventError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _writable_folder(path: str) -> None:
+    """Refuse a checkpoint whose folder is missing before reading any input."""
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise UsageError(f"--checkpoint {path}: the folder {folder} does not exist")
 
 
 def _read_checkpoint(path: str | None) -> dict[str, Any] | None:
     if not path or not Path(path).exists():
         return None
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"--checkpoint {path}: {exc}") from None
-    if not isinstance(data, dict) or "monitor" not in data or "lines" not in data:
-        raise UsageError(f"--checkpoint {path}: not a checkpoint written by gridpolicing watch")
+        data = json.loads(Path(path).read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise CheckpointError("", f"cannot be read ({exc.strerror})", path) from None
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, nested beyond the parser
+        raise CheckpointError("", f"not JSON ({type(exc).__name__}: {exc})", path) from None
+    if not isinstance(data, dict) or set(data) != {"lines", "monitor"}:
+        raise CheckpointError("", "not a checkpoint written by gridpolicing watch", path)
+    lines = data["lines"]
+    if isinstance(lines, bool) or not isinstance(lines, int) or lines < 0:
+        raise CheckpointError("lines", "expected a whole number >= 0", path)
     return data
 
 
 def _save(path: str, monitor: Monitor, lines: int) -> None:
     """Write atomically: a crash leaves the previous checkpoint whole."""
     tmp = f"{path}.tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump({"lines": lines, "monitor": monitor.checkpoint()}, fh, ensure_ascii=False)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    text = _json_text({"lines": lines, "monitor": monitor.checkpoint()})
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise _OutputError(f"--checkpoint {path}: cannot be written ({exc.strerror})") from None

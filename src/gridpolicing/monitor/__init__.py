@@ -16,10 +16,11 @@ See docs/monitor.md for the event format, the alerts, the engines and restarts.
 """
 
 from gridpolicing.monitor.alerts import ALERT_FORMAT, Alert, AlertKind
-from gridpolicing.monitor.checkpoint import CHECKPOINT_FORMAT
+from gridpolicing.monitor.checkpoint import CHECKPOINT_FORMAT, CheckpointError
 from gridpolicing.monitor.durable import DurableError
 from gridpolicing.monitor.events import EVENT_TYPES, EventError, events_from_dataset, parse_event
 from gridpolicing.monitor.judges import ENGINES
+from gridpolicing.monitor.lines import decode_line
 from gridpolicing.monitor.monitor import Monitor
 from gridpolicing.monitor.pace import Checkpoint, load_pace, parse_pace
 from gridpolicing.monitor.plans import WATCHED_KINDS, WatchPlan, compile_plans
@@ -33,11 +34,13 @@ __all__ = [
     "Alert",
     "AlertKind",
     "Checkpoint",
+    "CheckpointError",
     "DurableError",
     "EventError",
     "Monitor",
     "WatchPlan",
     "compile_plans",
+    "decode_line",
     "events_from_dataset",
     "load_pace",
     "parse_event",

@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, final
 
-from gridpolicing.errors import GridPolicingError
 from gridpolicing.model.vocabulary import (
     ActivityKind,
     IncidentKind,
@@ -20,6 +19,22 @@ from gridpolicing.model.vocabulary import (
     TaskKind,
     TaskReason,
 )
+from gridpolicing.monitor.bounds import (
+    EARLIEST,
+    LATEST,
+    MAX_COUNT,
+    MAX_TEXT,
+    EventError,
+    choice,
+    count,
+    date_field,
+    flag,
+    moment,
+    show,
+    text,
+    text_list,
+)
+from gridpolicing.monitor.tables import outside_window
 
 if TYPE_CHECKING:
     from gridpolicing.io.dataset import Dataset
@@ -39,7 +54,6 @@ __all__ = [
     "parse_event",
 ]
 
-CHINA: Final = dt.timezone(dt.timedelta(hours=8))
 EVENT_TYPES: Final = ("activity", "check_in", "meeting", "report", "task", "incident", "clock")
 
 _ACTIVITY_KINDS: Final = frozenset(k.value for k in ActivityKind)
@@ -48,11 +62,6 @@ _REPORT_KINDS: Final = frozenset(k.value for k in ReportKind)
 _TASK_KINDS: Final = frozenset(k.value for k in TaskKind)
 _TASK_REASONS: Final = frozenset(k.value for k in TaskReason)
 _INCIDENT_KINDS: Final = frozenset(k.value for k in IncidentKind)
-
-
-@final
-class EventError(GridPolicingError):
-    """An event is malformed: a missing or wrongly typed field, an unknown kind."""
 
 
 @final
@@ -167,78 +176,71 @@ def parse_event(data: Mapping[str, Any]) -> Event:
         if fast is not None:
             return fast
     if not isinstance(data, Mapping):
-        raise EventError(f"an event is a JSON object, not {type(data).__name__}")
+        raise EventError(f"an event is a JSON object, not {show(data)}")
     kind = data.get("type")
     if kind == "activity" or kind == "check_in":
-        start = _datetime(data, "start")
-        end = _datetime(data, "end") if kind == "activity" or "end" in data else start
+        start = moment(data, "start")
+        end = moment(data, "end") if kind == "activity" or "end" in data else start
         if end < start:
             raise EventError(f"end {end.isoformat()} is before start {start.isoformat()}")
         return ActivityEvent(
-            _text(data, "id"),
-            _text(data, "person"),
-            _text(data, "unit"),
-            _choice(data, "kind", _ACTIVITY_KINDS) if kind == "activity" else "check_in",
+            text(data, "id"),
+            text(data, "person"),
+            text(data, "unit"),
+            choice(data, "kind", _ACTIVITY_KINDS) if kind == "activity" else "check_in",
             start,
             end,
-            _count(data, "households_visited"),
-            _count(data, "services_done"),
-            _flag(data, "has_work_log"),
-            _flag(data, "has_photo"),
+            count(data, "households_visited"),
+            count(data, "services_done"),
+            flag(data, "has_work_log"),
+            flag(data, "has_photo"),
         )
     if kind == "meeting":
-        attendees = data.get("attendees", [])
-        if not isinstance(attendees, list | tuple) or not all(
-            isinstance(a, str) and a for a in attendees
-        ):
-            raise EventError("attendees: expected a list of person ids")
         return MeetingEvent(
-            _text(data, "id"),
-            _choice(data, "kind", _MEETING_KINDS),
-            _text(data, "unit"),
-            _date(data, "date"),
-            tuple(attendees),
+            text(data, "id"),
+            choice(data, "kind", _MEETING_KINDS),
+            text(data, "unit"),
+            date_field(data, "date"),
+            text_list(data, "attendees"),
         )
     if kind == "report":
         return ReportEvent(
-            _text(data, "id"),
-            _choice(data, "kind", _REPORT_KINDS),
-            _text(data, "author"),
-            _text(data, "recipient"),
-            _date(data, "date"),
+            text(data, "id"),
+            choice(data, "kind", _REPORT_KINDS),
+            text(data, "author"),
+            text(data, "recipient"),
+            date_field(data, "date"),
         )
     if kind == "task":
-        first, last = _date(data, "start"), _date(data, "end")
+        first, last = date_field(data, "start"), date_field(data, "end")
         if last < first:
             raise EventError(f"end {last.isoformat()} is before start {first.isoformat()}")
-        reason = data.get("reason", "routine")
-        if reason not in _TASK_REASONS:
-            raise EventError(f"reason: {reason!r} is not one of {', '.join(sorted(_TASK_REASONS))}")
         return TaskEvent(
-            _text(data, "id"),
-            _text(data, "person"),
-            _choice(data, "kind", _TASK_KINDS),
+            text(data, "id"),
+            text(data, "person"),
+            choice(data, "kind", _TASK_KINDS),
             first,
             last,
-            str(reason),
+            choice(data, "reason", _TASK_REASONS, "routine"),
         )
     if kind == "incident":
         return IncidentEvent(
-            _text(data, "id"),
-            _text(data, "person"),
-            _choice(data, "kind", _INCIDENT_KINDS),
-            _date(data, "date"),
+            text(data, "id"),
+            text(data, "person"),
+            choice(data, "kind", _INCIDENT_KINDS),
+            date_field(data, "date"),
         )
     if kind == "clock":
-        return ClockEvent(_datetime(data, "now"))
-    raise EventError(f"type: {kind!r} is not one of {', '.join(EVENT_TYPES)}")
+        return ClockEvent(moment(data, "now"))
+    raise EventError(f"type: {show(kind)} is not one of {', '.join(EVENT_TYPES)}")
 
 
 def fast_activity(d: dict[str, Any]) -> ActivityEvent | None:
     """A well-formed activity, checked with cheap type tests (the native engine's hot path).
 
-    Anything unusual (a missing field, an offset, a bad value) returns None, and the careful
-    path parses it again and names what is wrong.
+    Anything unusual (a missing field, an offset, a bad value, non-ASCII or long text, a time
+    outside the window) returns None, and the careful path parses it again and names what is
+    wrong.
     """
     g = d.get
     rid, person, unit, kind, s, e = g("id"), g("person"), g("unit"), g("kind"), g("start"), g("end")
@@ -248,6 +250,7 @@ def fast_activity(d: dict[str, Any]) -> ActivityEvent | None:
         type(rid) is str
         and type(person) is str
         and type(unit) is str
+        and type(kind) is str  # before the set lookup: a list is not hashable
         and type(s) is str
         and type(e) is str
         and type(hh) is int
@@ -255,8 +258,13 @@ def fast_activity(d: dict[str, Any]) -> ActivityEvent | None:
         and type(log) is bool
         and type(photo) is bool
         and kind in _ACTIVITY_KINDS
-        and hh >= 0
-        and sv >= 0
+        and 0 <= hh <= MAX_COUNT
+        and 0 <= sv <= MAX_COUNT
+        # ASCII text is valid Unicode; anything else is checked on the careful path
+        and rid.isascii()
+        and person.isascii()
+        and unit.isascii()
+        and len(rid) + len(person) + len(unit) <= MAX_TEXT
     ):
         return None
     rid, person, unit = rid.strip(), person.strip(), unit.strip()
@@ -266,7 +274,9 @@ def fast_activity(d: dict[str, Any]) -> ActivityEvent | None:
         start, end = _fromiso(s), _fromiso(e)
     except ValueError:
         return None
-    if start.tzinfo is not None or end.tzinfo is not None or end < start:
+    if start.tzinfo is not None or end.tzinfo is not None:
+        return None
+    if not (EARLIEST <= start <= end < LATEST):
         return None
     return ActivityEvent(rid, person, unit, kind, start, end, hh, sv, log, photo)
 
@@ -276,18 +286,28 @@ _fromiso: Final = dt.datetime.fromisoformat
 
 def events_from_dataset(dataset: Dataset) -> Iterator[dict[str, Any]]:
     """The activities, meetings, reports, tasks and incidents of ``dataset`` as events, in time
-    order (ties by type, then id), ready to replay into a monitor."""
-    rows: list[tuple[dt.datetime, int, str, dict[str, Any]]] = []
-    for order, (table, etype, when) in enumerate(
-        (
-            ("tasks", "task", "start"),
-            ("incidents", "incident", "date"),
-            ("meetings", "meeting", "date"),
-            ("reports", "report", "date"),
-            ("activities", "activity", "start"),
+    order (ties by type, then id), ready to replay into a monitor.
+
+    Raises :class:`EventError` naming every record dated outside the monitor's time window
+    (a Parquet file can hold dates the monitor cannot place on its clock), before yielding any.
+    """
+    sources = (
+        ("tasks", "task", "start"),
+        ("incidents", "incident", "date"),
+        ("meetings", "meeting", "date"),
+        ("reports", "report", "date"),
+        ("activities", "activity", "start"),
+    )
+    tables = {name: dataset.table(name) for name, _, _ in sources}
+    problems = [p for name, table in tables.items() for p in outside_window(table, name)]
+    if problems:
+        more = f"\n  ... and {len(problems) - 20:,} more" if len(problems) > 20 else ""
+        raise EventError(
+            f"{len(problems):,} records cannot be replayed:\n  " + "\n  ".join(problems[:20]) + more
         )
-    ):
-        for row in dataset.table(table).to_pylist():
+    rows: list[tuple[dt.datetime, int, str, dict[str, Any]]] = []
+    for order, (table, etype, when) in enumerate(sources):
+        for row in tables[table].to_pylist():
             event = {"type": etype, **{k: v for k, v in row.items() if v is not None}}
             at = row[when]
             rows.append(
@@ -300,63 +320,3 @@ def events_from_dataset(dataset: Dataset) -> Iterator[dict[str, Any]]:
 
 def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
-
-
-def _text(data: Mapping[str, Any], name: str) -> str:
-    v = data.get(name)
-    if not isinstance(v, str) or not v.strip():
-        raise EventError(f"{name}: expected a non-empty string, got {v!r}")
-    return v.strip()
-
-
-def _choice(data: Mapping[str, Any], name: str, allowed: frozenset[str]) -> str:
-    v = data.get(name)
-    if v not in allowed:
-        raise EventError(f"{name}: {v!r} is not one of {', '.join(sorted(allowed))}")
-    return str(v)
-
-
-def _count(data: Mapping[str, Any], name: str) -> int:
-    v = data.get(name, 0)
-    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        raise EventError(f"{name}: expected a whole number >= 0, got {v!r}")
-    return v
-
-
-def _flag(data: Mapping[str, Any], name: str) -> bool:
-    v = data.get(name, False)
-    if not isinstance(v, bool):
-        raise EventError(f"{name}: expected true or false, got {v!r}")
-    return v
-
-
-def _datetime(data: Mapping[str, Any], name: str) -> dt.datetime:
-    raw = data.get(name)
-    if isinstance(raw, dt.datetime):
-        v = raw
-    elif isinstance(raw, dt.date):
-        v = _midnight(raw)
-    elif isinstance(raw, str):
-        try:
-            v = dt.datetime.fromisoformat(raw)
-        except ValueError:
-            raise EventError(f"{name}: {raw!r} is not an ISO date-time") from None
-    else:
-        raise EventError(f"{name}: expected an ISO date-time, got {raw!r}")
-    if v.tzinfo is not None:  # local time is China's (UTC+8)
-        v = v.astimezone(CHINA).replace(tzinfo=None)
-    return v
-
-
-def _date(data: Mapping[str, Any], name: str) -> dt.date:
-    v = data.get(name)
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, str):
-        try:
-            return dt.date.fromisoformat(v)
-        except ValueError:
-            raise EventError(f"{name}: {v!r} is not an ISO date (YYYY-MM-DD)") from None
-    raise EventError(f"{name}: expected an ISO date, got {v!r}")

@@ -8,7 +8,9 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, final
 
+from gridpolicing.errors import UsageError
 from gridpolicing.monitor.alerts import Alert, AlertKind
+from gridpolicing.monitor.bounds import HORIZON, MAX_GRACE, WINDOW, EventError, in_window, local
 from gridpolicing.monitor.events import (
     ActivityEvent,
     ClockEvent,
@@ -78,6 +80,8 @@ class Monitor:
         pace: Mapping[str, Any] | None = None,
         delivered: int = 0,
     ) -> None:
+        if not dt.timedelta(0) <= grace <= MAX_GRACE:
+            raise UsageError(f"grace: {grace} is not between 0 and {MAX_GRACE.days} days")
         self.policy = policy
         self._pace: dict[str, tuple[Checkpoint, ...]] = _pace(pace)
         self.plans, self.unwatched = compile_plans(policy, self._pace)
@@ -99,12 +103,16 @@ class Monitor:
         self.clock: dt.datetime | None = None
         self._routes = Routes(self._watchers)
         if start is not None:
-            self._begin(start if isinstance(start, dt.datetime) else _midnight(start))
+            self._begin(_instant("start", start))
 
     # --- the API -------------------------------------------------------------------------------
 
     def post(self, event: Mapping[str, Any] | Event) -> None:
-        """Take one event (a mapping as in docs/monitor.md, or a parsed event)."""
+        """Take one event (a mapping as in docs/monitor.md, or a parsed event).
+
+        A malformed event, or one more than :data:`HORIZON` ahead of the clock, raises
+        :class:`EventError` and leaves the monitor as it was.
+        """
         ev: Event | None
         if type(event) is dict:
             ev = fast_activity(event) if event.get("type") == "activity" else None
@@ -112,6 +120,8 @@ class Monitor:
                 ev = parse_event(event)
         elif isinstance(event, _EVENT_CLASSES):
             ev = event
+            if not in_window(ev.time):  # built by the caller, not checked by parse_event
+                raise EventError(f"time {ev.time.isoformat()} is outside {WINDOW}")
         else:
             ev = parse_event(event)
         time = ev.time
@@ -120,6 +130,8 @@ class Monitor:
         clock = self.clock
         assert clock is not None
         if time >= clock:
+            if time - clock > HORIZON:  # checked before anything changes: the event is refused
+                raise EventError(_too_far(time, clock))
             heap = self._heap
             if heap and heap[0][0] <= time:
                 self._advance(time)
@@ -155,12 +167,17 @@ class Monitor:
             self._deliver()
 
     def advance(self, now: dt.datetime | dt.date) -> None:
-        """Move the clock to ``now``: close buckets, pass checkpoints and deadlines up to it."""
-        if not isinstance(now, dt.datetime):
-            now = _midnight(now)
+        """Move the clock to ``now``: close buckets, pass checkpoints and deadlines up to it.
+
+        ``now`` must lie in the time window and at most :data:`HORIZON` ahead of the clock
+        (else :class:`UsageError`): move further in steps.
+        """
+        now = _instant("now", now)
         if self.clock is None:
             self._begin(_midnight(now.date()))
         assert self.clock is not None
+        if now - self.clock > HORIZON:
+            raise UsageError(_too_far(now, self.clock))
         if now >= self.clock:
             self._advance(now)
         if self._outbox and self.on_alert is not None:
@@ -334,6 +351,23 @@ _EVENT_CLASSES: Final = (
     IncidentEvent,
     ClockEvent,
 )
+
+
+def _instant(name: str, when: dt.datetime | dt.date) -> dt.datetime:
+    """``when`` as naive China time in the window (a date is its midnight); UsageError if not."""
+    if not isinstance(when, dt.datetime):
+        when = _midnight(when)
+    try:
+        return local(name, when)
+    except EventError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _too_far(time: dt.datetime, clock: dt.datetime) -> str:
+    return (
+        f"{time.isoformat()} is more than {HORIZON.days} days ahead of the monitor's clock "
+        f"({clock.isoformat()}); move the clock in steps (clock events) to go further"
+    )
 
 
 def _pace(pace: Mapping[str, Any] | None) -> dict[str, tuple[Checkpoint, ...]]:

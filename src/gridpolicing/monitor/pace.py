@@ -23,12 +23,14 @@ from typing import Any, Final, final
 import yaml
 
 from gridpolicing.errors import UsageError
+from gridpolicing.monitor.bounds import show
 
 __all__ = ["Checkpoint", "load_pace", "parse_pace"]
 
 _WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MAX_DAY: Final = 366
 _AT: Final = re.compile(
-    r"^\s*(?:(?P<wd>[a-z]+)|day\s+(?P<day>\d+)|working\s+day\s+(?P<wday>\d+))"
+    r"^\s*(?:(?P<wd>[a-z]+)|day\s+(?P<day>\d{1,9})|working\s+day\s+(?P<wday>\d{1,9}))"
     r"(?:\s+(?P<h>\d{1,2}):(?P<m>\d{2}))?\s*$",
     re.IGNORECASE,
 )
@@ -98,11 +100,11 @@ def load_pace(path: str | Path) -> dict[str, tuple[Checkpoint, ...]]:
 
 def _checkpoint(where: str, at: Any, share: Any) -> Checkpoint:
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
-        raise UsageError(f"{where}.share: expected a number in (0, 1], got {share!r}")
+        raise UsageError(f"{where}.share: expected a number in (0, 1], got {show(share)}")
     m = _AT.match(str(at)) if isinstance(at, str) else None
     if m is None:
         raise UsageError(
-            f"{where}.at: {at!r} is not '<weekday> [HH:MM]', 'day N [HH:MM]' "
+            f"{where}.at: {show(at)} is not '<weekday> [HH:MM]', 'day N [HH:MM]' "
             "or 'working day N [HH:MM]'"
         )
     weekday = day = working = None
@@ -117,6 +119,8 @@ def _checkpoint(where: str, at: Any, share: Any) -> Checkpoint:
         working = int(m["wday"])
     if (day is not None and day < 1) or (working is not None and working < 1):
         raise UsageError(f"{where}.at: days are counted from 1")
+    if (day or 0) > _MAX_DAY or (working or 0) > _MAX_DAY:  # no bucket is longer than a year
+        raise UsageError(f"{where}.at: a bucket has at most {_MAX_DAY} days")
     hour, minute = int(m["h"] or 0), int(m["m"] or 0)
     if hour > 23 or minute > 59:
         raise UsageError(f"{where}.at: {m['h']}:{m['m']} is not a time of day")

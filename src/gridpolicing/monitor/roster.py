@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, final
 
 from gridpolicing.engine.calendar import calendar_days
+from gridpolicing.monitor.bounds import FIRST_DAY, LAST_BUCKET_DAY
+from gridpolicing.monitor.tables import rows
 
 if TYPE_CHECKING:
     from gridpolicing.io.dataset import Dataset
@@ -21,6 +23,27 @@ if TYPE_CHECKING:
 __all__ = ["Roster", "Scope", "SubjectInfo"]
 
 _FOREVER: Final = dt.date(9999, 12, 31)
+_DAY: Final = dt.timedelta(days=1)
+
+
+def _sensitive_days(periods: list[dict[str, Any]]) -> frozenset[dt.date]:
+    """Every day of the sensitive periods that a bucket of the monitor can hold (days beyond
+    are never read). Periods are clipped to those days and merged first, so overlapping
+    centuries cost one walk, not one each."""
+    spans = sorted(
+        (max(p["start"], FIRST_DAY), min(p["end"], LAST_BUCKET_DAY))
+        for p in periods
+        if p["start"] <= LAST_BUCKET_DAY and p["end"] >= FIRST_DAY
+    )
+    days: set[dt.date] = set()
+    done = FIRST_DAY - _DAY  # the last day already added
+    for first, last in spans:
+        d = max(first, done + _DAY)
+        while d <= last:
+            days.add(d)
+            d += _DAY
+        done = max(done, last)
+    return frozenset(days)
 
 
 @final
@@ -39,20 +62,11 @@ class Roster:
     __slots__ = ("_workdays", "assignments", "people", "sensitive", "units")
 
     def __init__(self, dataset: Dataset) -> None:
-        self.units: dict[str, dict[str, Any]] = {
-            r["id"]: r for r in dataset.table("units").to_pylist()
-        }
-        self.people: dict[str, dict[str, Any]] = {
-            r["id"]: r for r in dataset.table("people").to_pylist()
-        }
-        self.assignments: list[dict[str, Any]] = dataset.table("assignments").to_pylist()
-        sensitive: set[dt.date] = set()
-        for p in dataset.table("sensitive_periods").to_pylist():
-            d = p["start"]
-            while d <= p["end"]:
-                sensitive.add(d)
-                d += dt.timedelta(days=1)
-        self.sensitive = frozenset(sensitive)
+        # rows(): a Parquet date past Python's year 9999 is clamped, not a crash
+        self.units: dict[str, dict[str, Any]] = {r["id"]: r for r in rows(dataset.table("units"))}
+        self.people: dict[str, dict[str, Any]] = {r["id"]: r for r in rows(dataset.table("people"))}
+        self.assignments: list[dict[str, Any]] = rows(dataset.table("assignments"))
+        self.sensitive = _sensitive_days(rows(dataset.table("sensitive_periods")))
         self._workdays: dict[dt.date, bool] = {}
 
     def is_workday(self, day: dt.date) -> bool:
