@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -256,3 +257,56 @@ def test_any_split_of_a_year_gives_the_findings_of_the_whole_year(
         assert len(found) == len(set(found)), "a bucket was judged by two runs"
         assert set(found) == _keys(whole)
         assert [u for p in parts for u in p.unevaluated] == list(whole.unevaluated)
+
+
+MONTHLY_SCHEME = {
+    "schemes": [
+        {
+            "id": "monthly",
+            "title": {"zh": "月考核", "en": "monthly"},
+            "subject": SUBJECT,
+            "period": "month",
+            "base_score": 20,
+            "items": [
+                {
+                    "id": "screening",
+                    "title": {"zh": "排查", "en": "screening"},
+                    "from_rule": {"rule": "weekly-screening", "per_fail": 1},
+                }
+            ],
+            "rollups": [{"period": "quarter"}],
+            "citation": {"source": "test-source", "quote": "测试条款"},
+        }
+    ]
+}
+
+
+def test_a_month_scores_the_same_whatever_range_was_asked_for(tmp_path: Path) -> None:
+    # Weeks without a screening: W09 (ends 6 March), W11, W13 (ends 3 April, so April's). The
+    # dataset covers the year from 1 January (its first record), so a run can read January.
+    first = act(999, "2022-01-01 08:00:00", "2022-01-01 09:00:00", "patrol")
+    tables = {
+        **OFFICER,
+        "activities": [first, *screenings_every_week_but({"2022-W09", "2022-W11", "2022-W13"})],
+    }
+    policy = make_policy(
+        tmp_path, [{"id": "weekly-screening", **WEEKLY_SCREENING}], assessment=MONTHLY_SCHEME
+    )
+    data = make_dataset(tmp_path, tables)
+    march = {}
+    for period in ("2022-03", "2022-Q1", "2022-03-15..2022-04-14", "2022"):
+        report = evaluate(policy, data, period)
+        scores = {s.bucket: s.total for s in report.assessment.scores}
+        march[period] = scores["2022-03"]
+        # only the buckets ending in the range are reported
+        assert all(
+            report.range.start <= s.bucket_end <= report.range.end for s in report.assessment.scores
+        )
+    assert set(march.values()) == {18.0}, march
+    # The first quarter's roll-up, reported by the run holding 31 March, needs January and
+    # February's scores even when the run is only March.
+    q1 = {
+        p: [r.score for r in evaluate(policy, data, p).assessment.rollups if r.bucket == "2022-Q1"]
+        for p in ("2022-03", "2022-Q1")
+    }
+    assert q1["2022-03"] == q1["2022-Q1"] == [pytest.approx((20 + 20 + 18) / 3)]

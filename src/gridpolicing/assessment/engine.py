@@ -28,7 +28,8 @@ def assess(policy: Policy, state: EngineState) -> AssessmentOutcome:
     rollups: list[RollupScore] = []
     for scheme in policy.assessment.schemes:
         results = finish_scheme(scheme, score_scheme(state.con, ctx, scheme, rule_index))
-        scores.extend(results)
+        # Periods ending before the range were scored only for the roll-ups that need them.
+        scores.extend(r for r in results if r.bucket_end >= state.range.start)
         for rollup in scheme.all_rollups:
             rb = [(b.key, b.start, b.end) for b in buckets(rollup.period, state.range)]
             months = _months_in_post(state, scheme, rb)

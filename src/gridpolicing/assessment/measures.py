@@ -23,9 +23,10 @@ Key = tuple[str, str, str]  # subject_type, subject_id, bucket
 
 ACTIVITY_MEASURES = {
     TieBreaker.more_activities: "d.n",
-    TieBreaker.more_activity_hours: "d.hours",
     TieBreaker.more_households_visited: "d.households",
 }
+# Time is counted in one place (engine/intervals.py): split by day, overlaps merged.
+HOURS = TieBreaker.more_activity_hours
 
 
 def finding_counts(con: duckdb.DuckDBPyConnection) -> dict[Key, tuple[int, int]]:
@@ -43,30 +44,45 @@ def finding_counts(con: duckdb.DuckDBPyConnection) -> dict[Key, tuple[int, int]]
 
 
 def activity_measures(
-    con: duckdb.DuckDBPyConnection, ctx: PlanContext, wanted: Sequence[TieBreaker]
+    con: duckdb.DuckDBPyConnection,
+    ctx: PlanContext,
+    wanted: Sequence[TieBreaker],
+    person_subject: bool,
 ) -> dict[Key, dict[str, float]]:
     """The declared activity tie-breakers of each subject-period (all kinds of activity).
 
     A person's own activities in the units they are assigned to; a unit's activities logged in
     it (the same reading as an item's ``from_metric``). No activity measures 0.
     """
+    su = """(SELECT subject_type, subject_id, bucket, bstart, bend, unnest(units) AS unit
+             FROM _as_subjects)"""
+    out: dict[Key, dict[str, float]] = {}
     names = [t for t in wanted if t in ACTIVITY_MEASURES]
-    if not names:
-        return {}
-    sums = ", ".join(f"coalesce(sum({ACTIVITY_MEASURES[t]}), 0)" for t in names)
-    rows = con.execute(
-        f"""WITH su AS (SELECT subject_type, subject_id, bucket, bstart, bend,
-                               unnest(units) AS unit FROM _as_subjects)
-            SELECT su.subject_type, su.subject_id, su.bucket, {sums}
-            FROM su LEFT JOIN {ctx.activity_daily} d
-              ON d.unit = su.unit AND d.day BETWEEN su.bstart AND su.bend
-             AND (su.subject_type = 'unit' OR d.person = su.subject_id)
-            GROUP BY ALL"""
-    ).fetchall()
-    return {
-        (r[0], r[1], r[2]): {t.value: round(float(v), 6) for t, v in zip(names, r[3:], strict=True)}
-        for r in rows
-    }
+    if names:
+        sums = ", ".join(f"coalesce(sum({ACTIVITY_MEASURES[t]}), 0)" for t in names)
+        rows = con.execute(
+            f"""WITH su AS {su}
+                SELECT su.subject_type, su.subject_id, su.bucket, {sums}
+                FROM su LEFT JOIN {ctx.activity_daily} d
+                  ON d.unit = su.unit AND d.day BETWEEN su.bstart AND su.bend
+                 AND (su.subject_type = 'unit' OR d.person = su.subject_id)
+                GROUP BY ALL"""
+        ).fetchall()
+        for r in rows:
+            values = out.setdefault((r[0], r[1], r[2]), {})
+            for t, v in zip(names, r[3:], strict=True):
+                values[t.value] = round(float(v), 6)
+    if HOURS in wanted:
+        rows = con.execute(
+            f"""WITH su AS {su}, t AS ({ctx.daily_time("su", person_subject)})
+                SELECT s.subject_type, s.subject_id, s.bucket, coalesce(sum(t.hours), 0)
+                FROM (SELECT DISTINCT subject_type, subject_id, bucket FROM su) s
+                LEFT JOIN t USING (subject_type, subject_id, bucket)
+                GROUP BY ALL"""
+        ).fetchall()
+        for r in rows:
+            out.setdefault((r[0], r[1], r[2]), {})[HOURS.value] = round(float(r[3]), 6)
+    return out
 
 
 def tie_key(tie_breakers: Sequence[TieBreaker], measures: Mapping[str, float]) -> tuple[float, ...]:

@@ -81,7 +81,7 @@ def score_scheme(
     con.execute(f"CREATE OR REPLACE TEMP TABLE _as_subjects AS {subjects_sql}")
     counts = finding_counts(con)
     tie_breakers = scheme.ranking.tie_breakers if scheme.ranking else []
-    activity = activity_measures(con, ctx, tie_breakers)
+    activity = activity_measures(con, ctx, tie_breakers, scheme.subject.people is not None)
     raw: dict[str, dict[Key, tuple[float, Text, tuple[str, ...]]]] = {}
     for item in scheme.items:
         if item.from_rule is not None:
@@ -113,6 +113,7 @@ def score_scheme(
                     vetoes.append((v.result, f"item:{v.item}"))
         passed, failed = counts.get(key, (0, 0))
         measures = {
+            **dict.fromkeys((t.value for t in tie_breakers), 0.0),  # a subject with no units
             TieBreaker.fewer_failed_findings.value: float(failed),
             TieBreaker.more_passed_findings.value: float(passed),
             **activity.get(key, {}),

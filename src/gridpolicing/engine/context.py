@@ -26,8 +26,8 @@ The engine adds the rule id, severity and citation. Tables of the dataset are vi
   day, and is measured over all its days, even those before the range);
 * :meth:`PlanContext.subjects`: the rule's subjects per bucket, with ``units`` (assigned units);
 * :attr:`PlanContext.calendar`: ``day, workday, holiday, sensitive``;
-* :attr:`PlanContext.activity_daily`: activities per person, unit, kind and day, split by day and
-  shared by every rule that reads activities so the large table is scanned once per evaluation;
+* :attr:`PlanContext.activity_daily`: activities counted per person, unit, kind and start day,
+  shared by every rule that counts activities so the large table is scanned once per evaluation;
 * :meth:`PlanContext.daily_time`: merged time per subject and day (engine/intervals.py), the one
   place hours and days present are counted.
 
@@ -41,7 +41,11 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Final, final
 
 from gridpolicing.engine.calendar import calendar_days
-from gridpolicing.engine.intervals import build_activity_daily, daily_time_sql
+from gridpolicing.engine.intervals import (
+    build_activity_daily,
+    build_activity_time,
+    daily_time_sql,
+)
 from gridpolicing.engine.periods import DateRange
 from gridpolicing.engine.window import Unevaluated, Window
 from gridpolicing.policy.models import Period, RuleSpec, Subject
@@ -82,6 +86,7 @@ class EngineState:
 
     __slots__ = (
         "_activity_daily",
+        "_activity_time",
         "_buckets",
         "_data_from",
         "con",
@@ -94,6 +99,7 @@ class EngineState:
         self.window = window
         self._buckets: set[Period] = set()
         self._activity_daily = False
+        self._activity_time = False
         self._data_from: tuple[dt.date | None] | None = None
         # A library must not draw progress bars on its caller's terminal.
         con.execute("SET enable_progress_bar = false")
@@ -150,13 +156,22 @@ class EngineState:
         return self._data_from[0]
 
     def activity_daily(self) -> str:
-        """Name of the shared per-(person, unit, kind, day) activity aggregate (see intervals)."""
+        """Name of the shared per-(person, unit, kind, start day) activity counts."""
         if not self._activity_daily:
             build_activity_daily(
-                self.con, "_activity_daily", "_cal", self.window.reads_from, self.range.end
+                self.con, "_activity_daily", self.window.reads_from, self.range.end
             )
             self._activity_daily = True
         return "_activity_daily"
+
+    def activity_time(self) -> str:
+        """Name of the shared per-(person, unit, kind, day) activity time (see intervals)."""
+        if not self._activity_time:
+            build_activity_time(
+                self.con, "_activity_time", "_cal", self.window.reads_from, self.range.end
+            )
+            self._activity_time = True
+        return "_activity_time"
 
 
 # Tables whose records happen on a day, and the column saying which: what "the dataset holds
@@ -204,13 +219,13 @@ class PlanContext:
     @property
     def activity_daily(self) -> str:
         """Relation of :func:`gridpolicing.engine.intervals.build_activity_daily`: activities per
-        ``person, unit, kind, day`` over every day the evaluation reads."""
+        ``person, unit, kind`` and start day, over every day the evaluation reads."""
         return self._state.activity_daily()
 
     def daily_time(self, su: str, person_subject: bool, where: str = "TRUE") -> str:
         """Merged time per subject, bucket, person and day (see
         :func:`gridpolicing.engine.intervals.daily_time_sql`)."""
-        return daily_time_sql(self.activity_daily, su, person_subject, where)
+        return daily_time_sql(self._state.activity_time(), su, person_subject, where)
 
     def buckets(self, period: Period) -> str:
         """Relation ``bucket, bstart, bend, days, working_days`` of the buckets judged.

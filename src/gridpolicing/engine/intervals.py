@@ -11,9 +11,13 @@ kind never does its own time arithmetic (docs/policy-language.md, "How time is c
   log, photo) on the day it starts, so an overnight visit is one visit.
 * **Overlaps merged.** A person's intervals are merged before hours are summed, so two
   simultaneous records never count twice. To keep this cheap on tens of millions of records,
-  the shared daily aggregate classifies each record once: an **isolated** record (no other
-  record of the same person overlaps it) contributes its full length under any filter, and only
-  the few overlapping ones are merged per rule, among the records that rule counts.
+  the shared time table looks once at each person's day: on a day where none of the person's
+  records overlap, every part counts its full length under any filter; only the parts of the
+  (few) days where some overlap are merged per rule, among the records that rule counts.
+
+Counting records needs none of this, so it has its own cheaper aggregate
+(:func:`build_activity_daily`); the time table (:func:`build_activity_time`) is built only when
+a rule measures time.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["build_activity_daily", "daily_time_sql"]
+__all__ = ["build_activity_daily", "build_activity_time", "daily_time_sql"]
 
 
 def _ts(day: dt.date) -> str:
@@ -32,81 +36,99 @@ def _ts(day: dt.date) -> str:
 
 
 def build_activity_daily(
-    con: duckdb.DuckDBPyConnection, name: str, calendar: str, lo: dt.date, hi: dt.date
+    con: duckdb.DuckDBPyConnection, name: str, lo: dt.date, hi: dt.date
 ) -> None:
-    """Create ``name``: activities per person, unit, kind and day from ``lo`` to ``hi``.
-
-    Columns: ``person, unit, kind, day``; ``n`` records started that day and ``ids`` their ids;
-    ``carried`` ids of records begun on an earlier day and still running; ``hours`` the time of
-    isolated records falling on the day; ``overlapping`` the overlapping records' parts of the
-    day (``{id, s, e}`` in microseconds since the epoch, or NULL); ``households``,
-    ``services``, ``quantity``, ``with_log``, ``with_photo`` of the records started that day.
-    ``calendar`` names a relation with a ``day`` column covering ``lo`` to ``hi``.
-    """
+    """Create ``name``: the activities that start from ``lo`` to ``hi``, per person, unit, kind
+    and start day (counts: ``n``, ``ids``, ``households``, ``services``, ``quantity``,
+    ``with_log``, ``with_photo``). Time is not here: see :func:`build_activity_time`."""
     con.execute(
         f"""CREATE TEMP TABLE {name} AS
+        SELECT person, unit, kind, CAST(start AS DATE) AS day,
+               count(*) AS n,
+               sum(households_visited) AS households,
+               sum(services_done) AS services,
+               sum(quantity) AS quantity,
+               count(*) FILTER (WHERE has_work_log) AS with_log,
+               count(*) FILTER (WHERE has_photo) AS with_photo,
+               list(id) AS ids
+        FROM activities
+        WHERE CAST(start AS DATE) BETWEEN DATE '{lo}' AND DATE '{hi}'
+        GROUP BY ALL"""
+    )
+
+
+def _parts_sql(calendar: str, lo: dt.date, hi: dt.date) -> str:
+    """Every day part of every activity touching ``lo`` to ``hi``: ``id, person, unit, kind,
+    day, s, e`` (microseconds since the epoch)."""
+    return f"""(
         WITH a AS (
-          SELECT id, person, unit, kind, start, "end", households_visited, services_done,
-                 quantity, has_work_log, has_photo,
+          SELECT id, person, unit, kind, epoch_us(start) AS s, epoch_us("end") AS e,
                  CAST(start AS DATE) AS first_day,
                  CASE WHEN "end" > start AND "end" = date_trunc('day', "end")
-                      THEN CAST("end" AS DATE) - 1 ELSE CAST("end" AS DATE) END AS last_day,
-                 -- sorted by start, no earlier record runs past this start and the next record
-                 -- starts at or after this end: nothing of the same person overlaps it
-                 coalesce(max("end") OVER (PARTITION BY person ORDER BY start, "end", id
-                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-                          <= start, TRUE)
-                 AND coalesce(lead(start) OVER (PARTITION BY person ORDER BY start, "end", id)
-                              >= "end", TRUE) AS isolated
+                      THEN CAST("end" AS DATE) - 1 ELSE CAST("end" AS DATE) END AS last_day
           FROM activities
           WHERE "end" >= {_ts(lo)} AND start < {_ts(hi + dt.timedelta(days=1))}
-        ),
-        seg AS (
-          SELECT id, person, unit, kind, first_day AS day, TRUE AS first, isolated,
-                 epoch_us(start) AS s, epoch_us("end") AS e, households_visited,
-                 services_done, quantity, has_work_log, has_photo
-          FROM a
-          WHERE first_day = last_day AND first_day BETWEEN DATE '{lo}' AND DATE '{hi}'
-          UNION ALL
-          SELECT a.id, a.person, a.unit, a.kind, c.day, c.day = a.first_day, a.isolated,
-                 greatest(epoch_us(a.start), epoch_us(CAST(c.day AS TIMESTAMP))),
-                 least(epoch_us(a."end"), epoch_us(CAST(c.day + 1 AS TIMESTAMP))),
-                 a.households_visited, a.services_done, a.quantity, a.has_work_log, a.has_photo
-          FROM a JOIN {calendar} c ON c.day BETWEEN a.first_day AND a.last_day
-          WHERE a.first_day < a.last_day
         )
-        SELECT person, unit, kind, day,
-               count(*) FILTER (WHERE first) AS n,
-               coalesce(sum(e - s) FILTER (WHERE isolated), 0) / 3.6e9 AS hours,
-               coalesce(sum(households_visited) FILTER (WHERE first), 0) AS households,
-               coalesce(sum(services_done) FILTER (WHERE first), 0) AS services,
-               coalesce(sum(quantity) FILTER (WHERE first), 0) AS quantity,
-               count(*) FILTER (WHERE first AND has_work_log) AS with_log,
-               count(*) FILTER (WHERE first AND has_photo) AS with_photo,
-               list(id) FILTER (WHERE first) AS ids,
-               list(id) FILTER (WHERE NOT first) AS carried,
-               list({{'id': id, 's': s, 'e': e}}) FILTER (WHERE NOT isolated) AS overlapping
-        FROM seg GROUP BY person, unit, kind, day"""
+        SELECT id, person, unit, kind, first_day AS day, s, e
+        FROM a WHERE first_day = last_day AND first_day BETWEEN DATE '{lo}' AND DATE '{hi}'
+        UNION ALL
+        SELECT a.id, a.person, a.unit, a.kind, c.day,
+               greatest(a.s, epoch_us(CAST(c.day AS TIMESTAMP))),
+               least(a.e, epoch_us(CAST(c.day + 1 AS TIMESTAMP)))
+        FROM a JOIN {calendar} c ON c.day BETWEEN a.first_day AND a.last_day
+        WHERE a.first_day < a.last_day
+    )"""
+
+
+def build_activity_time(
+    con: duckdb.DuckDBPyConnection, name: str, calendar: str, lo: dt.date, hi: dt.date
+) -> None:
+    """Create ``name``: the time of activities per person, unit, kind and day, ``lo`` to ``hi``.
+
+    Columns: ``person, unit, kind, day``; ``hours``, the time of the day's parts on days where
+    none of the person's records overlap; ``overlapping``, the parts (``{id, s, e}``, in
+    microseconds since the epoch) on days where some do, or NULL; ``ids``, every record
+    touching the day. ``calendar`` names a relation with a ``day`` column covering ``lo`` to
+    ``hi``. Built only when a rule measures time: it sorts each person's day.
+    """
+    parts = _parts_sql(calendar, lo, hi)
+    # Sorted by start, some pair of a day's parts overlaps exactly when some part's successor
+    # starts before the part ends: the days needing a merge, found on a narrow projection.
+    con.execute(
+        f"""CREATE TEMP TABLE {name}_crowded AS
+        SELECT DISTINCT person, day FROM (
+          SELECT person, day, e, lead(s) OVER (PARTITION BY person, day ORDER BY s, e) AS nxt
+          FROM {parts}) WHERE nxt < e"""
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE {name} AS
+        SELECT p.person, p.unit, p.kind, p.day,
+               coalesce(sum(p.e - p.s) FILTER (WHERE c.person IS NULL), 0) / 3.6e9 AS hours,
+               list({{'id': p.id, 's': p.s, 'e': p.e}}) FILTER (WHERE c.person IS NOT NULL)
+                 AS overlapping,
+               list(p.id) AS ids
+        FROM {parts} p LEFT JOIN {name}_crowded c ON c.person = p.person AND c.day = p.day
+        GROUP BY ALL"""
     )
 
 
 def daily_time_sql(daily: str, su: str, person_subject: bool, where: str = "TRUE") -> str:
     """The time each subject's counted records cover on each day of its bucket.
 
-    ``daily`` is the relation of :func:`build_activity_daily`; ``su`` has one row per subject,
+    ``daily`` is the relation of :func:`build_activity_time`; ``su`` has one row per subject,
     bucket and counted unit (``subject_type, subject_id, bucket, bstart, bend, unit``). A person
     subject counts their own records in those units; a unit subject counts everyone's records in
     it, merged per person. ``where`` filters the daily rows (alias ``d``), e.g. by kind.
 
-    Result: ``subject_type, subject_id, bucket, person, day, hours`` (merged), ``n`` (records
-    started that day) and ``ids`` (every record touching the day).
+    Result: ``subject_type, subject_id, bucket, person, day, hours`` (merged) and ``ids``
+    (every record touching the day).
     """
     who = "AND d.person = su.subject_id" if person_subject else ""
     key = "subject_type, subject_id, bucket, person, day"
     return f"""(
         WITH j AS (
-          SELECT su.subject_type, su.subject_id, su.bucket, d.person, d.day, d.hours, d.n,
-                 d.ids, d.carried, d.overlapping
+          SELECT su.subject_type, su.subject_id, su.bucket, d.person, d.day, d.hours, d.ids,
+                 d.overlapping
           FROM {su} su JOIN {daily} d
             ON d.unit = su.unit AND d.day BETWEEN su.bstart AND su.bend {who}
           WHERE {where}
@@ -127,11 +149,10 @@ def daily_time_sql(daily: str, su: str, person_subject: bool, where: str = "TRUE
           FROM o GROUP BY ALL
         ),
         p AS (
-          SELECT {key}, sum(hours) AS hours, sum(n) AS n,
-                 flatten(list(list_concat(coalesce(ids, []), coalesce(carried, [])))) AS ids
+          SELECT {key}, sum(hours) AS hours, flatten(list(ids)) AS ids
           FROM j GROUP BY ALL
         )
         SELECT p.subject_type, p.subject_id, p.bucket, p.person, p.day,
-               p.hours + coalesce(m.hours, 0) AS hours, p.n, p.ids
+               p.hours + coalesce(m.hours, 0) AS hours, p.ids
         FROM p LEFT JOIN merged m USING (subject_type, subject_id, bucket, person, day)
     )"""
