@@ -22,10 +22,16 @@ import duckdb
 
 from gridpolicing.errors import DatasetError, Problem
 from gridpolicing.io.dataset import Dataset, RejectedRecord, TableCount
-from gridpolicing.io.dataset_schema import Column, columns
+from gridpolicing.io.dataset_schema import (
+    DEFAULT_MAX_ACTIVITY_HOURS,
+    FIRST_DATE,
+    LAST_DATE,
+    Column,
+    columns,
+)
 from gridpolicing.model import TABLES, TableSpec
 
-__all__ = ["Staged", "build_dataset"]
+__all__ = ["INPUT_ERRORS", "Staged", "build_dataset"]
 
 # The models strip whitespace as str.strip() does, and Chinese text often carries the ideographic
 # space. DuckDB's trim() with a character set is slow, so it runs only on values whose first or
@@ -49,6 +55,17 @@ _DATETIME_RX: Final = (
 _TRUE: Final = ("true", "t", "yes", "y", "on", "1")
 _FALSE: Final = ("false", "f", "no", "n", "off", "0")
 _BOOL_WORDS: Final = "ENUM(" + ", ".join(f"'{w}'" for w in _TRUE + _FALSE) + ")"
+# The window of dates and times (dataset_schema.FIRST_DATE..LAST_DATE) as SQL conditions.
+_DATE_WINDOW: Final = f"BETWEEN DATE '{FIRST_DATE}' AND DATE '{LAST_DATE}'"
+_TIME_FROM: Final = f"TIMESTAMP '{FIRST_DATE} 00:00:00'"
+_TIME_UNTIL: Final = f"TIMESTAMP '{LAST_DATE + dt.timedelta(days=1)} 00:00:00'"
+# A zoned time a day either side of the window: converting it to local time cannot overflow,
+# and the window check of the local time decides at the edges.
+_ZONED_WINDOW: Final = (
+    f"BETWEEN TIMESTAMPTZ '{FIRST_DATE - dt.timedelta(days=1)} 00:00:00+00' "
+    f"AND TIMESTAMPTZ '{LAST_DATE + dt.timedelta(days=2)} 00:00:00+00'"
+)
+_ZONED: Final = frozenset({"TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ_NS"})
 _NUMBERS: Final = frozenset(
     {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER"}
     | {"UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE"}
@@ -66,8 +83,16 @@ _NATIVE: Final[dict[str, frozenset[str]]] = {
     "float": _NUMBERS,
     "bool": frozenset({"BOOLEAN"}),
     "date": frozenset({"DATE"}),
-    "datetime": frozenset({"TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "DATE"}),
+    "datetime": frozenset({"TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "DATE"})
+    | _ZONED,
 }
+# DuckDB errors that come from the input (a value it cannot read), not from a query of ours.
+INPUT_ERRORS: Final = (
+    duckdb.ConversionException,
+    duckdb.InvalidInputException,
+    duckdb.OutOfRangeException,
+    duckdb.IOException,
+)
 # Which check wins when several fail on one field: what the reader saw, then the value itself,
 # then checks across rows.
 _PRE, _ROW, _DUP, _PAIR, _REF = 0, 1, 2, 3, 4
@@ -87,15 +112,26 @@ class Staged:
     """The same columns without ``_key`` and ``_row``, when that is cheaper to read (once)."""
     stage: Callable[[], None] | None = None
     """Creates ``relation``, when it is made only for a table that has rejected records."""
+    broken: tuple[tuple[int, str, str], ...] = ()
+    """``(_key, field, message)`` of records that could not be split into fields (a CSV line with
+    too many or too few): staged without values, and reported with this message only."""
+    indexed: bool = False
+    """Several records start on one line (minified JSON): messages name each record's index."""
 
 
 def build_dataset(
-    con: duckdb.DuckDBPyConnection, staged: Mapping[str, Staged], *, source: str
+    con: duckdb.DuckDBPyConnection,
+    staged: Mapping[str, Staged],
+    *,
+    source: str,
+    max_activity_hours: float = DEFAULT_MAX_ACTIVITY_HOURS,
 ) -> Dataset:
     """Check every staged table in catalogue order, fill the typed tables, return the Dataset.
 
-    Raises :class:`DatasetError` only for whole-file defects (a column of an unusable type);
-    bad rows become :class:`RejectedRecord` entries and never reach the typed tables.
+    Raises :class:`DatasetError` only for whole-file defects (a column of an unusable type, a
+    value DuckDB cannot read at all); bad rows become :class:`RejectedRecord` entries and never
+    reach the typed tables. A record whose times (start and end) span more than
+    ``max_activity_hours`` is rejected: one typo'd end must not credit years of work.
     """
     con.execute(
         "CREATE TEMP MACRO _q(x) AS '\"' || replace(replace(replace(CASE WHEN length(x) > 80 "
@@ -115,8 +151,12 @@ def build_dataset(
             if name in targets:
                 con.execute(f"CREATE TEMP TABLE {_id('_gone_' + name)} (id VARCHAR)")
             continue
-        check = _TableCheck(con, spec, cols, item)
-        rejected.extend(check.run())
+        check = _TableCheck(con, spec, cols, item, round(max_activity_hours * 3_600_000_000))
+        try:
+            rejected.extend(check.run())
+        except INPUT_ERRORS as exc:
+            message = f"cannot read the file: {_first_line(exc)}"
+            raise DatasetError([Problem(item.file, None, None, "", message)]) from None
         counts[name] = check.count
         if name in targets:
             check.keep_rejected_ids()
@@ -163,9 +203,18 @@ class _TableCheck:
     """
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, spec: TableSpec, cols: tuple[Column, ...], s: Staged
+        self,
+        con: duckdb.DuckDBPyConnection,
+        spec: TableSpec,
+        cols: tuple[Column, ...],
+        s: Staged,
+        max_us: int,
     ) -> None:
         self.con, self.spec, self.cols, self.s = con, spec, cols, s
+        kinds = {c.name: c.kind for c in cols}
+        # Pairs of times (not dates: a task may span weeks) whose span is bounded by max_us.
+        self.spans = [(a, b) for a, b in spec.ordered if kinds[a] == kinds[b] == "datetime"]
+        self.max_us = max_us
         self.p = _id(f"_p_{spec.name}")
         self.t = _id(spec.name)
         self.count = TableCount(0, 0, 0)
@@ -175,20 +224,26 @@ class _TableCheck:
     def run(self) -> list[RejectedRecord]:
         """Check and insert; return the rejected rows, one record per failing field."""
         self._plan()
-        if not self.s.pre_rejected and self._direct():
+        if not self.s.pre_rejected and not self.s.broken and self._direct():
             self.clean = True
             return []
         self.con.execute("DELETE FROM _rej")
         self._parse()
-        if self.s.pre_rejected:
-            self.con.executemany(
-                f"INSERT INTO _rej VALUES (?, ?, ?, {_PRE})", list(self.s.pre_rejected)
-            )
+        pre = [*self.s.pre_rejected, *self.s.broken]
+        if pre:
+            self.con.executemany(f"INSERT INTO _rej VALUES (?, ?, ?, {_PRE})", pre)
         self._messages()
         self._duplicates()
         self._ordered()
+        self._too_long()
         self._one_of()
         self._references()
+        if self.s.broken:
+            # A broken record has no values, so "a value is required" on each field is noise.
+            self.con.executemany(
+                f"DELETE FROM _rej WHERE _key = ? AND prio <> {_PRE}",
+                [(k,) for k in {b[0] for b in self.s.broken}],
+            )
         return self._finish()
 
     def _plan(self) -> None:
@@ -221,7 +276,7 @@ class _TableCheck:
     def _typed(self, *, keys: bool = True) -> str:
         """Layer 3: ``_key``, ``_row``, the typed columns and ``_bad``: some field has a message."""
         typed = [
-            f"CAST({_with_default(f.c)} AS {f.c.sql_type}) AS {_id(f.c.name)}" for f in self.fields
+            f"CAST({_windowed(f.c)} AS {f.c.sql_type}) AS {_id(f.c.name)}" for f in self.fields
         ]
         fails = [x for x in map(_fails, self.fields) if x is not None]
         bad = " OR ".join(f"({x})" for x in fails) or "FALSE"
@@ -237,6 +292,7 @@ class _TableCheck:
         """
         failing = ["_bad"]
         failing += [f"COALESCE({_id(e)} < {_id(s)}, FALSE)" for s, e in self.spec.ordered]
+        failing += [f"COALESCE({self._span_over(s, e)}, FALSE)" for s, e in self.spans]
         if self.spec.one_of:
             failing.append("(" + " AND ".join(f"{_id(n)} IS NULL" for n in self.spec.one_of) + ")")
         first, *rest = (_id(c.name) for c in self.cols)
@@ -323,6 +379,21 @@ class _TableCheck:
                 f"WHERE {_id(end)} < {_id(start)}"
             )
 
+    def _span_over(self, start: str, end: str) -> str:
+        # In HUGEINT: two far-apart times (rejected anyway) must not overflow a BIGINT.
+        return f"epoch_us({_id(end)})::HUGEINT - epoch_us({_id(start)}) > {self.max_us}"
+
+    def _too_long(self) -> None:
+        bound = _str(f"), more than the {_hours(self.max_us)} hours one record may last")
+        for start, end in self.spans:
+            s, e = _id(start), _id(end)
+            self.con.execute(
+                f"INSERT INTO _rej SELECT _key, {_str(end)}, 'lasts ' || "
+                f"CAST({e} - {s} AS VARCHAR) || ' (from {start} ' || CAST({s} AS VARCHAR) || "
+                f"' to {end} ' || CAST({e} AS VARCHAR) || {bound}, {_PAIR} FROM {self.p} "
+                f"WHERE {self._span_over(start, end)}"
+            )
+
     def _one_of(self) -> None:
         names = self.spec.one_of
         if not names:
@@ -392,12 +463,21 @@ class _TableCheck:
             return []
         rid = "p.id" if "id" in self._names else "NULL"
         rows = self.con.execute(
-            f"SELECT p._row, {rid}, r.field, r.message FROM (SELECT _key, field, "
+            f"SELECT p._row, {rid}, r.field, r.message, p._key FROM (SELECT _key, field, "
             f"arg_min(message, prio) AS message FROM _rej GROUP BY _key, field) r "
             f"JOIN {self.p} p USING (_key) ORDER BY p._key, r.field"
         ).fetchall()
+        # Where records share a line, the line alone does not find one: name it by its index.
+        at = f" (at {self.spec.name}[{{}}])" if self.s.indexed else ""
         return [
-            RejectedRecord(self.s.file, int(r[0]), self.spec.name, r[1], str(r[2]), str(r[3]))
+            RejectedRecord(
+                self.s.file,
+                int(r[0]),
+                self.spec.name,
+                r[1],
+                str(r[2]),
+                str(r[3]) + at.format(r[4]),
+            )
             for r in rows
         ]
 
@@ -441,6 +521,15 @@ def _repeated_hashes(table: str, col: str) -> str:
         f"SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS prev FROM "
         f"(SELECT hash({_id(col)}) AS h FROM {table} WHERE {_id(col)} IS NOT NULL)) WHERE h = prev"
     )
+
+
+def _hours(us: int) -> str:
+    hours = us / 3_600_000_000
+    return str(int(hours)) if hours.is_integer() else f"{hours:g}"
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -523,6 +612,13 @@ def _parsed(c: Column, native: str | None, text: str | None = None) -> str:
         return f"CASE WHEN regexp_full_match({r}, {_DATE_RX}) THEN TRY_CAST({r} AS DATE) END"
     if native == "TIMESTAMP":
         return n
+    # Converting a far-out value overflows (TRY_CAST raises too), so only those near the window
+    # are converted. A zoned time becomes local time in the session's TimeZone, which
+    # load_dataset sets to the jurisdiction's, never the process's.
+    if native == "DATE":
+        return f"CASE WHEN {n} {_DATE_WINDOW} THEN CAST({n} AS TIMESTAMP) END"
+    if native in _ZONED:
+        return f"CASE WHEN {n} {_ZONED_WINDOW} THEN CAST({n} AS TIMESTAMP) END"
     if native:
         return f"CAST({n} AS TIMESTAMP)"
     return f"CASE WHEN regexp_full_match({r}, {_DATETIME_RX}) THEN TRY_CAST({r} AS TIMESTAMP) END"
@@ -566,6 +662,10 @@ def _message(c: Column) -> str | None:
 
 
 def _bounds(c: Column, v: str) -> str | None:
+    if c.kind == "date":
+        return f"{v} {_DATE_WINDOW}"
+    if c.kind == "datetime":
+        return f"{v} >= {_TIME_FROM} AND {v} < {_TIME_UNTIL}"
     parts = [
         f"{v} {op} {bound!r}"
         for op, bound in ((">=", c.ge), (">", c.gt), ("<=", c.le), ("<", c.lt))
@@ -576,6 +676,17 @@ def _bounds(c: Column, v: str) -> str | None:
     if c.max_length is not None:
         parts.append(f"length({v}) <= {c.max_length}")
     return " AND ".join(parts) or None
+
+
+def _windowed(c: Column) -> str:
+    """The typed value; a date or time outside the window is NULL, as a value not understood.
+
+    Such a row is rejected for it; NULL keeps the checks across fields (an end before its
+    start, the length of an activity) from reasoning about a value that is not a date.
+    """
+    if c.kind not in ("date", "datetime"):
+        return _with_default(c)
+    return f"CASE WHEN {_bounds(c, _id('_v_' + c.name))} THEN {_with_default(c)} END"
 
 
 def _with_default(c: Column) -> str:
