@@ -230,8 +230,8 @@ def dataset_json_schema() -> dict[str, Any]:
         "description": (
             "A deployment's records in one YAML or JSON file: each key a table, each value a "
             "list of records. Dates are YYYY-MM-DD; times YYYY-MM-DD HH:MM[:SS] or ISO 8601 "
-            "without a zone. The same tables may instead be given as a directory of "
-            "<table>.csv or <table>.parquet files."
+            f"without a zone (local time); both from {FIRST_DATE} to {LAST_DATE}. The same "
+            "tables may instead be given as a directory of <table>.csv or <table>.parquet files."
         ),
         "type": "object",
         "properties": properties,
