@@ -254,10 +254,11 @@ class _Stager:
             found = self.con.execute(
                 "SELECT line, error_type, error_message FROM _csv_rejects ORDER BY line"
             ).fetchall()
-            self.con.execute("DROP TABLE _csv_rejects")
-            self.con.execute("DROP TABLE _csv_scans")
         except duckdb.Error:
             raise _csv_error(file, exc) from None
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS _csv_rejects")
+            self.con.execute("DROP TABLE IF EXISTS _csv_scans")
         other = [(line, why) for line, kind, why in found if str(kind) not in _RAGGED]
         if other or not found:
             if not other:
@@ -274,13 +275,16 @@ class _Stager:
         starts: list[int] = []
         values: list[list[str | None]] = [[] for _ in header]
         broken: list[tuple[int, str, str]] = []
+        line = None
         try:
             with path.open(encoding="utf-8-sig", newline="") as f:
                 reader = csv.reader(f, strict=True)
                 next(reader)
                 previous = reader.line_num
+                line = previous + 1  # where the next record starts: where a csv.Error is
                 for rec in reader:
                     start, previous = previous + 1, reader.line_num
+                    line = previous + 1
                     if not rec and n > 1:
                         continue  # an empty line is no record, as DuckDB reads it
                     key = len(keys)
@@ -295,7 +299,7 @@ class _Stager:
                         column.append(None)
                     broken.append((key, *_ragged(header, row)))
         except (csv.Error, UnicodeDecodeError, OSError) as exc:
-            raise error(file, f"malformed CSV: {exc}", reader.line_num or None) from None
+            raise error(file, f"malformed CSV: {exc}", line) from None
         data = {"_key": pa.array(keys, pa.int64()), "_row": pa.array(starts, pa.int64())}
         data.update({h: pa.array(v, pa.string()) for h, v in zip(header, values, strict=True)})
         name = f"_stage_{table}"
