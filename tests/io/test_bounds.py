@@ -240,7 +240,7 @@ def test_the_duration_bound_is_a_load_option_for_every_form(tmp_path: Path) -> N
         assert message.endswith("more than the 1.5 hours one record may last")
 
 
-@pytest.mark.parametrize("bound", [0, -1, float("nan"), float("inf"), "24"])
+@pytest.mark.parametrize("bound", [0, -1, float("nan"), float("inf"), 1e300, 87_841, True, "24"])
 def test_the_duration_bound_must_be_a_positive_number(tmp_path: Path, bound: object) -> None:
     path = write_yaml(tmp_path / "d.yaml", BASE)
     with pytest.raises(UsageError, match="max_activity_hours must be a positive number"):

@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_TIMEZONE",
     "FIRST_DATE",
     "LAST_DATE",
+    "MAX_ACTIVITY_HOURS",
     "Column",
     "Kind",
     "columns",
@@ -50,6 +51,9 @@ converted to this local time; times without one are taken as already local."""
 
 DEFAULT_MAX_ACTIVITY_HOURS: Final = 24.0
 """The longest one activity record may last; a longer one (a typo'd end) is rejected."""
+
+MAX_ACTIVITY_HOURS: Final = 87_840.0
+"""The most the bound itself may be raised to: ten years of hours, as long as a period."""
 
 _SQL_TYPES: Final[dict[Kind, str]] = {
     "str": "VARCHAR",

@@ -9,7 +9,6 @@ that fail a check are left out and listed in :attr:`Dataset.rejected`.
 from __future__ import annotations
 
 import csv
-import math
 import os
 import re
 from array import array
@@ -21,7 +20,12 @@ import pyarrow as pa
 
 from gridpolicing.errors import DatasetError, Problem, UsageError
 from gridpolicing.io.dataset import Dataset
-from gridpolicing.io.dataset_schema import DEFAULT_MAX_ACTIVITY_HOURS, DEFAULT_TIMEZONE, columns
+from gridpolicing.io.dataset_schema import (
+    DEFAULT_MAX_ACTIVITY_HOURS,
+    DEFAULT_TIMEZONE,
+    MAX_ACTIVITY_HOURS,
+    columns,
+)
 from gridpolicing.io.documents import DocRecord, error, quote, read_document
 from gridpolicing.io.validate import Staged, build_dataset
 from gridpolicing.model import TABLES
@@ -46,12 +50,18 @@ def load_dataset(
     to its local time, whatever the process's ``TZ``. An activity lasting more than
     ``max_activity_hours`` is rejected. Raises :class:`DatasetError` when the input cannot be
     read as a dataset at all, :class:`UsageError` for an unknown zone or a bound that is not a
-    positive number; records that fail validation are not used and are listed in the Dataset's
-    ``rejected``.
+    positive number up to :data:`MAX_ACTIVITY_HOURS`; records that fail validation are not used
+    and are listed in the Dataset's ``rejected``.
     """
-    if not (isinstance(max_activity_hours, int | float) and 0 < max_activity_hours < math.inf):
+    number = isinstance(max_activity_hours, int | float) and not isinstance(
+        max_activity_hours, bool
+    )
+    if not (number and 0 < max_activity_hours <= MAX_ACTIVITY_HOURS):
         given = repr(max_activity_hours)
-        raise UsageError(f"max_activity_hours must be a positive number, not {given}")
+        raise UsageError(
+            f"max_activity_hours must be a positive number up to {MAX_ACTIVITY_HOURS:,.0f}, "
+            f"not {given}"
+        )
     file = os.fspath(path)
     p = Path(file)
     if not p.exists():

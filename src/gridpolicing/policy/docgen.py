@@ -91,7 +91,8 @@ rejected record is itself rejected (and says so).
 
 `gridpolicing evaluate` exits 1 for a `DatasetError` and when records were rejected (unless
 `--allow-rejected`). In Python, an unknown time zone or a `max_activity_hours` that is not a
-positive number raises `UsageError`. [limits.md](limits.md) lists every limit.
+positive number up to 87,840 (ten years) raises `UsageError`. [limits.md](limits.md) lists
+every limit.
 
 Large tables stay columnar: records are staged and checked as SQL over whole columns in an
 embedded DuckDB database; only rejected rows ever become Python objects.
