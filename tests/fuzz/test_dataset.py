@@ -201,3 +201,18 @@ def test_fuzz_parquet_values(tmp_path: Path, data: st.DataObject, n: int) -> Non
     hours = data.draw(st.sampled_from([24.0, 0.001, 1e6]))
     zone = data.draw(st.sampled_from(["Asia/Shanghai", "UTC", "America/New_York"]))
     check(folder, max_activity_hours=hours, timezone=zone)
+
+
+@FUZZ
+@given(
+    hours=st.one_of(st.floats(), st.integers(-(2**70), 2**70), st.booleans()),
+    zone=st.one_of(
+        st.sampled_from(["Asia/Shanghai", "UTC", "Etc/GMT-14", "asia/shanghai", "", "Local"]),
+        st.text(max_size=12),
+    ),
+)
+def test_fuzz_load_options(tmp_path: Path, hours: Any, zone: str) -> None:
+    path = tmp_path / "d.yaml"
+    if not path.exists():
+        path.write_text(YAML, "utf-8")
+    check(path, max_activity_hours=hours, timezone=zone)
