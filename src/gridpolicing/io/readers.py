@@ -219,7 +219,7 @@ class _Stager:
             # Lines with too many or too few fields reject only themselves (the slow path);
             # anything else wrong with the file is still the file's error.
             self._check_only_ragged(file, source[:-1], exc)
-            return self._ragged_csv(table, path, header)
+            return self._ragged_csv(table, path, header, source[:-1])
         lines = _record_lines(path, int(count), len(header))
         scan = f"_scan_{table}"
         self.con.execute(f"CREATE TEMP VIEW {scan} AS SELECT * FROM {source}")
@@ -277,14 +277,17 @@ class _Stager:
             first = (str(why).strip().splitlines() or ["unreadable"])[0]
             raise error(file, f"malformed CSV: {first}", int(line)) from None
 
-    def _ragged_csv(self, table: str, path: Path, header: list[str]) -> Staged:
-        """Stage a CSV file with lines of the wrong width, parsed in Python: each such line is a
-        rejected record (at its line), every other record is checked as usual."""
+    def _ragged_csv(self, table: str, path: Path, header: list[str], source: str) -> Staged:
+        """Stage a CSV file some lines of which have the wrong number of fields.
+
+        Python's csv module finds where each record starts and which are ragged (it is only
+        counting); DuckDB reads the others, skipping the ragged lines, as fast as ever. Each
+        ragged line becomes a record without values, rejected at its line.
+        """
         file, n = str(path), len(header)
-        keys: list[int] = []
-        starts: list[int] = []
-        values: list[list[str | None]] = [[] for _ in header]
+        keys, lines = array("q"), array("q")  # of the records DuckDB reads
         broken: list[tuple[int, str, str]] = []
+        broken_lines: list[int] = []
         line = None
         try:
             with path.open(encoding="utf-8-sig", newline="") as f:
@@ -297,25 +300,45 @@ class _Stager:
                     line = previous + 1
                     if not rec and n > 1:
                         continue  # an empty line is no record, as DuckDB reads it
-                    key = len(keys)
-                    keys.append(key)
-                    starts.append(start)
-                    row = rec or [""]
-                    if len(row) == n:
-                        for column, v in zip(values, row, strict=True):
-                            column.append(v)
-                        continue
-                    for column in values:
-                        column.append(None)
-                    broken.append((key, *_ragged(header, row)))
+                    key = len(keys) + len(broken)
+                    if len(rec or [""]) == n:
+                        keys.append(key)
+                        lines.append(start)
+                    else:
+                        broken.append((key, *_ragged(header, rec or [""])))
+                        broken_lines.append(start)
         except (csv.Error, UnicodeDecodeError, OSError) as exc:
             raise error(file, f"malformed CSV: {exc}", line) from None
-        data = {"_key": pa.array(keys, pa.int64()), "_row": pa.array(starts, pa.int64())}
-        data.update({h: pa.array(v, pa.string()) for h, v in zip(header, values, strict=True)})
-        name = f"_stage_{table}"
-        self.con.register("_arrow_stage", pa.table(data))
-        self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM _arrow_stage")
-        self.con.unregister("_arrow_stage")
+        raw, name = f"_raw_{table}", f"_stage_{table}"
+        try:
+            self.con.execute(
+                f"CREATE TEMP TABLE {raw} AS SELECT * FROM {source}, ignore_errors = true)"
+            )
+        except duckdb.Error as exc:  # the file changed since it was checked
+            raise _csv_error(file, exc) from None
+        self.created.append(f"TABLE {raw}")
+        [(read,)] = self.con.execute(f"SELECT count(*) FROM {raw}").fetchall()
+        if read != len(keys):
+            # DuckDB and Python disagree on which lines are records: refuse rather than guess.
+            raise error(file, "malformed CSV: its lines of the wrong width cannot be told apart")
+        self.con.register("_arrow_good", pa.table({"_key": keys, "_row": lines}))
+        self.con.register(
+            "_arrow_broken",
+            pa.table(
+                {
+                    "_key": pa.array([b[0] for b in broken], pa.int64()),
+                    "_row": pa.array(broken_lines, pa.int64()),
+                }
+            ),
+        )
+        # In _key order, as validation expects of a staged relation.
+        self.con.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT * FROM (SELECT g._key, g._row, r.* FROM {raw} r "
+            "POSITIONAL JOIN _arrow_good g UNION ALL BY NAME SELECT * FROM _arrow_broken) "
+            "ORDER BY _key"
+        )
+        self.con.unregister("_arrow_good")
+        self.con.unregister("_arrow_broken")
         self.created.append(f"TABLE {name}")
         return Staged(table, file, name, broken=tuple(broken))
 
