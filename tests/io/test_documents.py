@@ -12,6 +12,9 @@ from gridpolicing.io import RejectedRecord, TableCount, load_dataset
 from gridpolicing.model import TABLES, ActivityKind, Post, Role
 from tests.io.sample import SAMPLE, all_rows, rows, write_json, write_yaml
 
+WINDOW = "YYYY-MM-DD from 1900-01-01 to 2200-12-31"
+TIME_WINDOW = "YYYY-MM-DD HH:MM[:SS] from 1900-01-01 to 2200-12-31"
+
 
 def _roles() -> str:
     return ", ".join(sorted(r.value for r in Role))
@@ -99,7 +102,7 @@ def test_each_bad_row_is_rejected_with_file_row_field_and_message(tmp_path: Path
     posts = ", ".join(sorted(p.value for p in Post))
     assert ds.rejected == (
         RejectedRecord(
-            f, 8, "assignments", "a2", "start", 'expected a date YYYY-MM-DD, found "2022-13-01"'
+            f, 8, "assignments", "a2", "start", f'expected a date {WINDOW}, found "2022-13-01"'
         ),
         RejectedRecord(
             f, 9, "assignments", "a3", "role", f'expected one of {_roles()}, found "sheriff"'
@@ -122,7 +125,7 @@ def test_each_bad_row_is_rejected_with_file_row_field_and_message(tmp_path: Path
     assert ds.counts["assignments"] == TableCount(read=8, used=1, rejected=7)
     assert [r[0] for r in rows(ds, "assignments")] == ["a1"]
     assert str(ds.rejected[0]) == (
-        f'{f}:8: assignments (id a2).start: expected a date YYYY-MM-DD, found "2022-13-01"'
+        f'{f}:8: assignments (id a2).start: expected a date {WINDOW}, found "2022-13-01"'
     )
 
 
@@ -147,7 +150,7 @@ def test_every_failing_field_of_a_row_is_reported(tmp_path: Path) -> None:
         (2, "households_visited", 'expected an integer >= 0, found "-2"'),
         (2, "kind", f'expected one of {kinds}, found "walk"'),
         (2, "person", 'unknown people id "p1"'),
-        (2, "start", 'expected a date and time YYYY-MM-DD HH:MM[:SS], found "2022-03-07 8am"'),
+        (2, "start", f'expected a date and time {TIME_WINDOW}, found "2022-03-07 8am"'),
         (2, "unit", 'unknown units id "u1"'),
     ]
     assert ds.counts["activities"] == TableCount(read=1, used=0, rejected=1)

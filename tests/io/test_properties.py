@@ -35,6 +35,10 @@ POOL = [
     "2022-02-30",
     "2022-03-01 08:00",
     "2022-03-01T09:30:00",
+    "2022-03-03 09:30",  # more than 24 hours after the times above
+    "0000-01-01",  # outside the window of dates
+    "2201-01-01 00:00",
+    "1900-01-01",
     "-1",
     "0",
     "7",
@@ -148,6 +152,32 @@ def test_csv_and_yaml_forms_agree(data: Tables) -> None:
         assert all_rows(from_csv) == all_rows(from_yaml)
         assert from_csv.counts == from_yaml.counts
         assert _problems(from_csv) == _problems(from_yaml)
+
+
+@SETTINGS
+@given(
+    data=st.lists(st.sampled_from(["p1", "p2", "p3", "", " x "]), min_size=1, max_size=8),
+    mangle=st.lists(st.tuples(st.integers(0, 7), st.sampled_from(["more", "fewer", "blank"]))),
+)
+def test_ragged_csv_lines_reject_themselves_only(data: list[str], mangle: list[Any]) -> None:
+    lines = [f"{pid},name {i},s1" for i, pid in enumerate(data)]
+    broken = {i: how for i, how in mangle if i < len(lines)}
+    for i, how in broken.items():
+        lines[i] = {"more": lines[i] + ",x", "fewer": lines[i].rsplit(",", 1)[0], "blank": "  "}[
+            how
+        ]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "units.csv").write_text("id,type\ns1,station\n", "utf-8")
+        (folder / "people.csv").write_text("id,name,home_unit\n" + "\n".join(lines) + "\n")
+        ds = load_dataset(folder)
+        count = ds.counts["people"]
+        assert count.read == len(lines)
+        assert count.read == count.used + count.rejected == ds.count("people") + count.rejected
+        ragged = {r.row for r in ds.rejected if "fields as in the header" in r.message}
+        assert ragged == {i + 2 for i in broken}
+        # A ragged line is reported once, for what is wrong with it, and nothing else.
+        assert len([r for r in ds.rejected if r.row in ragged]) == len(ragged)
 
 
 def test_yaml_writer_round_trips_the_pool() -> None:

@@ -200,7 +200,7 @@ def test_parquet_column_of_unusable_type_is_a_file_error(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("id,name\np1,a\np2,b,c\n", 3, "malformed CSV: Expected Number of Columns: 2 Found: 3"),
+        ('id,name\np1,a\np2,b,c\np3,"open\n', 4, "malformed CSV: Value with unterminated quote"),
         ('id,name\np1,"open\n', 2, "malformed CSV: Value with unterminated quote found."),
         ("\nid,name\n", 1, "the header line is empty"),
     ],

@@ -135,8 +135,6 @@ def _emit(text: str, output: str | None) -> None:
         stdout.write(data)
         stdout.flush()
         return
-    try:
-        with open(output, "wb") as fh:
-            fh.write(data)
-    except OSError as exc:
-        raise click.FileError(output, hint=exc.strerror or str(exc)) from None
+    # A missing folder or a full disk is an OSError: cli/main.py turns it into one line, exit 1.
+    with open(output, "wb") as fh:
+        fh.write(data)

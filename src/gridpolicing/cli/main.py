@@ -5,12 +5,14 @@ Exit codes: 0 ok; 1 invalid input or a failed check; 2 usage error; 3 internal e
 
 from __future__ import annotations
 
+import errno
 import sys
 import traceback
 from collections.abc import Sequence
 from typing import Final
 
 import click
+import duckdb
 
 from gridpolicing.cli import demo, evaluate, render, schema, synth, validate, watch
 from gridpolicing.cli import test as test_command
@@ -76,10 +78,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GridPolicingError as exc:
         click.echo(str(exc), err=True)
         return EXIT_FAILED
+    # The machine, not gridpolicing, failed: say what to change, without a traceback.
+    except (MemoryError, duckdb.OutOfMemoryException) as exc:
+        detail = _first_line(exc) if str(exc) else "no memory left"
+        click.echo(
+            f"gridpolicing: out of memory ({detail}); evaluate a shorter period or a smaller "
+            "dataset, or free memory",
+            err=True,
+        )
+        return EXIT_FAILED
+    except OSError as exc:  # a missing folder, a full disk (click handles a closed pipe)
+        click.echo(f"gridpolicing: {_os_message(exc)}", err=True)
+        return EXIT_FAILED
+    except duckdb.IOException as exc:  # DuckDB's own files (spilling to disk), not the input
+        click.echo(f"gridpolicing: {_first_line(exc)}", err=True)
+        return EXIT_FAILED
     except Exception:
         click.echo(_BUG + traceback.format_exc(), err=True)
         return EXIT_INTERNAL
     return int(result or 0)
+
+
+def _os_message(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    reason = exc.strerror or _first_line(exc)
+    if exc.errno == errno.ENOSPC:
+        reason += " (the disk is full)"
+    return where + reason
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def console_main() -> None:

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import math
 import time
+from typing import Final
 
 import click
 
 from gridpolicing.engine.periods import PERIOD_FORMS
 from gridpolicing.synth import DEFAULT_RATE, DEFAULT_SEED, PROFILES, generate
 
-__all__ = ["command"]
+__all__ = ["MAX_ACTIVITIES", "MAX_SCALE", "command"]
+
+MAX_SCALE: Final = 100.0
+"""The largest --scale: 100 times a published jurisdiction is already a province."""
+MAX_ACTIVITIES: Final = 100_000_000
+"""The most activity records one call writes: ten times the 10 M benchmark (1.5 GB there)."""
+
+
+def _scale(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    # FloatRange lets nan through (every comparison with it is false).
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number between 0 and {MAX_SCALE:g}")
+    return value
 
 
 @click.command("synth")
@@ -22,12 +36,19 @@ __all__ = ["command"]
 )
 @click.option(
     "--scale",
-    type=float,
+    type=click.FloatRange(0, MAX_SCALE, min_open=True),
+    callback=_scale,
     default=1.0,
     show_default=True,
-    help="Multiplies units and people (1.0 is the published size)",
+    help=f"Multiplies units and people (1.0 is the published size; at most {MAX_SCALE:g})",
 )
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
+@click.option(
+    "--seed",
+    # The seed is hashed in SQL as a BIGINT.
+    type=click.IntRange(-(2**63), 2**63 - 1),
+    default=DEFAULT_SEED,
+    show_default=True,
+)
 @click.option(
     "--violation-rate",
     type=click.FloatRange(0, 1),
@@ -49,9 +70,10 @@ __all__ = ["command"]
 )
 @click.option(
     "--activities",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, MAX_ACTIVITIES),
     default=None,
-    help="Ask for about this many activity records (spread over the worked days)",
+    help=f"Ask for about this many activity records (spread over the worked days; "
+    f"at most {MAX_ACTIVITIES:,})",
 )
 def command(
     profile: str,

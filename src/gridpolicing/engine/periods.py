@@ -6,12 +6,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import final
+from typing import Final, final
 
 from gridpolicing.errors import UsageError
+from gridpolicing.io.dataset_schema import FIRST_DATE, LAST_DATE
 from gridpolicing.policy.models import Period
 
 __all__ = [
+    "MAX_PERIOD_DAYS",
     "Bucket",
     "DateRange",
     "bucket_of",
@@ -20,6 +22,10 @@ __all__ = [
     "history_start",
     "parse_range",
 ]
+
+MAX_PERIOD_DAYS: Final = 3653
+"""The longest evaluation period: ten years (3,653 days with three leap days). Evaluation builds
+a calendar and buckets per day, so a longer period costs memory for no scheme anyone runs."""
 
 
 @final
@@ -61,17 +67,33 @@ PERIOD_FORMS = "2022, 2022-H1, 2022-Q3, 2022-03, 2022-W05, 2022-03-15 or 2022-03
 
 
 def parse_range(text: str) -> DateRange:
-    """Parse an explicit evaluation period; there is no default, so none is ever implied."""
+    """Parse an explicit evaluation period; there is no default, so none is ever implied.
+
+    The period lies within the dates a dataset may hold (1900-01-01..2200-12-31) and spans at
+    most :data:`MAX_PERIOD_DAYS`; anything else is a :class:`UsageError`.
+    """
     text = text.strip()
     for pattern, form in _PATTERNS:
         m = pattern.match(text)
         if m:
+            # Every group of four or more characters starts with a year (2022, 2022-03-15).
+            years = [int(g[:4]) for g in m.groups() if g is not None and len(g) >= 4]
+            if any(not FIRST_DATE.year <= y <= LAST_DATE.year for y in years):
+                raise UsageError(
+                    f"period {text!r}: years from {FIRST_DATE.year} to {LAST_DATE.year} "
+                    "are supported"
+                )
             try:
                 start, end = _bounds(form, m.groups())
             except ValueError as exc:
                 raise UsageError(f"period {text!r}: {exc}") from None
             if end < start:
                 raise UsageError(f"period {text!r}: the end comes before the start")
+            if (end - start).days + 1 > MAX_PERIOD_DAYS:
+                raise UsageError(
+                    f"period {text!r}: {(end - start).days + 1} days is longer than the "
+                    f"{MAX_PERIOD_DAYS} days (ten years) a period may span"
+                )
             return DateRange(start, end, text)
     raise UsageError(f"period {text!r} is not understood; expected one of {PERIOD_FORMS}")
 

@@ -21,12 +21,39 @@ from pydantic.json_schema import models_json_schema
 
 from gridpolicing.model import TABLES
 
-__all__ = ["DATASET_KEY", "Column", "Kind", "columns", "dataset_json_schema"]
+__all__ = [
+    "DATASET_KEY",
+    "DEFAULT_MAX_ACTIVITY_HOURS",
+    "DEFAULT_TIMEZONE",
+    "FIRST_DATE",
+    "LAST_DATE",
+    "MAX_ACTIVITY_HOURS",
+    "Column",
+    "Kind",
+    "columns",
+    "dataset_json_schema",
+]
 
 Kind = Literal["str", "int", "float", "bool", "date", "datetime", "enum"]
 
 DATASET_KEY: Final = "dataset"
 """The optional top-level key of a single-file dataset holding its name and description."""
+
+FIRST_DATE: Final = dt.date(1900, 1, 1)
+LAST_DATE: Final = dt.date(2200, 12, 31)
+"""Every date, and the day of every time, lies in FIRST_DATE..LAST_DATE: a date outside is a
+typo (0000-01-01, 20222-03-01), and the window keeps every value inside what Python and the
+engine's calendars can hold. Evaluation periods are held to the same window."""
+
+DEFAULT_TIMEZONE: Final = "Asia/Shanghai"
+"""The jurisdiction's time zone: times with a zone (Parquet timestamps adjusted to UTC) are
+converted to this local time; times without one are taken as already local."""
+
+DEFAULT_MAX_ACTIVITY_HOURS: Final = 24.0
+"""The longest one activity record may last; a longer one (a typo'd end) is rejected."""
+
+MAX_ACTIVITY_HOURS: Final = 87_840.0
+"""The most the bound itself may be raised to: ten years of hours, as long as a period."""
 
 _SQL_TYPES: Final[dict[Kind, str]] = {
     "str": "VARCHAR",
@@ -76,8 +103,8 @@ class Column:
             "int": "an integer",
             "float": "a number",
             "bool": "true or false",
-            "date": "a date YYYY-MM-DD",
-            "datetime": "a date and time YYYY-MM-DD HH:MM[:SS]",
+            "date": f"a date YYYY-MM-DD from {FIRST_DATE} to {LAST_DATE}",
+            "datetime": f"a date and time YYYY-MM-DD HH:MM[:SS] from {FIRST_DATE} to {LAST_DATE}",
             "enum": "one of " + ", ".join(self.allowed),
         }[self.kind]
         bounds = [
@@ -207,8 +234,8 @@ def dataset_json_schema() -> dict[str, Any]:
         "description": (
             "A deployment's records in one YAML or JSON file: each key a table, each value a "
             "list of records. Dates are YYYY-MM-DD; times YYYY-MM-DD HH:MM[:SS] or ISO 8601 "
-            "without a zone. The same tables may instead be given as a directory of "
-            "<table>.csv or <table>.parquet files."
+            f"without a zone (local time); both from {FIRST_DATE} to {LAST_DATE}. The same "
+            "tables may instead be given as a directory of <table>.csv or <table>.parquet files."
         ),
         "type": "object",
         "properties": properties,

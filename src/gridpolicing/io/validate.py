@@ -8,66 +8,43 @@ so a table of millions of activities costs a few scans, not millions of model in
 
 Most tables have no bad record, so each is first inserted in one pass straight from its input, a
 failing row aborting the insert; two set-based checks (no repeated id, no unknown reference)
-confirm it. Only a table with a bad record takes the full path, which builds the messages.
+confirm it. Only a table with a bad record takes the full path, which builds the messages. The
+expressions of each column (typed value, failure, message) are in :mod:`.expressions`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, final
+from typing import Final, final
 
 import duckdb
 
 from gridpolicing.errors import DatasetError, Problem
 from gridpolicing.io.dataset import Dataset, RejectedRecord, TableCount
-from gridpolicing.io.dataset_schema import Column, columns
+from gridpolicing.io.dataset_schema import DEFAULT_MAX_ACTIVITY_HOURS, Column, columns
+from gridpolicing.io.expressions import TRIM as _TRIM
+from gridpolicing.io.expressions import BadType as _BadType
+from gridpolicing.io.expressions import Field as _Field
+from gridpolicing.io.expressions import defs as _defs
+from gridpolicing.io.expressions import fails as _fails
+from gridpolicing.io.expressions import field_of as _field
+from gridpolicing.io.expressions import message as _message
+from gridpolicing.io.expressions import sql_id as _id
+from gridpolicing.io.expressions import sql_str as _str
+from gridpolicing.io.expressions import windowed as _windowed
 from gridpolicing.model import TABLES, TableSpec
 
-__all__ = ["Staged", "build_dataset"]
+__all__ = ["INPUT_ERRORS", "Staged", "build_dataset"]
 
-# The models strip whitespace as str.strip() does, and Chinese text often carries the ideographic
-# space. DuckDB's trim() with a character set is slow, so it runs only on values whose first or
-# last character may be a space: x < '!' (so '' too, which becomes NULL), or a code point up to
-# 32 or in 133..12288, where all the other spaces lie. Ranges, not IN lists: DuckDB compares an
-# IN list item by item, or makes it a join over every row (even in a CASE branch few rows reach).
-_SPACES: Final = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
-_TRIM: Final = (
-    "CREATE TEMP MACRO _t(x) AS CASE WHEN x < '!' OR ord(x) BETWEEN 133 AND 12288 "
-    "OR ord(x[-1]) <= 32 OR ord(x[-1]) BETWEEN 133 AND 12288 "
-    f"THEN NULLIF(trim(x, '{_SPACES}'), '') ELSE x END"
-)
-_REQUIRED: Final = "'a value is required'"
 _GONE: Final = " (its record was rejected)"
-_DATE_RX: Final = "'[0-9]{4}-[0-9]{2}-[0-9]{2}'"
-_DATETIME_RX: Final = (
-    "'[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?'"
+# DuckDB errors that come from the input (a value it cannot read), not from a query of ours.
+INPUT_ERRORS: Final = (
+    duckdb.ConversionException,
+    duckdb.InvalidInputException,
+    duckdb.OutOfRangeException,
+    duckdb.IOException,
 )
-# The words pydantic's lax mode takes for booleans, so every format means the same; as one ENUM
-# type (a hash lookup), the true words first.
-_TRUE: Final = ("true", "t", "yes", "y", "on", "1")
-_FALSE: Final = ("false", "f", "no", "n", "off", "0")
-_BOOL_WORDS: Final = "ENUM(" + ", ".join(f"'{w}'" for w in _TRUE + _FALSE) + ")"
-_NUMBERS: Final = frozenset(
-    {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER"}
-    | {"UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE"}
-)
-# Kinds whose accepted texts have no spaces at either end (enums if their values have none).
-_UNPADDED: Final = frozenset({"enum", "int", "bool", "date", "datetime"})
-# Integer types every value of which is a BIGINT.
-_INTEGERS: Final = frozenset(
-    {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"}
-)
-# Source types read natively (no round trip through text) for each kind; DECIMAL(p,s) as numbers.
-_NATIVE: Final[dict[str, frozenset[str]]] = {
-    # Like pydantic, 3.0 is an integer: pandas writes integer columns with gaps as doubles.
-    "int": _NUMBERS,
-    "float": _NUMBERS,
-    "bool": frozenset({"BOOLEAN"}),
-    "date": frozenset({"DATE"}),
-    "datetime": frozenset({"TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "DATE"}),
-}
 # Which check wins when several fail on one field: what the reader saw, then the value itself,
 # then checks across rows.
 _PRE, _ROW, _DUP, _PAIR, _REF = 0, 1, 2, 3, 4
@@ -87,15 +64,26 @@ class Staged:
     """The same columns without ``_key`` and ``_row``, when that is cheaper to read (once)."""
     stage: Callable[[], None] | None = None
     """Creates ``relation``, when it is made only for a table that has rejected records."""
+    broken: tuple[tuple[int, str, str], ...] = ()
+    """``(_key, field, message)`` of records that could not be split into fields (a CSV line with
+    too many or too few): staged without values, and reported with this message only."""
+    indexed: bool = False
+    """Several records start on one line (minified JSON): messages name each record's index."""
 
 
 def build_dataset(
-    con: duckdb.DuckDBPyConnection, staged: Mapping[str, Staged], *, source: str
+    con: duckdb.DuckDBPyConnection,
+    staged: Mapping[str, Staged],
+    *,
+    source: str,
+    max_activity_hours: float = DEFAULT_MAX_ACTIVITY_HOURS,
 ) -> Dataset:
     """Check every staged table in catalogue order, fill the typed tables, return the Dataset.
 
-    Raises :class:`DatasetError` only for whole-file defects (a column of an unusable type);
-    bad rows become :class:`RejectedRecord` entries and never reach the typed tables.
+    Raises :class:`DatasetError` only for whole-file defects (a column of an unusable type, a
+    value DuckDB cannot read at all); bad rows become :class:`RejectedRecord` entries and never
+    reach the typed tables. A record whose times (start and end) span more than
+    ``max_activity_hours`` is rejected: one typo'd end must not credit years of work.
     """
     con.execute(
         "CREATE TEMP MACRO _q(x) AS '\"' || replace(replace(replace(CASE WHEN length(x) > 80 "
@@ -115,8 +103,12 @@ def build_dataset(
             if name in targets:
                 con.execute(f"CREATE TEMP TABLE {_id('_gone_' + name)} (id VARCHAR)")
             continue
-        check = _TableCheck(con, spec, cols, item)
-        rejected.extend(check.run())
+        check = _TableCheck(con, spec, cols, item, round(max_activity_hours * 3_600_000_000))
+        try:
+            rejected.extend(check.run())
+        except INPUT_ERRORS as exc:
+            message = f"cannot read the file: {_first_line(exc)}"
+            raise DatasetError([Problem(item.file, None, None, "", message)]) from None
         counts[name] = check.count
         if name in targets:
             check.keep_rejected_ids()
@@ -127,28 +119,6 @@ def build_dataset(
     con.execute("DROP MACRO temp._q")
     con.execute("DROP MACRO temp._t")
     return Dataset(con, source=source, rejected=tuple(rejected), counts=counts)
-
-
-@final
-@dataclass(frozen=True, slots=True)
-class _Field:
-    """How one column is read from the staged relation: raw aliases, typed value, presence."""
-
-    c: Column
-    raw: dict[str, str]
-    """Layer 1: alias -> expression over the staged relation (always ``_r_``, the text)."""
-    value: str
-    """Layer 2: the typed value over layer-1 aliases, NULL where missing or not valid."""
-    given: str
-    """Over layer-1 aliases: a value was given (the text is not NULL), cheaper than the text."""
-    needs: str = ""
-    """The one alias ``value`` and ``given`` read, when it is not ``_r_`` (the text)."""
-
-    def aliases(self, *, messages: bool) -> dict[str, str]:
-        """Layer 1 for values and checks only, or also for messages (which quote the text)."""
-        if messages or not self.needs:
-            return self.raw
-        return {self.needs: self.raw[self.needs]}
 
 
 @final
@@ -163,9 +133,18 @@ class _TableCheck:
     """
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, spec: TableSpec, cols: tuple[Column, ...], s: Staged
+        self,
+        con: duckdb.DuckDBPyConnection,
+        spec: TableSpec,
+        cols: tuple[Column, ...],
+        s: Staged,
+        max_us: int,
     ) -> None:
         self.con, self.spec, self.cols, self.s = con, spec, cols, s
+        kinds = {c.name: c.kind for c in cols}
+        # Pairs of times (not dates: a task may span weeks) whose span is bounded by max_us.
+        self.spans = [(a, b) for a, b in spec.ordered if kinds[a] == kinds[b] == "datetime"]
+        self.max_us = max_us
         self.p = _id(f"_p_{spec.name}")
         self.t = _id(spec.name)
         self.count = TableCount(0, 0, 0)
@@ -175,20 +154,26 @@ class _TableCheck:
     def run(self) -> list[RejectedRecord]:
         """Check and insert; return the rejected rows, one record per failing field."""
         self._plan()
-        if not self.s.pre_rejected and self._direct():
+        if not self.s.pre_rejected and not self.s.broken and self._direct():
             self.clean = True
             return []
         self.con.execute("DELETE FROM _rej")
         self._parse()
-        if self.s.pre_rejected:
-            self.con.executemany(
-                f"INSERT INTO _rej VALUES (?, ?, ?, {_PRE})", list(self.s.pre_rejected)
-            )
+        pre = [*self.s.pre_rejected, *self.s.broken]
+        if pre:
+            self.con.executemany(f"INSERT INTO _rej VALUES (?, ?, ?, {_PRE})", pre)
         self._messages()
         self._duplicates()
         self._ordered()
+        self._too_long()
         self._one_of()
         self._references()
+        if self.s.broken:
+            # A broken record has no values, so "a value is required" on each field is noise.
+            self.con.executemany(
+                f"DELETE FROM _rej WHERE _key = ? AND prio <> {_PRE}",
+                [(k,) for k in {b[0] for b in self.s.broken}],
+            )
         return self._finish()
 
     def _plan(self) -> None:
@@ -221,7 +206,7 @@ class _TableCheck:
     def _typed(self, *, keys: bool = True) -> str:
         """Layer 3: ``_key``, ``_row``, the typed columns and ``_bad``: some field has a message."""
         typed = [
-            f"CAST({_with_default(f.c)} AS {f.c.sql_type}) AS {_id(f.c.name)}" for f in self.fields
+            f"CAST({_windowed(f.c)} AS {f.c.sql_type}) AS {_id(f.c.name)}" for f in self.fields
         ]
         fails = [x for x in map(_fails, self.fields) if x is not None]
         bad = " OR ".join(f"({x})" for x in fails) or "FALSE"
@@ -237,6 +222,7 @@ class _TableCheck:
         """
         failing = ["_bad"]
         failing += [f"COALESCE({_id(e)} < {_id(s)}, FALSE)" for s, e in self.spec.ordered]
+        failing += [f"COALESCE({self._span_over(s, e)}, FALSE)" for s, e in self.spans]
         if self.spec.one_of:
             failing.append("(" + " AND ".join(f"{_id(n)} IS NULL" for n in self.spec.one_of) + ")")
         first, *rest = (_id(c.name) for c in self.cols)
@@ -323,6 +309,21 @@ class _TableCheck:
                 f"WHERE {_id(end)} < {_id(start)}"
             )
 
+    def _span_over(self, start: str, end: str) -> str:
+        # In HUGEINT: two far-apart times (rejected anyway) must not overflow a BIGINT.
+        return f"epoch_us({_id(end)})::HUGEINT - epoch_us({_id(start)}) > {self.max_us}"
+
+    def _too_long(self) -> None:
+        bound = _str(f"), more than the {_hours(self.max_us)} hours one record may last")
+        for start, end in self.spans:
+            s, e = _id(start), _id(end)
+            self.con.execute(
+                f"INSERT INTO _rej SELECT _key, {_str(end)}, 'lasts ' || "
+                f"CAST({e} - {s} AS VARCHAR) || ' (from {start} ' || CAST({s} AS VARCHAR) || "
+                f"' to {end} ' || CAST({e} AS VARCHAR) || {bound}, {_PAIR} FROM {self.p} "
+                f"WHERE {self._span_over(start, end)}"
+            )
+
     def _one_of(self) -> None:
         names = self.spec.one_of
         if not names:
@@ -392,12 +393,21 @@ class _TableCheck:
             return []
         rid = "p.id" if "id" in self._names else "NULL"
         rows = self.con.execute(
-            f"SELECT p._row, {rid}, r.field, r.message FROM (SELECT _key, field, "
+            f"SELECT p._row, {rid}, r.field, r.message, p._key FROM (SELECT _key, field, "
             f"arg_min(message, prio) AS message FROM _rej GROUP BY _key, field) r "
             f"JOIN {self.p} p USING (_key) ORDER BY p._key, r.field"
         ).fetchall()
+        # Where records share a line, the line alone does not find one: name it by its index.
+        at = f" (at {self.spec.name}[{{}}])" if self.s.indexed else ""
         return [
-            RejectedRecord(self.s.file, int(r[0]), self.spec.name, r[1], str(r[2]), str(r[3]))
+            RejectedRecord(
+                self.s.file,
+                int(r[0]),
+                self.spec.name,
+                r[1],
+                str(r[2]),
+                str(r[3]) + at.format(r[4]),
+            )
             for r in rows
         ]
 
@@ -422,10 +432,6 @@ class _TableCheck:
         return {c.name for c in self.cols}
 
 
-class _BadType(Exception):
-    pass
-
-
 def _may_repeat(con: duckdb.DuckDBPyConnection, table: str, col: str) -> bool:
     """Whether two non-NULL values of ``col`` may be equal: False proves them all distinct."""
     return _count(con, f"SELECT count(*) FROM ({_repeated_hashes(table, col)})") > 0
@@ -443,183 +449,16 @@ def _repeated_hashes(table: str, col: str) -> str:
     )
 
 
+def _hours(us: int) -> str:
+    hours = us / 3_600_000_000
+    return str(int(hours)) if hours.is_integer() else f"{hours:g}"
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     # fetchall, not fetchone: DuckDB refuses further work while a result is left unread.
     rows = con.execute(sql).fetchall()
     return int(rows[0][0]) if rows else 0
-
-
-def _field(c: Column, source_type: str | None) -> _Field:
-    """How column ``c`` is read from a staged column of ``source_type`` (None: absent)."""
-    col, r, n = _id(c.name), "_r_" + c.name, "_n_" + c.name
-    given = f"{_id(r)} IS NOT NULL"
-    if source_type is None:
-        raw = {r: "NULL::VARCHAR[]" if c.is_list else "NULL::VARCHAR"}
-        return _Field(c, raw, _parsed(c, None), given)
-    if c.is_list:
-        if source_type == "VARCHAR":
-            items = f"list_transform(string_split({col}, ';'), lambda x: _t(x))"
-        elif source_type.endswith("[]") and source_type.count("[") == 1:
-            # Items are split on ';' too, so a list means the same in every format.
-            split = (
-                f"flatten(list_transform({col}, lambda x: string_split(CAST(x AS VARCHAR), ';')))"
-            )
-            items = f"list_transform({split}, lambda x: _t(x))"
-        else:
-            raise _BadType(f'column "{c.name}" has type {source_type}; expected text or a list')
-        items = f"list_filter({items}, lambda x: x IS NOT NULL)"
-        return _Field(
-            c, {r: f"CASE WHEN len({items}) > 0 THEN {items} END"}, _parsed(c, None), given
-        )
-    if source_type.endswith("]") or source_type.startswith(("STRUCT", "MAP", "UNION", "BLOB")):
-        raise _BadType(f'column "{c.name}" has type {source_type}; expected {c.describe()}')
-    numeric = c.kind in ("int", "float") and source_type.startswith("DECIMAL")
-    if numeric or source_type in _NATIVE.get(c.kind, ()):
-        # The text is only for messages: values and checks use the native value.
-        raw = {r: f"CAST({col} AS VARCHAR)", n: col}
-        return _Field(c, raw, _parsed(c, source_type), f"{_id(n)} IS NOT NULL", n)
-    text = col if source_type == "VARCHAR" else f"CAST({col} AS VARCHAR)"
-    if c.kind in _UNPADDED and all(a and a == a.strip() for a in c.allowed):
-        # A text these kinds accept never starts or ends with a space, so only the texts not
-        # accepted as they are need trimming (and a second try): usually none of them.
-        s = "_s_" + c.name
-        value = f"COALESCE({_parsed(c, None, _id(s))}, {_parsed(c, None, f'_t({_id(s)})')})"
-        return _Field(c, {r: f"_t({text})", s: text}, value, f"_t({_id(s)}) IS NOT NULL", s)
-    return _Field(c, {r: f"_t({text})"}, _parsed(c, None), given)
-
-
-def _parsed(c: Column, native: str | None, text: str | None = None) -> str:
-    """Layer 2: the typed value, NULL where missing or not a valid value of the column.
-
-    ``native`` is the source type when the value is read natively (``_n_``), else None: the
-    value is read from ``text``, by default the trimmed text ``_r_``.
-    """
-    r, n = text or _id("_r_" + c.name), _id("_n_" + c.name)
-    if c.is_list:
-        if c.kind != "enum":
-            return r
-        return f"CASE WHEN len(list_filter({r}, lambda x: x NOT IN {_in(c)})) = 0 THEN {r} END"
-    if c.kind == "str":
-        return r
-    if c.kind == "enum":
-        return _member(c, r)
-    if c.kind == "int":
-        if native in _INTEGERS:
-            return f"CAST({n} AS BIGINT)"
-        if native:
-            return f"CASE WHEN {n} = trunc({n}) THEN TRY_CAST({n} AS BIGINT) END"
-        int_rx = "'[+-]?[0-9]+([.]0+)?'"
-        return f"CASE WHEN regexp_full_match({r}, {int_rx}) THEN TRY_CAST({r} AS BIGINT) END"
-    if c.kind == "float":
-        x = f"TRY_CAST({n if native else r} AS DOUBLE)"
-        return f"CASE WHEN isfinite({x}) THEN {x} END"
-    if c.kind == "bool":
-        if native:
-            return n
-        return f"enum_code(TRY_CAST(lower({r}) AS {_BOOL_WORDS})) < {len(_TRUE)}"
-    if c.kind == "date":
-        if native:
-            return n
-        return f"CASE WHEN regexp_full_match({r}, {_DATE_RX}) THEN TRY_CAST({r} AS DATE) END"
-    if native == "TIMESTAMP":
-        return n
-    if native:
-        return f"CAST({n} AS TIMESTAMP)"
-    return f"CASE WHEN regexp_full_match({r}, {_DATETIME_RX}) THEN TRY_CAST({r} AS TIMESTAMP) END"
-
-
-def _fails(f: _Field) -> str | None:
-    """Over layers 1 and 2: the field's message (see :func:`_message`) is not NULL.
-
-    It tests the typed value, not the text: a missing text gives a NULL value, so only an
-    optional field's NULL value needs to know whether a text was given at all.
-    """
-    c, v = f.c, _id("_v_" + f.c.name)
-    ok = None if c.is_list else _bounds(c, v)
-    if ok is None and (c.kind == "str" or (c.is_list and c.kind != "enum")):
-        return f"{v} IS NULL" if c.required else None
-    if c.required:
-        return f"{v} IS NULL" if ok is None else f"{v} IS NULL OR NOT ({ok})"
-    return (
-        f"CASE WHEN {v} IS NULL THEN {f.given} ELSE {'FALSE' if ok is None else f'NOT ({ok})'} END"
-    )
-
-
-def _message(c: Column) -> str | None:
-    """Layer 3: why the value is not valid, or NULL; None when no value can fail."""
-    r, v = _id("_r_" + c.name), _id("_v_" + c.name)
-    missing = _REQUIRED if c.required else "NULL"
-    expected = _str(f"expected {c.describe()}, found ")
-    if c.is_list:
-        if c.kind != "enum":
-            return f"CASE WHEN {r} IS NULL THEN {missing} END" if c.required else None
-        bad = f"list_transform(list_filter({r}, lambda x: x NOT IN {_in(c)}), lambda x: _q(x))"
-        return (
-            f"CASE WHEN {r} IS NULL THEN {missing} WHEN {v} IS NULL "
-            f"THEN {expected} || array_to_string({bad}, ', ') END"
-        )
-    ok = _bounds(c, v)
-    if c.kind == "str" and ok is None:
-        return f"CASE WHEN {r} IS NULL THEN {missing} END" if c.required else None
-    failed = f"{v} IS NULL" if ok is None else f"{v} IS NULL OR NOT ({ok})"
-    return f"CASE WHEN {r} IS NULL THEN {missing} WHEN {failed} THEN {expected} || _q({r}) END"
-
-
-def _bounds(c: Column, v: str) -> str | None:
-    parts = [
-        f"{v} {op} {bound!r}"
-        for op, bound in ((">=", c.ge), (">", c.gt), ("<=", c.le), ("<", c.lt))
-        if bound is not None
-    ]
-    if c.min_length is not None and c.min_length > 1:
-        parts.append(f"length({v}) >= {c.min_length}")
-    if c.max_length is not None:
-        parts.append(f"length({v}) <= {c.max_length}")
-    return " AND ".join(parts) or None
-
-
-def _with_default(c: Column) -> str:
-    v = _id("_v_" + c.name)
-    if c.default is None:
-        return v
-    return f"COALESCE({v}, {_literal(c.default, c)})"
-
-
-def _literal(value: Any, c: Column) -> str:
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_literal(x, c) for x in value) + f"]::{c.sql_type}"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        return f"TIMESTAMP {_str(value.isoformat(sep=' '))}"
-    if isinstance(value, dt.date):
-        return f"DATE {_str(value.isoformat())}"
-    return _str(str(value))
-
-
-def _member(c: Column, x: str) -> str:
-    """``x`` if it is one of the allowed values of enum column ``c``, else NULL.
-
-    A cast to an ENUM type: one hash lookup (once per distinct value of a dictionary-encoded
-    Parquet column), where ``x IN (...)`` compares with every allowed value in turn.
-    """
-    return f"TRY_CAST(TRY_CAST({x} AS ENUM{_in(c)}) AS VARCHAR)"
-
-
-def _in(c: Column) -> str:
-    return "(" + ", ".join(_str(a) for a in c.allowed) + ")"
-
-
-def _defs(cols: tuple[Column, ...]) -> str:
-    """The column definitions of a typed table."""
-    return ", ".join(f"{_id(c.name)} {c.sql_type}{'' if c.nullable else ' NOT NULL'}" for c in cols)
-
-
-def _str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _id(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

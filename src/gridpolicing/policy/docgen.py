@@ -56,6 +56,22 @@ List columns (`posts`, `attendees`) are YAML/JSON lists, Parquet lists, or `;`-s
 CSV. Dates are `YYYY-MM-DD`; times `YYYY-MM-DD HH:MM[:SS]` (or with `T`). Booleans accept
 true/false, yes/no, 1/0.
 
+**Dates and times lie between 1900-01-01 and 2200-12-31** (inclusive; a time up to
+2200-12-31 23:59:59.999999). A value outside, such as `0000-01-01` or a typo'd `9999` year, is a
+rejected record naming the field, in every format, Parquet's native dates and timestamps too.
+
+**Times are local time of the jurisdiction.** Text times carry no zone and are taken as local
+(a time written with an offset, `2022-03-07T08:00+08:00`, is rejected). A Parquet timestamp with
+a time zone (adjusted to UTC, as pandas and Arrow write zoned times) is converted to the
+jurisdiction's local time: `Asia/Shanghai` unless `load_dataset(path, timezone="Asia/Urumqi")`
+names another IANA zone. The result, and every message quoting a time, is the same whatever the
+process's `TZ`. A Parquet timestamp too far out for DuckDB to read at all (beyond about
+±290,000 years) makes the file unreadable: a `DatasetError` for that file.
+
+**An activity lasts at most 24 hours.** A longer one (often a typo'd end date) is rejected on
+`end` with its duration and the bound, and counts for nothing; a jurisdiction with longer
+records raises the bound with `load_dataset(path, max_activity_hours=48)`.
+
 **Nothing is dropped silently.** A defect of a whole file (unreadable, malformed, an unknown
 table, field or column, a duplicate key) raises `DatasetError` with the file, line and column.
 A record that fails a check (a wrong type, a value outside its vocabulary or bounds, a missing
@@ -64,6 +80,19 @@ and listed in `Dataset.rejected` with its file, row (the line in YAML/JSON/CSV, 
 in Parquet), field and message; every other record is used. `Dataset.counts` gives, per table,
 the records read, used and rejected. Tables are checked in the order below, so a reference to a
 rejected record is itself rejected (and says so).
+
+- A CSV line with more or fewer fields than the header, or holding only spaces, is one rejected
+  record at its line; the rest of the table loads. (Empty lines are not records.) Other CSV
+  defects, an unterminated quote or text that is not UTF-8, still refuse the file at their line.
+- Where several records start on one line (minified JSON, YAML flow lists), a rejection's
+  message ends with the record's 0-based index, `(at activities[17])`.
+- A `\\ud800`-style escape in YAML or JSON that leaves half a character (a lone surrogate) is a
+  rejected record naming the field.
+
+`gridpolicing evaluate` exits 1 for a `DatasetError` and when records were rejected (unless
+`--allow-rejected`). In Python, an unknown time zone or a `max_activity_hours` that is not a
+positive number up to 87,840 (ten years) raises `UsageError`. [limits.md](limits.md) lists
+every limit.
 
 Large tables stay columnar: records are staged and checked as SQL over whole columns in an
 embedded DuckDB database; only rejected rows ever become Python objects.
