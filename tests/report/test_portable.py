@@ -94,7 +94,7 @@ def test_same_input_gives_the_same_bytes_from_anywhere(tmp_path: Path) -> None:
         (
             _install(tmp_path / "install-a"),
             a,
-            ["--policy", "policy/local.yaml", "--data", "data"],
+            ["--policy", "policy/local.yaml", "--data", "data", "--policy-path", "shared"],
             "UTC",
             "C",
         ),
@@ -102,7 +102,10 @@ def test_same_input_gives_the_same_bytes_from_anywhere(tmp_path: Path) -> None:
         (
             _install(tmp_path / "opt" / "install-b"),
             tmp_path,
-            ["--policy", str(b / "policy" / "local.yaml"), "--data", str(b / "data")],
+            [
+                *("--policy", str(b / "policy" / "local.yaml"), "--data", str(b / "data")),
+                *("--policy-path", str(b / "shared")),
+            ],
             "Asia/Shanghai",
             "zh_CN.UTF-8",
         ),
@@ -149,9 +152,12 @@ def test_paths_do_not_depend_on_how_the_policy_was_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = _project(tmp_path / "p")
-    by_absolute = policy_paths(load_policy(project / "policy" / "local.yaml"))
+    shared = [project / "shared"]  # a parent outside the policy's folder must be on the path
+    by_absolute = policy_paths(load_policy(project / "policy" / "local.yaml", policy_path=shared))
     monkeypatch.chdir(project / "shared")
-    by_relative = policy_paths(load_policy(Path("..") / "policy" / "local.yaml"))
+    by_relative = policy_paths(
+        load_policy(Path("..") / "policy" / "local.yaml", policy_path=[Path(".")])
+    )
     assert by_absolute == by_relative
     assert by_absolute.files[1:] == ("../shared/base.yaml", "local.yaml")
 

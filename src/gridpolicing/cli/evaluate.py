@@ -73,9 +73,17 @@ _SEVERITIES = ("critical", "major", "minor")
     type=click.Path(dir_okay=False, writable=True),
     help="Write the report here instead of stdout",
 )
+@click.option(
+    "--policy-path",
+    "policy_path",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="A directory where extends may find a parent policy (repeatable)",
+)
 def command(
     policy_ref: str,
     data: str,
+    policy_path: tuple[str, ...],
     data_label: str | None,
     period: str,
     fmt: str,
@@ -92,7 +100,7 @@ def command(
     activity record or no assignment in force is warned about on stderr (and in the report);
     --strict-period makes that exit 1.
     """
-    policy = load_policy(policy_ref, registry=registry())
+    policy = load_policy(policy_ref, registry=registry(), policy_path=policy_path)
     dataset = load_dataset(data, label=data_label)
     report = evaluate(policy, dataset, period)
     if fmt == "json":

@@ -94,9 +94,17 @@ __all__ = ["command"]
     metavar="SEQ",
     help="The last alert seq your consumer received: alerts up to it are not written again",
 )
+@click.option(
+    "--policy-path",
+    "policy_path",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="A directory where extends may find a parent policy (repeatable)",
+)
 def command(
     policy_ref: str,
     data: str,
+    policy_path: tuple[str, ...],
     events_path: str,
     engine: str,
     pace_path: str | None,
@@ -113,7 +121,7 @@ def command(
     Example:
       gridpolicing watch --policy chengdu-xinjin-2022 --data deployment/ < events.jsonl
     """
-    policy = load_policy(policy_ref, registry=registry())
+    policy = load_policy(policy_ref, registry=registry(), policy_path=policy_path)
     dataset = load_dataset(data)
     start_at, until_at = _when("--start", start), _when("--until", until)
     if checkpoint_path:

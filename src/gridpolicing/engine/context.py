@@ -26,8 +26,9 @@ The engine adds the rule id, severity and citation. Tables of the dataset are vi
   day, and is measured over all its days, even those before the range);
 * :meth:`PlanContext.subjects`: the rule's subjects per bucket, with ``units`` (assigned units);
 * :attr:`PlanContext.calendar`: ``day, workday, holiday, sensitive``;
-* :attr:`PlanContext.activity_daily`: activities counted per person, unit, kind and start day,
-  shared by every rule that counts activities so the large table is scanned once per evaluation;
+* :attr:`PlanContext.activity_daily`: activities counted per person, unit, kind and the day they
+  start, shared by every rule that counts activities so the large table is scanned once per
+  evaluation (a row may have ``n = 0`` for a day an overnight record only runs into);
 * :meth:`PlanContext.daily_time`: merged time per subject and day (engine/intervals.py), the one
   place hours and days present are counted.
 
@@ -43,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Final, final
 from gridpolicing.engine.calendar import calendar_days
 from gridpolicing.engine.intervals import (
     build_activity_daily,
-    build_activity_time,
+    build_activity_days,
     daily_time_sql,
 )
 from gridpolicing.engine.periods import DateRange
@@ -86,20 +87,26 @@ class EngineState:
 
     __slots__ = (
         "_activity_daily",
-        "_activity_time",
         "_buckets",
+        "_crowded",
         "_data_from",
         "con",
         "official_calendar",
+        "reads_time",
         "window",
     )
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, window: Window) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, window: Window, *, reads_time: bool = True
+    ) -> None:
         self.con = con
         self.window = window
+        # Whether some rule or score measures time: then the shared activity table also holds
+        # each day's time (engine/intervals.py), built in the same pass as the counts.
+        self.reads_time = reads_time
+        self._crowded = True
         self._buckets: set[Period] = set()
         self._activity_daily = False
-        self._activity_time = False
         self._data_from: tuple[dt.date | None] | None = None
         # A library must not draw progress bars on its caller's terminal.
         con.execute("SET enable_progress_bar = false")
@@ -156,22 +163,27 @@ class EngineState:
         return self._data_from[0]
 
     def activity_daily(self) -> str:
-        """Name of the shared per-(person, unit, kind, start day) activity counts."""
+        """Name of the shared per-(person, unit, kind, day) activity table (see intervals)."""
         if not self._activity_daily:
-            build_activity_daily(
-                self.con, "_activity_daily", self.window.reads_from, self.range.end
-            )
+            lo, hi = self.window.reads_from, self.range.end
+            if self.reads_time:
+                self._crowded = build_activity_days(self.con, "_activity_daily", "_cal", lo, hi)
+            else:
+                build_activity_daily(self.con, "_activity_daily", lo, hi)
             self._activity_daily = True
         return "_activity_daily"
 
-    def activity_time(self) -> str:
-        """Name of the shared per-(person, unit, kind, day) activity time (see intervals)."""
-        if not self._activity_time:
-            build_activity_time(
-                self.con, "_activity_time", "_cal", self.window.reads_from, self.range.end
-            )
-            self._activity_time = True
-        return "_activity_time"
+    def daily_time(self, su: str, person_subject: bool, where: str) -> str:
+        """Merged time per subject, bucket, person and day (engine/intervals.py)."""
+        if not self.reads_time:
+            # A kind measured time without saying so (``reads_time``): rebuild the shared table
+            # with the time in it; the plans already run have read its counts.
+            if self._activity_daily:
+                self.con.execute("DROP TABLE _activity_daily")
+                self._activity_daily = False
+            self.reads_time = True
+        daily = self.activity_daily()
+        return daily_time_sql(daily, su, person_subject, where, merge=self._crowded)
 
 
 # Tables whose records happen on a day, and the column saying which: what "the dataset holds
@@ -225,7 +237,7 @@ class PlanContext:
     def daily_time(self, su: str, person_subject: bool, where: str = "TRUE") -> str:
         """Merged time per subject, bucket, person and day (see
         :func:`gridpolicing.engine.intervals.daily_time_sql`)."""
-        return daily_time_sql(self._state.activity_time(), su, person_subject, where)
+        return self._state.daily_time(su, person_subject, where)
 
     def buckets(self, period: Period) -> str:
         """Relation ``bucket, bstart, bend, days, working_days`` of the buckets judged.

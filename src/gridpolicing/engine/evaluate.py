@@ -45,7 +45,7 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
     window = window_for(policy, rng)
     con = dataset.cursor()
     try:
-        state = EngineState(con, window)
+        state = EngineState(con, window, reads_time=_reads_time(policy))
         con.execute(
             """CREATE TEMP TABLE _findings (
                  rule_index INTEGER, subject_type VARCHAR, subject_id VARCHAR, bucket VARCHAR,
@@ -92,6 +92,23 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
         spans=spans,
         assessment=outcome,
         activity_totals=totals,
+    )
+
+
+def _reads_time(policy: Policy) -> bool:
+    """Whether a rule's kind (``reads_time``) or a score (hours) measures time."""
+    if any(getattr(policy.registry[r.kind], "reads_time", False) for r in policy.rules):
+        return True
+    schemes = policy.assessment.schemes if policy.assessment is not None else []
+    return any(
+        (i.from_metric is not None and i.from_metric.measure == "hours")
+        for s in schemes
+        for i in s.items
+    ) or any(
+        t.value == "more_activity_hours"
+        for s in schemes
+        if s.ranking is not None
+        for t in s.ranking.tie_breakers
     )
 
 

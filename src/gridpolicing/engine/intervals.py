@@ -15,9 +15,9 @@ kind never does its own time arithmetic (docs/policy-language.md, "How time is c
   records overlap, every part counts its full length under any filter; only the parts of the
   (few) days where some overlap are merged per rule, among the records that rule counts.
 
-Counting records needs none of this, so it has its own cheaper aggregate
-(:func:`build_activity_daily`); the time table (:func:`build_activity_time`) is built only when
-a rule measures time.
+Counting records needs none of this, so an evaluation whose rules do not measure time uses a
+cheaper aggregate (:func:`build_activity_daily`); one that does builds
+:func:`build_activity_days`, which holds both the counts and the time.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["build_activity_daily", "build_activity_time", "daily_time_sql"]
+__all__ = ["build_activity_daily", "build_activity_days", "daily_time_sql"]
 
 
 def _ts(day: dt.date) -> str:
@@ -59,80 +59,107 @@ def build_activity_daily(
 
 def _parts_sql(calendar: str, lo: dt.date, hi: dt.date) -> str:
     """Every day part of every activity touching ``lo`` to ``hi``: ``id, person, unit, kind,
-    day, s, e`` (microseconds since the epoch)."""
+    day, first`` (the record starts that day), ``s, e`` (microseconds since the epoch) and the
+    record's counts."""
+    counts = "households_visited, services_done, quantity, has_work_log, has_photo"
     return f"""(
         WITH a AS (
           SELECT id, person, unit, kind, epoch_us(start) AS s, epoch_us("end") AS e,
                  CAST(start AS DATE) AS first_day,
                  CASE WHEN "end" > start AND "end" = date_trunc('day', "end")
-                      THEN CAST("end" AS DATE) - 1 ELSE CAST("end" AS DATE) END AS last_day
+                      THEN CAST("end" AS DATE) - 1 ELSE CAST("end" AS DATE) END AS last_day,
+                 {counts}
           FROM activities
           WHERE "end" >= {_ts(lo)} AND start < {_ts(hi + dt.timedelta(days=1))}
         )
-        SELECT id, person, unit, kind, first_day AS day, s, e
+        SELECT id, person, unit, kind, first_day AS day, TRUE AS first, s, e, {counts}
         FROM a WHERE first_day = last_day AND first_day BETWEEN DATE '{lo}' AND DATE '{hi}'
         UNION ALL
-        SELECT a.id, a.person, a.unit, a.kind, c.day,
+        SELECT a.id, a.person, a.unit, a.kind, c.day, c.day = a.first_day,
                greatest(a.s, epoch_us(CAST(c.day AS TIMESTAMP))),
-               least(a.e, epoch_us(CAST(c.day + 1 AS TIMESTAMP)))
+               least(a.e, epoch_us(CAST(c.day + 1 AS TIMESTAMP))), {counts}
         FROM a JOIN {calendar} c ON c.day BETWEEN a.first_day AND a.last_day
         WHERE a.first_day < a.last_day
     )"""
 
 
-def build_activity_time(
+def build_activity_days(
     con: duckdb.DuckDBPyConnection, name: str, calendar: str, lo: dt.date, hi: dt.date
-) -> None:
-    """Create ``name``: the time of activities per person, unit, kind and day, ``lo`` to ``hi``.
+) -> bool:
+    """Create ``name``: activities per person, unit, kind and day, counted and timed.
 
-    Columns: ``person, unit, kind, day``; ``hours``, the time of the day's parts on days where
-    none of the person's records overlap; ``overlapping``, the parts (``{id, s, e}``, in
-    microseconds since the epoch) on days where some do, or NULL; ``ids``, every record
-    touching the day. ``calendar`` names a relation with a ``day`` column covering ``lo`` to
-    ``hi``. Built only when a rule measures time: it sorts each person's day.
+    Every column of :func:`build_activity_daily` (records counted on the day they start; a day
+    an overnight record only runs into has ``n = 0``), and for time: ``hours``, the time of the
+    day's parts on days where none of the person's records overlap; ``overlapping``, the parts
+    (``{id, s, e}``, microseconds since the epoch) on days where some do, or NULL; ``carried``,
+    the ids of records begun on an earlier day. ``calendar`` names a relation with a ``day``
+    column covering ``lo`` to ``hi``. Returns whether any day has overlapping records.
     """
     parts = _parts_sql(calendar, lo, hi)
-    # Sorted by start, some pair of a day's parts overlaps exactly when some part's successor
-    # starts before the part ends: the days needing a merge, found on a narrow projection.
+    # A day's parts overlap exactly when, both sorted, some end comes after the next start:
+    # with starts s(1) <= s(2) ... and ends e(1) <= e(2) ..., no instant is covered twice iff
+    # e(i) <= s(i + 1) for every i. Sorting each person's day in a list is far cheaper than a
+    # window over every record.
     con.execute(
         f"""CREATE TEMP TABLE {name}_crowded AS
-        SELECT DISTINCT person, day FROM (
-          SELECT person, day, e, lead(s) OVER (PARTITION BY person, day ORDER BY s, e) AS nxt
-          FROM {parts}) WHERE nxt < e"""
+        SELECT person, day FROM (
+          SELECT person, day, list_sort(list(s)) AS ss, list_sort(list(e)) AS es
+          FROM {parts} GROUP BY person, day HAVING count(*) > 1)
+        WHERE list_bool_or(list_transform(ss[2:], lambda x, i: x < es[i]))"""
+    )
+    [(crowded,)] = con.execute(f"SELECT count(*) FROM {name}_crowded").fetchall()
+    join = (
+        f"LEFT JOIN {name}_crowded c ON c.person = p.person AND c.day = p.day"
+        if crowded
+        else "LEFT JOIN (SELECT NULL::VARCHAR AS person) c ON FALSE"
     )
     con.execute(
         f"""CREATE TEMP TABLE {name} AS
         SELECT p.person, p.unit, p.kind, p.day,
+               count(*) FILTER (WHERE p.first) AS n,
+               coalesce(sum(p.households_visited) FILTER (WHERE p.first), 0) AS households,
+               coalesce(sum(p.services_done) FILTER (WHERE p.first), 0) AS services,
+               coalesce(sum(p.quantity) FILTER (WHERE p.first), 0) AS quantity,
+               count(*) FILTER (WHERE p.first AND p.has_work_log) AS with_log,
+               count(*) FILTER (WHERE p.first AND p.has_photo) AS with_photo,
+               list(p.id) FILTER (WHERE p.first) AS ids,
+               list(p.id) FILTER (WHERE NOT p.first) AS carried,
                coalesce(sum(p.e - p.s) FILTER (WHERE c.person IS NULL), 0) / 3.6e9 AS hours,
                list({{'id': p.id, 's': p.s, 'e': p.e}}) FILTER (WHERE c.person IS NOT NULL)
-                 AS overlapping,
-               list(p.id) AS ids
-        FROM {parts} p LEFT JOIN {name}_crowded c ON c.person = p.person AND c.day = p.day
+                 AS overlapping
+        FROM {parts} p {join}
         GROUP BY ALL"""
     )
+    return bool(crowded)
 
 
-def daily_time_sql(daily: str, su: str, person_subject: bool, where: str = "TRUE") -> str:
+def daily_time_sql(
+    daily: str, su: str, person_subject: bool, where: str = "TRUE", *, merge: bool = True
+) -> str:
     """The time each subject's counted records cover on each day of its bucket.
 
-    ``daily`` is the relation of :func:`build_activity_time`; ``su`` has one row per subject,
+    ``daily`` is the relation of :func:`build_activity_days`; ``su`` has one row per subject,
     bucket and counted unit (``subject_type, subject_id, bucket, bstart, bend, unit``). A person
     subject counts their own records in those units; a unit subject counts everyone's records in
-    it, merged per person. ``where`` filters the daily rows (alias ``d``), e.g. by kind.
+    it, merged per person. ``where`` filters the daily rows (alias ``d``), e.g. by kind. With
+    ``merge`` false (no day has overlapping records) the merging steps are left out.
 
     Result: ``subject_type, subject_id, bucket, person, day, hours`` (merged) and ``ids``
     (every record touching the day).
     """
     who = "AND d.person = su.subject_id" if person_subject else ""
     key = "subject_type, subject_id, bucket, person, day"
+    j = f"""SELECT su.subject_type, su.subject_id, su.bucket, d.person, d.day, d.hours,
+                   list_concat(coalesce(d.ids, []), coalesce(d.carried, [])) AS ids,
+                   d.overlapping
+            FROM {su} su JOIN {daily} d
+              ON d.unit = su.unit AND d.day BETWEEN su.bstart AND su.bend {who}
+            WHERE {where}"""
+    p = f"SELECT {key}, sum(hours) AS hours, flatten(list(ids)) AS ids FROM j GROUP BY ALL"
+    if not merge:
+        return f"(WITH j AS ({j}) {p})"
     return f"""(
-        WITH j AS (
-          SELECT su.subject_type, su.subject_id, su.bucket, d.person, d.day, d.hours, d.ids,
-                 d.overlapping
-          FROM {su} su JOIN {daily} d
-            ON d.unit = su.unit AND d.day BETWEEN su.bstart AND su.bend {who}
-          WHERE {where}
-        ),
+        WITH j AS ({j}),
         parts AS (
           SELECT {key}, struct_extract(part, 's') AS s, struct_extract(part, 'e') AS e
           FROM (SELECT {key}, unnest(overlapping) AS part FROM j WHERE overlapping IS NOT NULL) x
@@ -148,10 +175,7 @@ def daily_time_sql(daily: str, su: str, person_subject: bool, where: str = "TRUE
           SELECT {key}, sum(greatest(0, e - greatest(s, coalesce(reach, s)))) / 3.6e9 AS hours
           FROM o GROUP BY ALL
         ),
-        p AS (
-          SELECT {key}, sum(hours) AS hours, flatten(list(ids)) AS ids
-          FROM j GROUP BY ALL
-        )
+        p AS ({p})
         SELECT p.subject_type, p.subject_id, p.bucket, p.person, p.day,
                p.hours + coalesce(m.hours, 0) AS hours, p.ids
         FROM p LEFT JOIN merged m USING (subject_type, subject_id, bucket, person, day)

@@ -69,6 +69,7 @@ class TimeCommitmentKind:
 
     name: ClassVar[str] = "time_commitment"
     spec: ClassVar[type[RuleSpec]] = TimeCommitmentRule
+    reads_time: ClassVar[bool] = True
 
     def plan(self, rule: TimeCommitmentRule, ctx: PlanContext) -> str:
         """Sum merged hours (or count days) per subject and bucket, compare with the minimum."""
