@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from gridpolicing.model import TABLES
+from gridpolicing.model.terms_doc import describe_vocabularies
 
 __all__ = ["DATASET_KEY", "Column", "Kind", "columns", "dataset_json_schema"]
 
@@ -183,6 +184,7 @@ def dataset_json_schema() -> dict[str, Any]:
         [(s.model, "validation") for s in specs], ref_template="#/$defs/{model}"
     )
     defs: dict[str, Any] = top.get("$defs", {})
+    describe_vocabularies(defs)
     for name, definition in defs.items():
         model = next((s.model for s in specs if s.model.__name__ == name), None)
         if model is not None:

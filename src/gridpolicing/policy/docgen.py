@@ -12,6 +12,7 @@ from pathlib import Path
 
 from gridpolicing.io.dataset_schema import columns
 from gridpolicing.model import TABLES
+from gridpolicing.model.terms_doc import vocabulary_markdown
 from gridpolicing.policy.coverage import coverage_markdown
 from gridpolicing.policy.loader import load_policy
 from gridpolicing.policy.reference import rule_kinds_markdown
@@ -27,6 +28,7 @@ def expected_docs(root: Path, registry: Registry) -> dict[Path, str]:
     out: dict[Path, str] = {
         Path("docs/rule-kinds.md"): rule_kinds_markdown(registry),
         Path("docs/dataset-format.md"): dataset_markdown(),
+        Path("docs/vocabulary.md"): vocabulary_markdown(),
     }
     policies = []
     for path in sorted(bundled_dir("policies").glob("*.yaml")):
@@ -64,6 +66,9 @@ and listed in `Dataset.rejected` with its file, row (the line in YAML/JSON/CSV, 
 in Parquet), field and message; every other record is used. `Dataset.counts` gives, per table,
 the records read, used and rejected. Tables are checked in the order below, so a reference to a
 rejected record is itself rejected (and says so).
+
+Roles, kinds and posts are ids from [the vocabularies](vocabulary.md), which define each term; a
+policy may add terms, accepted when the dataset is loaded with that policy's vocabulary.
 
 Large tables stay columnar: records are staged and checked as SQL over whole columns in an
 embedded DuckDB database; only rejected rows ever become Python objects.

@@ -20,11 +20,13 @@ from pydantic import ValidationError
 
 from gridpolicing.assessment.models import Assessment
 from gridpolicing.errors import PolicyError, Problem
+from gridpolicing.model.vocabulary import open_vocabularies
 from gridpolicing.policy.document import DocumentBase, Policy, document_model
 from gridpolicing.policy.errors_map import problems_from_validation
 from gridpolicing.policy.models import Citation, ParameterDecl, RuleSpec
 from gridpolicing.policy.registry import Registry
 from gridpolicing.policy.resources import bundled_policy_path
+from gridpolicing.policy.vocabulary import declared_vocabulary, unknown_terms
 from gridpolicing.policy.yamlsrc import YamlSource, dotted, parse_yaml
 
 __all__ = ["load_policy", "resolve_policy_path"]
@@ -68,8 +70,10 @@ def load_policy(
     policy with required parameters left unset) loads only with ``allow_template=True``.
     """
     registry = registry if registry is not None else Registry.from_entry_points()
-    chain = _load_chain(resolve_policy_path(ref), registry)
-    return _merge(chain, registry, allow_template)
+    # Rules may name terms the chain adds; _merge checks every named term once it knows them.
+    with open_vocabularies():
+        chain = _load_chain(resolve_policy_path(ref), registry)
+        return _merge(chain, registry, allow_template)
 
 
 def _load_chain(path: Path, registry: Registry) -> list[_Loaded]:
@@ -184,6 +188,9 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         not_encoded.extend(doc.not_encoded)
         if data.get("assessment") is not None:
             assessment_at = loaded
+    declared = declared_vocabulary(((c.source, c.document.vocabulary) for c in chain), _problem)
+    problems.extend(declared.problems)
+    named: list[tuple[YamlSource, _Path, Any]] = [(c.source, (), c.document) for c in chain]
     for name, decl in decls.items():
         if name not in values and decl.default is not None:
             values[name] = decl.default
@@ -224,6 +231,7 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
                 )
             )
         final_rules.append(rule)
+        named.append((loaded.source, ("rules", index), rule))
         line, _ = loaded.source.positions.of_value(("rules", index)) or (0, 0)
         origins[rid] = f"{loaded.source.file}:{line}"
     for loaded in chain:
@@ -244,11 +252,16 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         refs = _Refs({**stand_ins, **values}, decls, raw_catalogues)
         assessment, errs = _assessment(assessment_at, refs, final_rules, sources)
         problems.extend(errs)
+        named.append((assessment_at.source, ("assessment",), assessment))
+    for src, at, node in named:
+        for path, message in unknown_terms(node, declared.vocabulary, at):
+            if (found := _problem(src, path, message)) not in problems:
+                problems.append(found)
     if problems:
         raise PolicyError(problems)
     digest = hashlib.sha256()
-    for loaded in chain:
-        digest.update(loaded.source.text.encode("utf-8"))
+    for text in [c.source.text for c in chain] + [v.text for v in declared.sources]:
+        digest.update(text.encode("utf-8"))
     doc = leaf.document
     return Policy(
         id=doc.id,
@@ -266,6 +279,7 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         origins=origins,
         registry=registry,
         is_template=is_template,
+        vocabulary=declared.vocabulary,
     )
 
 

@@ -1,0 +1,191 @@
+"""A policy's ``vocabulary:`` adds terms that its rules (and only its rules) may name."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from gridpolicing import Registry, load_policy
+from gridpolicing.errors import PolicyError
+from gridpolicing.model.vocabulary import Role, RoleClass
+
+REG = Registry.from_entry_points()
+
+HEAD = """\
+id: p
+jurisdiction: 示例县
+title: {zh: 示例, en: example}
+sources:
+  - {id: s1, title: 示例文件, issuer: 示例县公安局}
+"""
+
+RESIDENT = """\
+  roles:
+    - id: resident_village_officer
+      zh: 驻村民警
+      en: resident village officer
+      definition: {zh: 专职住村的民警。, en: An officer living in the village.}
+      class: officer
+"""
+
+
+def rule(roles: str = "[resident_village_officer]") -> str:
+    return f"""\
+rules:
+  - id: r1
+    kind: staffing
+    title: {{zh: 每村一名驻村民警, en: One resident officer per village}}
+    severity: major
+    subject: {{units: {{type: locality}}}}
+    roles: {roles}
+    min_people: 1
+    citation: {{source: s1, quote: 每村配备一名驻村民警}}
+"""
+
+
+def write(folder: Path, text: str, name: str = "p.yaml") -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def messages(path: Path) -> list[str]:
+    with pytest.raises(PolicyError) as info:
+        load_policy(path, registry=REG)
+    return [str(p) for p in info.value.problems]
+
+
+def test_a_rule_names_a_role_the_policy_adds(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, HEAD + "vocabulary:\n" + RESIDENT + rule()), registry=REG)
+    (role,) = policy.rules[0].roles  # type: ignore[attr-defined]
+    assert isinstance(role, Role)
+    assert role.value == "resident_village_officer"
+    term = policy.vocabulary.term("roles", "resident_village_officer")
+    assert term is not None
+    assert term.zh == "驻村民警"
+    assert term.role_class is RoleClass.officer
+    assert "resident_village_officer" in policy.vocabulary.ids("roles")
+
+
+def test_an_undeclared_role_is_an_error_at_its_line_listing_the_allowed_ids(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, HEAD + rule("[community_officer, resident_village_officer]"))
+    (message,) = messages(path)
+    # Line 12, column 32: the second item of `roles: [...]`.
+    assert message.startswith(f"{path.resolve()}:12:32: rules[r1].roles[1]: ")
+    assert "unknown role 'resident_village_officer'; expected one of: auxiliary, " in message
+    assert "community_officer" in message
+
+
+def test_the_allowed_ids_in_the_message_include_the_added_ones(tmp_path: Path) -> None:
+    path = write(tmp_path, HEAD + "vocabulary:\n" + RESIDENT + rule("[resident_officer]"))
+    (message,) = messages(path)
+    assert "unknown role 'resident_officer'" in message
+    assert "resident_village_officer" in message
+
+
+def test_a_chinese_term_where_an_id_belongs_is_an_unknown_role(tmp_path: Path) -> None:
+    (message,) = messages(write(tmp_path, HEAD + rule("[社区民警]")))
+    assert "unknown role '社区民警'; expected one of:" in message
+
+
+def test_an_added_id_must_not_clash_with_a_built_in_one(tmp_path: Path) -> None:
+    clash = RESIDENT.replace("resident_village_officer", "auxiliary", 1)
+    path = write(tmp_path, HEAD + "vocabulary:\n" + clash + rule("[auxiliary]"))
+    (message,) = messages(path)
+    assert ":8:7: vocabulary.roles[auxiliary]: 'auxiliary' is a built-in role" in message
+
+
+def test_an_added_id_must_follow_the_ident_pattern(tmp_path: Path) -> None:
+    bad = RESIDENT.replace("resident_village_officer", "Resident Officer", 1)
+    (message,) = messages(write(tmp_path, HEAD + "vocabulary:\n" + bad))
+    assert ":8:11: vocabulary.roles[Resident Officer].id: " in message
+    assert "vocabulary.roles" in message
+
+
+def test_a_role_needs_a_class_and_only_a_role_has_one(tmp_path: Path) -> None:
+    no_class = RESIDENT.replace("      class: officer\n", "")
+    kind = """\
+  activity_kinds:
+    - id: flood_watch
+      zh: 防汛巡查
+      en: flood watch
+      definition: {zh: 汛期巡查堤坝。, en: Inspecting dykes in the flood season.}
+      class: civilian
+"""
+    found = messages(write(tmp_path, HEAD + "vocabulary:\n" + no_class + kind))
+    assert any("the role 'resident_village_officer' needs a class" in m for m in found)
+    assert any("only roles have a class; remove it from 'flood_watch'" in m for m in found)
+
+
+def test_a_child_inherits_its_parents_terms(tmp_path: Path) -> None:
+    write(tmp_path, HEAD.replace("id: p", "id: base") + "vocabulary:\n" + RESIDENT, "base.yaml")
+    child = HEAD.replace("sources:\n  - {id: s1, title: 示例文件, issuer: 示例县公安局}\n", "")
+    policy = load_policy(write(tmp_path, child + "extends: base\n" + rule()), registry=REG)
+    assert policy.rules[0].roles[0] == "resident_village_officer"  # type: ignore[attr-defined]
+
+
+def test_a_child_may_not_declare_a_parents_term_again(tmp_path: Path) -> None:
+    write(tmp_path, HEAD.replace("id: p", "id: base") + "vocabulary:\n" + RESIDENT, "base.yaml")
+    child = HEAD + "extends: base\nvocabulary:\n" + RESIDENT
+    (message,) = messages(write(tmp_path, child))
+    assert "the role 'resident_village_officer' is already declared at " in message
+    assert "base.yaml:8" in message
+
+
+def test_terms_from_a_file_beside_the_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    write(folder, RESIDENT.replace("  roles:", "roles:").replace("\n  ", "\n"), "terms.yaml")
+    path = write(folder, HEAD + "vocabulary: {file: terms.yaml}\n" + rule())
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "terms.yaml").write_text("roles: []\n", encoding="utf-8")
+    monkeypatch.chdir(other)  # the file is found beside the policy, not in the working directory
+    policy = load_policy(path, registry=REG)
+    assert "resident_village_officer" in policy.vocabulary.ids("roles")
+
+
+def test_a_missing_vocabulary_file_is_an_error_at_the_file_key(tmp_path: Path) -> None:
+    (message,) = messages(write(tmp_path, HEAD + "vocabulary: {file: terms.yaml}\n"))
+    assert ":6:20: vocabulary.file: no such file" in message
+
+
+def test_a_bad_term_in_a_vocabulary_file_names_that_file_and_line(tmp_path: Path) -> None:
+    write(tmp_path, "roles:\n  - id: x\n    zh: 某\n    en: x\n    class: officer\n", "terms.yaml")
+    (message,) = messages(write(tmp_path, HEAD + "vocabulary: {file: terms.yaml}\n"))
+    assert message.startswith(f"{(tmp_path / 'terms.yaml').resolve()}:2:")
+    assert "definition" in message
+
+
+def test_a_catalogue_may_name_an_added_activity_kind(tmp_path: Path) -> None:
+    vocabulary = """\
+vocabulary:
+  activity_kinds:
+    - id: flood_watch
+      zh: 防汛巡查
+      en: flood watch
+      definition: {zh: 汛期巡查堤坝。, en: Inspecting dykes in the flood season.}
+catalogues:
+  duties:
+    - {id: d1, title: {zh: 防汛, en: floods}, activity_kinds: [flood_watch, patrol]}
+"""
+    policy = load_policy(write(tmp_path, HEAD + vocabulary), registry=REG)
+    assert policy.catalogues["duties"][0].activity_kinds[0] == "flood_watch"
+    undeclared = HEAD + vocabulary.split("catalogues:")[0].replace("flood_watch", "dyke_watch")
+    undeclared += "catalogues:" + vocabulary.split("catalogues:")[1]
+    (message,) = messages(write(tmp_path, undeclared))
+    assert "catalogues.duties[d1].activity_kinds[0]: unknown activity kind 'flood_watch'" in message
+
+
+def test_the_vocabulary_file_is_part_of_the_content_hash(tmp_path: Path) -> None:
+    write(tmp_path, RESIDENT.replace("  roles:", "roles:").replace("\n  ", "\n"), "terms.yaml")
+    path = write(tmp_path, HEAD + "vocabulary: {file: terms.yaml}\n")
+    before = load_policy(path, registry=REG).content_hash
+    write(tmp_path, "roles: []\n", "terms.yaml")
+    assert load_policy(path, registry=REG).content_hash != before
