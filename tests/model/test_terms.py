@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ValidationError
 
+from gridpolicing.io.dataset_schema import dataset_json_schema
 from gridpolicing.model.terms import BUILTIN, VOCABULARIES, Vocabulary
 from gridpolicing.model.vocabulary import Role, RoleClass, Term, open_vocabularies
+from gridpolicing.policy.registry import Registry
+from gridpolicing.policy.schema import policy_json_schema
 
 EXTENSIBLE = {
     "roles",
@@ -115,3 +119,24 @@ def test_a_vocabulary_adds_terms_and_refuses_built_in_ids() -> None:
     classless = Term("guard", "保安队员", "security guard", "保安。", "A security guard.")
     with pytest.raises(ValueError, match="has a class"):
         BUILTIN.with_terms("roles", [classless])
+
+
+def test_the_schemas_describe_every_term_and_take_added_ids_where_a_policy_may_add() -> None:
+    policy = policy_json_schema(Registry.from_entry_points())
+    dataset = dataset_json_schema()
+    for schema in (policy, dataset):
+        defs = schema["$defs"]
+        role = defs["Role"]
+        (closed, added) = role["anyOf"]
+        assert closed["enum"] == [m.value for m in Role]
+        for term, text in zip(VOCABULARIES["roles"].terms, closed["enumDescriptions"], strict=True):
+            assert text.startswith(term.zh)
+            assert term.definition_zh in text
+            assert term.definition_en in text
+        assert "pattern" in added
+        validator = Draft202012Validator({"$defs": defs, "$ref": "#/$defs/Role"})
+        assert validator.is_valid("resident_village_officer")
+        assert not validator.is_valid("Resident Officer")
+        unit_type = Draft202012Validator({"$defs": defs, "$ref": "#/$defs/UnitType"})
+        assert not unit_type.is_valid("village")  # closed: no added terms
+        assert defs["UnitType"]["enumDescriptions"][0].startswith("区/县")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gridpolicing import Registry, load_policy
+from gridpolicing import Policy, Registry, evaluate, load_dataset, load_policy
+from gridpolicing.cli.main import main
 from gridpolicing.errors import PolicyError
 from gridpolicing.model.vocabulary import Role, RoleClass
 
@@ -189,3 +190,83 @@ def test_the_vocabulary_file_is_part_of_the_content_hash(tmp_path: Path) -> None
     before = load_policy(path, registry=REG).content_hash
     write(tmp_path, "roles: []\n", "terms.yaml")
     assert load_policy(path, registry=REG).content_hash != before
+
+
+POSTS = """\
+  posts:
+    - id: security_liaison
+      zh: 治保联络员
+      en: security liaison
+      definition: {zh: 村治保会的联络人。, en: The village security committee's contact.}
+"""
+
+DATA = """\
+units:
+  - {id: v1, type: locality, category: village, area: rural}
+people:
+  - {id: p1}
+assignments:
+  - {id: a1, person: p1, unit: v1, role: resident_village_officer, start: 2024-01-01,
+     posts: [security_liaison, director_assistant]}
+"""
+
+
+def _policy(tmp_path: Path) -> Policy:
+    path = write(tmp_path, HEAD + "vocabulary:\n" + RESIDENT + POSTS + rule())
+    return load_policy(path, registry=REG)
+
+
+def test_a_record_with_an_added_role_is_rejected_without_the_policys_vocabulary(
+    tmp_path: Path,
+) -> None:
+    dataset = load_dataset(write(tmp_path, DATA, "data.yaml"))
+    fields = sorted((r.table, r.field) for r in dataset.rejected)
+    assert fields == [("assignments", "posts"), ("assignments", "role")]
+    role = next(r for r in dataset.rejected if r.field == "role")
+    assert role.row == 6
+    assert "expected one of auxiliary, community_officer" in role.message
+    assert 'found "resident_village_officer"' in role.message
+
+
+def test_a_record_with_an_added_role_and_post_is_accepted_with_it(tmp_path: Path) -> None:
+    policy = _policy(tmp_path)
+    dataset = load_dataset(write(tmp_path, DATA, "data.yaml"), vocabulary=policy.vocabulary)
+    assert dataset.rejected == ()
+    report = evaluate(policy, dataset, "2024-01")
+    assert [f.status.value for f in report.findings] == ["pass"]
+
+
+def test_the_policys_vocabulary_does_not_open_the_others(tmp_path: Path) -> None:
+    policy = _policy(tmp_path)
+    data = DATA.replace("role: resident_village_officer", "role: resident_officer")
+    dataset = load_dataset(write(tmp_path, data, "data.yaml"), vocabulary=policy.vocabulary)
+    (bad,) = dataset.rejected
+    assert bad.field == "role"
+    assert "resident_village_officer" in bad.message  # the allowed ids include the added one
+
+
+def test_a_csv_directory_is_checked_against_the_vocabulary_in_force(tmp_path: Path) -> None:
+    policy = _policy(tmp_path)
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "units.csv").write_text("id,type,category\nv1,locality,village\n", "utf-8")
+    (folder / "people.csv").write_text("id\np1\n", "utf-8")
+    (folder / "assignments.csv").write_text(
+        "id,person,unit,role,start,posts\n"
+        "a1,p1,v1, resident_village_officer ,2024-01-01,security_liaison;director_assistant\n"
+        "a2,p1,v1,resident_officer,2024-01-01,\n",
+        "utf-8",
+    )
+    dataset = load_dataset(folder, vocabulary=policy.vocabulary)
+    assert [(r.record_id, r.field, r.row) for r in dataset.rejected] == [("a2", "role", 3)]
+    assert load_dataset(folder).counts["assignments"].rejected == 2
+
+
+def test_evaluate_loads_the_data_with_the_policys_vocabulary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, HEAD + "vocabulary:\n" + RESIDENT + POSTS + rule())
+    data = write(tmp_path, DATA, "data.yaml")
+    args = ["evaluate", "--policy", str(path), "--data", str(data), "--period", "2024-01"]
+    assert main([*args, "--format", "json"]) == 0
+    assert "rejected" not in capsys.readouterr().err

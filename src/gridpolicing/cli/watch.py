@@ -109,7 +109,7 @@ def command(
       gridpolicing watch --policy chengdu-xinjin-2022 --data deployment/ < events.jsonl
     """
     policy = load_policy(policy_ref, registry=registry())
-    dataset = load_dataset(data)
+    dataset = load_dataset(data, vocabulary=policy.vocabulary)
     out = sys.stdout
 
     def write(alert: Alert) -> None:

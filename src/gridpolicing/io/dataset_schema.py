@@ -7,6 +7,7 @@ single-file (YAML/JSON) form for editors and ``gridpolicing schema``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import types
@@ -20,9 +21,11 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from gridpolicing.model import TABLES
+from gridpolicing.model.terms import Vocabulary, spec_of
 from gridpolicing.model.terms_doc import describe_vocabularies
+from gridpolicing.model.vocabulary import Extensible
 
-__all__ = ["DATASET_KEY", "Column", "Kind", "columns", "dataset_json_schema"]
+__all__ = ["DATASET_KEY", "Column", "Kind", "columns", "columns_in_force", "dataset_json_schema"]
 
 Kind = Literal["str", "int", "float", "bool", "date", "datetime", "enum"]
 
@@ -57,6 +60,8 @@ class Column:
     default: Any = None
     allowed: tuple[str, ...] = ()
     """Enum values, sorted."""
+    enum: type[Enum] | None = None
+    """The vocabulary of an enum column (a policy may add terms to an extensible one)."""
     ge: float | None = None
     gt: float | None = None
     le: float | None = None
@@ -128,9 +133,21 @@ def columns(model: type[BaseModel]) -> tuple[Column, ...]:
                 required=info.is_required() and not nullable,
                 default=default,
                 allowed=allowed,
+                enum=annotation if kind == "enum" else None,
                 **bounds,
             )
         )
+    return tuple(out)
+
+
+def columns_in_force(model: type[BaseModel], vocabulary: Vocabulary | None) -> tuple[Column, ...]:
+    """The model's columns, the extensible vocabularies' also allowing the terms a policy adds."""
+    out = []
+    for c in columns(model):
+        if vocabulary is not None and c.enum is not None and issubclass(c.enum, Extensible):
+            added = [t.id for t in vocabulary.added_terms(spec_of(c.enum).name)]
+            c = dataclasses.replace(c, allowed=tuple(sorted((*c.allowed, *added))))
+        out.append(c)
     return tuple(out)
 
 

@@ -29,6 +29,7 @@ from gridpolicing.io.dataset import Dataset
 from gridpolicing.io.dataset_schema import DATASET_KEY, columns
 from gridpolicing.io.validate import Staged, build_dataset
 from gridpolicing.model import TABLES
+from gridpolicing.model.terms import Vocabulary
 
 __all__ = ["load_dataset"]
 
@@ -44,12 +45,19 @@ _json_decoder: Any = importlib.import_module("json.decoder")
 _json_scanner: Any = importlib.import_module("json.scanner")
 
 
-def load_dataset(path: str | os.PathLike[str], *, label: str | None = None) -> Dataset:
+def load_dataset(
+    path: str | os.PathLike[str],
+    *,
+    label: str | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> Dataset:
     """Load and validate a dataset from a YAML/JSON file or a directory of CSV/Parquet files.
 
     Raises :class:`DatasetError` when the input cannot be read as a dataset at all; records that
     fail validation are not used and are listed in the Dataset's ``rejected``. ``label`` names
-    the dataset in reports (default: the file or folder name).
+    the dataset in reports (default: the file or folder name). ``vocabulary`` (a policy's
+    ``policy.vocabulary``) lets records name the terms the policy adds; without it only the
+    built-in terms are allowed.
     """
     if label is not None and not label.strip():
         raise UsageError("a dataset label must not be empty")
@@ -69,7 +77,7 @@ def load_dataset(path: str | os.PathLike[str], *, label: str | None = None) -> D
         con.execute("SET enable_progress_bar = false")
         stager = _Stager(con)
         staged = stager.directory(p) if p.is_dir() else stager.document(p)
-        dataset = build_dataset(con, staged, source=file)
+        dataset = build_dataset(con, staged, source=file, vocabulary=vocabulary)
         if label is not None:
             dataset.label = label
         stager.drop()

@@ -22,8 +22,9 @@ import duckdb
 
 from gridpolicing.errors import DatasetError, Problem
 from gridpolicing.io.dataset import Dataset, RejectedRecord, TableCount
-from gridpolicing.io.dataset_schema import Column, columns
+from gridpolicing.io.dataset_schema import Column, columns_in_force
 from gridpolicing.model import TABLES, TableSpec
+from gridpolicing.model.terms import Vocabulary
 
 __all__ = ["Staged", "build_dataset"]
 
@@ -90,9 +91,15 @@ class Staged:
 
 
 def build_dataset(
-    con: duckdb.DuckDBPyConnection, staged: Mapping[str, Staged], *, source: str
+    con: duckdb.DuckDBPyConnection,
+    staged: Mapping[str, Staged],
+    *,
+    source: str,
+    vocabulary: Vocabulary | None = None,
 ) -> Dataset:
     """Check every staged table in catalogue order, fill the typed tables, return the Dataset.
+
+    Enum columns allow the built-in terms, and those ``vocabulary`` (a policy's) adds.
 
     Raises :class:`DatasetError` only for whole-file defects (a column of an unusable type);
     bad rows become :class:`RejectedRecord` entries and never reach the typed tables.
@@ -107,7 +114,7 @@ def build_dataset(
     rejected: list[RejectedRecord] = []
     counts: dict[str, TableCount] = {}
     for name, spec in TABLES.items():
-        cols = columns(spec.model)
+        cols = columns_in_force(spec.model, vocabulary)
         con.execute(f"CREATE TABLE {_id(name)} ({_defs(cols)})")
         item = staged.get(name)
         if item is None:

@@ -43,34 +43,35 @@ def _described(t: Term) -> str:
 
 
 def term_schema(spec: VocabularySpec) -> dict[str, Any]:
-    """The JSON Schema of one vocabulary: each id a ``const`` with its term and definitions.
+    """The JSON Schema of one vocabulary: its ids, each with its term and definitions.
 
-    Editors (VS Code YAML) offer each ``const`` as a completion with its description. An
-    extensible vocabulary also takes any id of the added-term pattern, since a policy's
-    ``vocabulary:`` may declare it (the loader checks that it does).
+    ``enum`` keeps validators' messages plain (``'x' is not one of ...``); ``enumDescriptions``
+    and ``markdownEnumDescriptions`` (annotations VS Code and yaml-language-server read) show
+    each id's term and definition on completion. An extensible vocabulary also takes any id of
+    the added-term pattern, since a policy's ``vocabulary:`` may declare it (the loader, and the
+    dataset check with the policy's vocabulary, decide whether it does).
     """
-    options: list[dict[str, Any]] = [
-        {"const": t.id, "title": f"{t.zh} {t.en}", "description": _described(t)}
-        for t in spec.terms
-    ]
+    ids = [t.id for t in spec.terms]
+    described = [_described(t) for t in spec.terms]
+    closed: dict[str, Any] = {
+        "enum": ids,
+        "enumDescriptions": described,
+        "markdownEnumDescriptions": [f"**{t.zh}** {t.en}: {_described(t)}" for t in spec.terms],
+    }
     doc = (spec.enum.__doc__ or "").strip().splitlines()[0]
     schema: dict[str, Any] = {
         "title": spec.enum.__name__,
         "type": "string",
         "description": f"{spec.title_zh} / {doc} See docs/vocabulary.md.",
     }
-    if spec.extensible:
-        options.append(
-            {
-                "pattern": ADDED_TERM_PATTERN,
-                "description": "A term the policy's vocabulary adds (vocabulary: "
-                f"{spec.name}); 政策 vocabulary 部分新增的词条",
-            }
-        )
-        schema["anyOf"] = options
-    else:
-        schema["oneOf"] = options
-    return schema
+    if not spec.extensible:
+        return {**schema, **closed}
+    added = {
+        "pattern": ADDED_TERM_PATTERN,
+        "description": f"A term the policy's vocabulary adds (vocabulary: {spec.name}); "
+        "政策 vocabulary 部分新增的词条",
+    }
+    return {**schema, "anyOf": [closed, added]}
 
 
 def describe_vocabularies(defs: dict[str, Any]) -> None:
