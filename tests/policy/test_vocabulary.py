@@ -60,7 +60,7 @@ def messages(path: Path) -> list[str]:
 
 def test_a_rule_names_a_role_the_policy_adds(tmp_path: Path) -> None:
     policy = load_policy(write(tmp_path, HEAD + "vocabulary:\n" + RESIDENT + rule()), registry=REG)
-    (role,) = policy.rules[0].roles  # type: ignore[attr-defined]
+    (role,) = policy.rules[0].roles
     assert isinstance(role, Role)
     assert role.value == "resident_village_officer"
     term = policy.vocabulary.term("roles", "resident_village_officer")
@@ -126,7 +126,7 @@ def test_a_child_inherits_its_parents_terms(tmp_path: Path) -> None:
     write(tmp_path, HEAD.replace("id: p", "id: base") + "vocabulary:\n" + RESIDENT, "base.yaml")
     child = HEAD.replace("sources:\n  - {id: s1, title: 示例文件, issuer: 示例县公安局}\n", "")
     policy = load_policy(write(tmp_path, child + "extends: base\n" + rule()), registry=REG)
-    assert policy.rules[0].roles[0] == "resident_village_officer"  # type: ignore[attr-defined]
+    assert policy.rules[0].roles[0] == "resident_village_officer"
 
 
 def test_a_child_may_not_declare_a_parents_term_again(tmp_path: Path) -> None:
@@ -234,6 +234,9 @@ def test_a_record_with_an_added_role_and_post_is_accepted_with_it(tmp_path: Path
     assert dataset.rejected == ()
     report = evaluate(policy, dataset, "2024-01")
     assert [f.status.value for f in report.findings] == ["pass"]
+    (assignment,) = dataset.records("assignments")
+    assert assignment.role == "resident_village_officer"
+    assert assignment.posts == ["security_liaison", "director_assistant"]
 
 
 def test_the_policys_vocabulary_does_not_open_the_others(tmp_path: Path) -> None:
