@@ -95,8 +95,9 @@ Chinese term, English name and definition, so an author can tell 社区民警 fr
 The vocabularies marked *extensible* take new terms from a policy's `vocabulary:` section (see
 [Adding terms](#adding-terms--新增词条)); the others are closed. A dataset is checked against the
 vocabulary in force: the built-in terms, plus those the policy adds when it is loaded with
-`load_dataset(path, vocabulary=policy.vocabulary)` (as `gridpolicing evaluate` does). An unknown
-id is a rejected record, or a policy error, that lists the allowed ids.
+`load_dataset(path, vocabulary=policy.vocabulary)`, as `gridpolicing evaluate`, `watch` and
+`test` do. An unknown id is a rejected record, or a policy error, that lists the allowed ids.
+所用数据按现行词汇表校验:内置词条加上政策新增的词条;未知 id 的记录被拒收并列出允许值。
 
 ## Role classes / 角色类别
 
