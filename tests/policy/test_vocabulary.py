@@ -157,6 +157,12 @@ def test_a_missing_vocabulary_file_is_an_error_at_the_file_key(tmp_path: Path) -
     assert ":6:20: vocabulary.file: no such file" in message
 
 
+def test_an_absolute_vocabulary_file_is_refused(tmp_path: Path) -> None:
+    terms = write(tmp_path, "roles: []\n", "terms.yaml")
+    (message,) = messages(write(tmp_path, HEAD + f"vocabulary: {{file: '{terms.resolve()}'}}\n"))
+    assert "vocabulary.file: expected a path relative to the policy's folder" in message
+
+
 def test_a_bad_term_in_a_vocabulary_file_names_that_file_and_line(tmp_path: Path) -> None:
     write(tmp_path, "roles:\n  - id: x\n    zh: 某\n    en: x\n    class: officer\n", "terms.yaml")
     (message,) = messages(write(tmp_path, HEAD + "vocabulary: {file: terms.yaml}\n"))

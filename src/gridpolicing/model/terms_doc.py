@@ -115,12 +115,14 @@ A policy adds terms under a top-level `vocabulary:` key, one list per extensible
 `incident_kinds`). Each term has an `id` (lower case, digits, `_ . -`), `zh`, `en` and a
 `definition` in `zh` and `en`; a role also has its `class`. An added id must not be a built-in
 one nor be declared twice in the `extends` chain. The terms may instead (or as well) live in a
-file beside the policy: `vocabulary: {file: terms.yaml}`, resolved relative to the policy's
-folder, holding the same lists. A policy inherits the terms of the policy it extends.
-Rules may then name the added ids; any other id is an error at its line and column.
+file beside the policy: `vocabulary: {file: terms.yaml}`, a relative path from the policy's
+folder (never the working directory), holding the same lists. A policy inherits the terms of
+the policy it extends. Rules may then name the added ids; any other id is an error at its line
+and column.
 
 政策在顶层 `vocabulary:` 中按词汇表新增词条;新增 id 不得与内置 id 或继承链中已声明的 id
-重复。也可写在政策旁的文件中:`vocabulary: {file: terms.yaml}`。扩展政策继承父政策的词条。
+重复。也可写在政策旁的文件中:`vocabulary: {file: terms.yaml}`(相对于政策所在目录)。
+扩展政策继承父政策的词条。
 
 ```yaml
 id: example-resident-officers

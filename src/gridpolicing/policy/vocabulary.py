@@ -149,6 +149,9 @@ def _read_file(
     policy: YamlSource, name: str, problem: ProblemAt
 ) -> tuple[YamlSource | None, VocabularyTerms | None, list[Problem]]:
     """Read ``vocabulary.file``, relative to the policy's folder (never the working directory)."""
+    if Path(name).is_absolute():
+        message = "expected a path relative to the policy's folder, found an absolute path"
+        return None, None, [problem(policy, ("vocabulary", "file"), message)]
     path = Path(policy.file).parent / name
     try:
         text = path.read_text(encoding="utf-8")
