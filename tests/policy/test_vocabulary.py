@@ -279,3 +279,51 @@ def test_evaluate_loads_the_data_with_the_policys_vocabulary(
     args = ["evaluate", "--policy", str(path), "--data", str(data), "--period", "2024-01"]
     assert main([*args, "--format", "json"]) == 0
     assert "rejected" not in capsys.readouterr().err
+
+
+ASSESSMENT = """\
+rules:
+  - id: weekly-hours
+    kind: time_commitment
+    title: {zh: 每周在社区工作不少于24小时, en: 24 hours a week in the community}
+    severity: major
+    subject: {people: {roles: [community_officer]}}
+    period: week
+    min_hours: 24
+    citation: {source: s1, quote: 每周不少于24小时}
+assessment:
+  schemes:
+    - id: monthly
+      title: {zh: 月考核, en: Monthly assessment}
+      subject: {people: {roles: [community_officer]}}
+      period: month
+      items:
+        - id: watch
+          title: {zh: 防汛巡查, en: Flood watch}
+          from_metric: {activities: [flood_watch], per_unit: 1}
+      citation: {source: s1, quote: 防汛巡查每次1分}
+"""
+
+FLOOD_WATCH = """\
+  activity_kinds:
+    - id: flood_watch
+      zh: 防汛巡查
+      en: flood watch
+      definition: {zh: 汛期巡查堤坝。, en: Inspecting dykes in the flood season.}
+"""
+
+
+def test_an_assessment_item_may_count_an_added_activity_kind(tmp_path: Path) -> None:
+    policy = load_policy(
+        write(tmp_path, HEAD + "vocabulary:\n" + FLOOD_WATCH + ASSESSMENT), registry=REG
+    )
+    assert policy.assessment is not None
+    item = policy.assessment.schemes[0].items[0]
+    assert item.from_metric is not None
+    assert item.from_metric.activities == ["flood_watch"]
+
+
+def test_an_assessment_item_naming_an_undeclared_kind_is_an_error(tmp_path: Path) -> None:
+    (message,) = messages(write(tmp_path, HEAD + ASSESSMENT))
+    assert ":24:38: assessment.schemes[monthly].items[watch].from_metric.activities[0]: " in message
+    assert "unknown activity kind 'flood_watch'; expected one of: case_assistance, " in message
