@@ -101,7 +101,7 @@ def command(
     --strict-period makes that exit 1.
     """
     policy = load_policy(policy_ref, registry=registry(), policy_path=policy_path)
-    dataset = load_dataset(data, label=data_label)
+    dataset = load_dataset(data, label=data_label, vocabulary=policy.vocabulary)
     report = evaluate(policy, dataset, period)
     if fmt == "json":
         _emit(report.to_json(), output)

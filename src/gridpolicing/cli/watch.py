@@ -122,7 +122,7 @@ def command(
       gridpolicing watch --policy chengdu-xinjin-2022 --data deployment/ < events.jsonl
     """
     policy = load_policy(policy_ref, registry=registry(), policy_path=policy_path)
-    dataset = load_dataset(data)
+    dataset = load_dataset(data, vocabulary=policy.vocabulary)
     start_at, until_at = _when("--start", start), _when("--until", until)
     if checkpoint_path:
         _writable_folder(checkpoint_path)

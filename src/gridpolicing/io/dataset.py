@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, final
 
 from gridpolicing.model import TABLES
 from gridpolicing.model.base import Record
+from gridpolicing.model.vocabulary import open_vocabularies
 
 if TYPE_CHECKING:
     import duckdb
@@ -106,7 +107,11 @@ class Dataset:
         """The used records of a (small) table as model objects, ordered by id."""
         spec = _check_table(name)
         for row in self.table(name).to_pylist():
-            yield spec.model.model_validate(_drop_none(row))
+            # The rows passed the check against the vocabulary in force, which may hold terms
+            # a policy added; opened per row, so the caller's code between rows stays closed.
+            with open_vocabularies():
+                record = spec.model.model_validate(_drop_none(row))
+            yield record
 
     def count(self, name: str) -> int:
         """How many used records table ``name`` holds."""

@@ -7,6 +7,7 @@ single-file (YAML/JSON) form for editors and ``gridpolicing schema``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import types
@@ -20,6 +21,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from gridpolicing.model import TABLES
+from gridpolicing.model.terms import Vocabulary, spec_of
+from gridpolicing.model.terms_doc import describe_vocabularies
+from gridpolicing.model.vocabulary import Extensible
 
 __all__ = [
     "DATASET_KEY",
@@ -31,6 +35,7 @@ __all__ = [
     "Column",
     "Kind",
     "columns",
+    "columns_in_force",
     "dataset_json_schema",
 ]
 
@@ -83,6 +88,8 @@ class Column:
     default: Any = None
     allowed: tuple[str, ...] = ()
     """Enum values, sorted."""
+    enum: type[Enum] | None = None
+    """The vocabulary of an enum column (a policy may add terms to an extensible one)."""
     ge: float | None = None
     gt: float | None = None
     le: float | None = None
@@ -154,9 +161,21 @@ def columns(model: type[BaseModel]) -> tuple[Column, ...]:
                 required=info.is_required() and not nullable,
                 default=default,
                 allowed=allowed,
+                enum=annotation if kind == "enum" else None,
                 **bounds,
             )
         )
+    return tuple(out)
+
+
+def columns_in_force(model: type[BaseModel], vocabulary: Vocabulary | None) -> tuple[Column, ...]:
+    """The model's columns, the extensible vocabularies' also allowing the terms a policy adds."""
+    out = []
+    for c in columns(model):
+        if vocabulary is not None and c.enum is not None and issubclass(c.enum, Extensible):
+            added = [t.id for t in vocabulary.added_terms(spec_of(c.enum).name)]
+            c = dataclasses.replace(c, allowed=tuple(sorted((*c.allowed, *added))))
+        out.append(c)
     return tuple(out)
 
 
@@ -210,6 +229,7 @@ def dataset_json_schema() -> dict[str, Any]:
         [(s.model, "validation") for s in specs], ref_template="#/$defs/{model}"
     )
     defs: dict[str, Any] = top.get("$defs", {})
+    describe_vocabularies(defs)
     for name, definition in defs.items():
         model = next((s.model for s in specs if s.model.__name__ == name), None)
         if model is not None:

@@ -29,6 +29,7 @@ from gridpolicing.io.dataset_schema import (
 from gridpolicing.io.documents import DocRecord, error, quote, read_document
 from gridpolicing.io.validate import Staged, build_dataset
 from gridpolicing.model import TABLES
+from gridpolicing.model.terms import Vocabulary
 
 __all__ = ["load_dataset"]
 
@@ -42,12 +43,15 @@ def load_dataset(
     path: str | os.PathLike[str],
     *,
     label: str | None = None,
+    vocabulary: Vocabulary | None = None,
     timezone: str = DEFAULT_TIMEZONE,
     max_activity_hours: float = DEFAULT_MAX_ACTIVITY_HOURS,
 ) -> Dataset:
     """Load and validate a dataset from a YAML/JSON file or a directory of CSV/Parquet files.
 
-    ``label`` names the dataset in reports (default: the file or folder name). ``timezone`` is
+    ``label`` names the dataset in reports (default: the file or folder name). ``vocabulary`` (a
+    policy's ``policy.vocabulary``) lets records name the terms the policy adds; without it only
+    the built-in terms are allowed. ``timezone`` is
     the jurisdiction's (an IANA name): Parquet times with a zone are converted to its local
     time, whatever the process's ``TZ``. An activity lasting more than ``max_activity_hours`` is
     rejected. Raises :class:`DatasetError` when the input cannot be read as a dataset at all,
@@ -83,7 +87,13 @@ def load_dataset(
         _set_timezone(con, timezone)
         stager = _Stager(con)
         staged = stager.directory(p) if p.is_dir() else stager.document(p)
-        dataset = build_dataset(con, staged, source=file, max_activity_hours=max_activity_hours)
+        dataset = build_dataset(
+            con,
+            staged,
+            source=file,
+            vocabulary=vocabulary,
+            max_activity_hours=max_activity_hours,
+        )
         if label is not None:
             dataset.label = label
         stager.drop()

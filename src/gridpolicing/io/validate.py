@@ -22,7 +22,11 @@ import duckdb
 
 from gridpolicing.errors import DatasetError, Problem
 from gridpolicing.io.dataset import Dataset, RejectedRecord, TableCount
-from gridpolicing.io.dataset_schema import DEFAULT_MAX_ACTIVITY_HOURS, Column, columns
+from gridpolicing.io.dataset_schema import (
+    DEFAULT_MAX_ACTIVITY_HOURS,
+    Column,
+    columns_in_force,
+)
 from gridpolicing.io.expressions import TRIM as _TRIM
 from gridpolicing.io.expressions import BadType as _BadType
 from gridpolicing.io.expressions import Field as _Field
@@ -34,6 +38,7 @@ from gridpolicing.io.expressions import sql_id as _id
 from gridpolicing.io.expressions import sql_str as _str
 from gridpolicing.io.expressions import windowed as _windowed
 from gridpolicing.model import TABLES, TableSpec
+from gridpolicing.model.terms import Vocabulary
 
 __all__ = ["INPUT_ERRORS", "Staged", "build_dataset"]
 
@@ -76,9 +81,12 @@ def build_dataset(
     staged: Mapping[str, Staged],
     *,
     source: str,
+    vocabulary: Vocabulary | None = None,
     max_activity_hours: float = DEFAULT_MAX_ACTIVITY_HOURS,
 ) -> Dataset:
     """Check every staged table in catalogue order, fill the typed tables, return the Dataset.
+
+    Enum columns allow the built-in terms, and those ``vocabulary`` (a policy's) adds.
 
     Raises :class:`DatasetError` only for whole-file defects (a column of an unusable type, a
     value DuckDB cannot read at all); bad rows become :class:`RejectedRecord` entries and never
@@ -95,7 +103,7 @@ def build_dataset(
     rejected: list[RejectedRecord] = []
     counts: dict[str, TableCount] = {}
     for name, spec in TABLES.items():
-        cols = columns(spec.model)
+        cols = columns_in_force(spec.model, vocabulary)
         con.execute(f"CREATE TABLE {_id(name)} ({_defs(cols)})")
         item = staged.get(name)
         if item is None:

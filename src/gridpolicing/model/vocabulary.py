@@ -1,26 +1,105 @@
-"""Closed vocabularies of the domain, with the Chinese term each value stands for.
+"""The domain's vocabularies: roles, kinds, posts ... as StrEnums, and the terms they stand for.
 
-Policies and datasets name these values; an unknown value is an error that lists the allowed ones.
+Each vocabulary is a StrEnum of built-in ids; :mod:`gridpolicing.model.terms` gives every id its
+Chinese term, English name and a one-line definition, and for roles the :class:`RoleClass`.
+Seven vocabularies (roles, posts, activity, meeting, report, task and incident kinds) are
+:class:`Extensible`: a policy may add terms to them. Policies and datasets name these values; an
+unknown value is an error that lists the allowed ones.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, Final, final
 
 __all__ = [
     "ActivityKind",
     "Area",
     "Employment",
+    "Extensible",
     "IncidentKind",
     "LocalityCategory",
     "MeetingKind",
     "Post",
     "ReportKind",
     "Role",
+    "RoleClass",
     "TaskKind",
     "TaskReason",
+    "Term",
     "UnitType",
+    "open_vocabularies",
 ]
+
+# Whether an extensible vocabulary takes ids that are not built in (see open_vocabularies).
+_OPEN: Final = contextvars.ContextVar("gridpolicing_open_vocabularies", default=False)
+
+
+@contextlib.contextmanager
+def open_vocabularies() -> Iterator[None]:
+    """Within this block, an :class:`Extensible` vocabulary accepts any non-empty id.
+
+    The policy loader validates a policy's rules inside it, because the terms the policy adds
+    are known only once its whole ``extends`` chain is read; it then checks every term a rule
+    names against the vocabulary in force, in one pass. Outside the block (datasets, events,
+    code) the vocabularies stay closed, so nothing else can slip in an unchecked id.
+    """
+    token = _OPEN.set(True)
+    try:
+        yield
+    finally:
+        _OPEN.reset(token)
+
+
+class Extensible(StrEnum):
+    """A vocabulary a policy may add terms to: inside :func:`open_vocabularies`, any id is taken.
+
+    An id that is not built in becomes a pseudo-member: an instance of the enum with that
+    ``value`` (equal to and hashed like its text), not added to the class, so iterating the enum
+    still gives the built-in terms only.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not (_OPEN.get() and isinstance(value, str) and value.strip()):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_builtin(self) -> bool:
+        """Whether this id is one of the enum's own members (not added by a policy)."""
+        return self._name_ in type(self).__members__
+
+
+class RoleClass(StrEnum):
+    """Which body of people a role belongs to: the police, their auxiliaries, or neither."""
+
+    officer = "officer"  # 民警: 人民警察, with law-enforcement powers
+    auxiliary = "auxiliary"  # 辅警: 警务辅助人员, hired to assist officers, no powers of their own
+    civilian = "civilian"  # 其他人员: community, governance or volunteer staff, not the police
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a vocabulary: its id, Chinese term, English name and definitions.
+
+    ``role_class`` is set for roles only.
+    """
+
+    id: str
+    zh: str
+    en: str
+    definition_zh: str
+    definition_en: str
+    role_class: RoleClass | None = None
 
 
 class UnitType(StrEnum):
@@ -51,7 +130,7 @@ class LocalityCategory(StrEnum):
     village = "village"  # 行政村
 
 
-class Role(StrEnum):
+class Role(Extensible):
     """The role a person holds in an assignment."""
 
     community_officer = "community_officer"  # 社区民警
@@ -75,7 +154,7 @@ class Employment(StrEnum):
     part_time = "part_time"
 
 
-class Post(StrEnum):
+class Post(Extensible):
     """Posts a person holds in a village or community (任职)."""
 
     deputy_party_secretary = "deputy_party_secretary"  # 村(社区)党组织副书记
@@ -86,7 +165,7 @@ class Post(StrEnum):
     auxiliary_squad_leader = "auxiliary_squad_leader"  # 专职社区辅警中队长
 
 
-class ActivityKind(StrEnum):
+class ActivityKind(Extensible):
     """Kinds of logged activity (工作日志的类别)."""
 
     household_visit = "household_visit"  # 入户走访
@@ -111,7 +190,7 @@ class ActivityKind(StrEnum):
     fire_safety = "fire_safety"  # 消防安全检查 / 培训
 
 
-class MeetingKind(StrEnum):
+class MeetingKind(Extensible):
     """Kinds of meeting."""
 
     party_committee_thematic = "party_committee_thematic"  # 党委会专题研究
@@ -123,7 +202,7 @@ class MeetingKind(StrEnum):
     yard_meeting = "yard_meeting"  # 坝坝会
 
 
-class ReportKind(StrEnum):
+class ReportKind(Extensible):
     """Kinds of report from a person or unit to another unit."""
 
     work_report = "work_report"  # 工作情况报告
@@ -133,7 +212,7 @@ class ReportKind(StrEnum):
     zero_report = "zero_report"  # 零报告
 
 
-class TaskKind(StrEnum):
+class TaskKind(Extensible):
     """Tasks and deployments handed to a person (任务 / 抽调)."""
 
     crime_fighting_quota = "crime_fighting_quota"  # 打击处理任务 / 打处指标
@@ -154,7 +233,7 @@ class TaskReason(StrEnum):
     routine = "routine"  # 日常安排
 
 
-class IncidentKind(StrEnum):
+class IncidentKind(Extensible):
     """Discipline incidents (违纪), e.g. Xinjin's four prohibitions (四不准)."""
 
     accepted_hospitality = "accepted_hospitality"  # 接受公费招待

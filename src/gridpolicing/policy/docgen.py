@@ -12,6 +12,7 @@ from pathlib import Path
 
 from gridpolicing.io.dataset_schema import columns
 from gridpolicing.model import TABLES
+from gridpolicing.model.terms_doc import vocabulary_markdown
 from gridpolicing.policy.coverage import coverage_markdown
 from gridpolicing.policy.loader import load_policy
 from gridpolicing.policy.reference import rule_kinds_markdown
@@ -27,6 +28,7 @@ def expected_docs(root: Path, registry: Registry) -> dict[Path, str]:
     out: dict[Path, str] = {
         Path("docs/rule-kinds.md"): rule_kinds_markdown(registry),
         Path("docs/dataset-format.md"): dataset_markdown(),
+        Path("docs/vocabulary.md"): vocabulary_markdown(),
     }
     policies = []
     for path in sorted(bundled_dir("policies").glob("*.yaml")):
@@ -93,6 +95,9 @@ rejected record is itself rejected (and says so).
 `--allow-rejected`). In Python, an unknown time zone or a `max_activity_hours` that is not a
 positive number up to 87,840 (ten years) raises `UsageError`. [limits.md](limits.md) lists
 every limit.
+
+Roles, kinds and posts are ids from [the vocabularies](vocabulary.md), which define each term; a
+policy may add terms, accepted when the dataset is loaded with that policy's vocabulary.
 
 Large tables stay columnar: records are staged and checked as SQL over whole columns in an
 embedded DuckDB database; only rejected rows ever become Python objects.

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Union, final
 
 from pydantic import Field, create_model
 
+from gridpolicing.model.terms import BUILTIN, Vocabulary
 from gridpolicing.policy.models import (
     IDENT,
     Duty,
@@ -18,6 +19,7 @@ from gridpolicing.policy.models import (
     Source,
 )
 from gridpolicing.policy.values import PolicyModel, Text
+from gridpolicing.policy.vocabulary import VocabularySection
 
 if TYPE_CHECKING:
     from gridpolicing.assessment.models import Assessment
@@ -52,6 +54,10 @@ class DocumentBase(PolicyModel):
         description="Named duty catalogues; a rule refers to one as {catalogue: name}",
     )
     not_encoded: list[NotEncoded] = Field(default_factory=list)
+    vocabulary: VocabularySection | None = Field(
+        default=None,
+        description="Terms this policy adds to the roles, posts and kinds (docs/vocabulary.md)",
+    )
 
 
 @functools.cache
@@ -80,6 +86,8 @@ class Policy:
     ``files`` are the policy files from the root template to this policy; ``content_hash`` is the
     SHA-256 of their bytes, so a report can be traced to the exact text it was computed from.
     ``origins`` gives each rule's file and line, so an inherited rule can be told from an override.
+    ``vocabulary`` is the terms in force: the built-in ones and those the chain adds; pass it to
+    ``load_dataset`` so records may name the added terms.
     """
 
     id: str
@@ -97,6 +105,7 @@ class Policy:
     origins: dict[str, str]
     registry: Registry = field(repr=False, compare=False)
     is_template: bool = False
+    vocabulary: Vocabulary = BUILTIN
 
     def rule(self, rule_id: str) -> RuleSpec:
         """The rule with ``rule_id``."""

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from gridpolicing.assessment.models import Assessment
 from gridpolicing.errors import PolicyError, Problem
+from gridpolicing.model.vocabulary import open_vocabularies
 from gridpolicing.policy.chain import Roots, load_chain, resolve_reference
 from gridpolicing.policy.document import DocumentBase, Policy
 from gridpolicing.policy.errors_map import problems_from_validation
@@ -29,6 +30,7 @@ from gridpolicing.policy.places import problem_at
 from gridpolicing.policy.registry import Registry
 from gridpolicing.policy.resources import bundled_policy_path
 from gridpolicing.policy.values import validate_plain
+from gridpolicing.policy.vocabulary import declared_vocabulary, unknown_terms
 from gridpolicing.policy.yamlsrc import YamlSource
 
 __all__ = ["load_policy", "resolve_policy_path"]
@@ -76,11 +78,13 @@ def load_policy(
     registry = registry if registry is not None else Registry.from_entry_points()
     first = resolve_policy_path(ref)
     roots = Roots.of(first, policy_path)
-    files, problems = load_chain(first, registry, roots, [Path(p) for p in policy_path])
-    if problems:
-        raise PolicyError(problems)
-    chain = [_Loaded(f.source, f.document) for f in files if f.source and f.document]
-    return _merge(chain, registry, allow_template)
+    # Rules may name terms the chain adds; _merge checks every named term once it knows them.
+    with open_vocabularies():
+        files, problems = load_chain(first, registry, roots, [Path(p) for p in policy_path])
+        if problems:
+            raise PolicyError(problems)
+        chain = [_Loaded(f.source, f.document) for f in files if f.source and f.document]
+        return _merge(chain, registry, allow_template)
 
 
 @final
@@ -139,6 +143,9 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         not_encoded.extend(doc.not_encoded)
         if data.get("assessment") is not None:
             assessment_at = loaded
+    declared = declared_vocabulary(((c.source, c.document.vocabulary) for c in chain), problem_at)
+    problems.extend(declared.problems)
+    named: list[tuple[YamlSource, _Path, Any]] = [(c.source, (), c.document) for c in chain]
     for name, decl in decls.items():
         if name not in values and decl.default is not None:
             values[name] = decl.default
@@ -170,6 +177,7 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
             problems.extend(problems_from_validation(exc, loaded.source, None, ("rules", index)))
             continue
         final_rules.append(rule)
+        named.append((loaded.source, ("rules", index), rule))
         line, _ = loaded.source.positions.of_value(("rules", index)) or (0, 0)
         origins[rid] = f"{loaded.source.file}:{line}"
     assessment = None
@@ -180,11 +188,16 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         refs = _Refs({**stand_ins, **values}, decls, raw_catalogues)
         assessment, errs = _assessment(assessment_at, refs, final_rules, sources)
         problems.extend(errs)
+        named.append((assessment_at.source, ("assessment",), assessment))
+    for src, node_at, node in named:
+        for term_at, message in unknown_terms(node, declared.vocabulary, node_at):
+            if (found := problem_at(src, term_at, message)) not in problems:
+                problems.append(found)
     if problems:
         raise PolicyError(problems)
     digest = hashlib.sha256()
-    for loaded in chain:
-        digest.update(loaded.source.text.encode("utf-8"))
+    for text in [c.source.text for c in chain] + [v.text for v in declared.sources]:
+        digest.update(text.encode("utf-8"))
     doc = leaf.document
     return Policy(
         id=doc.id,
@@ -202,6 +215,7 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         origins=origins,
         registry=registry,
         is_template=is_template,
+        vocabulary=declared.vocabulary,
     )
 
 

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from gridpolicing.assessment.models import Assessment
+from gridpolicing.model.terms_doc import describe_vocabularies
 from gridpolicing.policy.document import document_model
 from gridpolicing.policy.registry import Registry
 
@@ -26,6 +27,7 @@ def policy_json_schema(registry: Registry) -> dict[str, Any]:
     defs = schema.setdefault("$defs", {})
     defs.update(_allow_params(assessment.pop("$defs", {})))
     defs["Assessment"] = _allow_params(assessment)
+    describe_vocabularies(defs)
     schema["properties"]["assessment"] = {
         "anyOf": [{"$ref": "#/$defs/Assessment"}, {"type": "null"}],
         "description": schema["properties"]["assessment"].get("description", ""),

@@ -187,7 +187,7 @@ def _run_case(path: Path, policy: Policy, spec: TestFile, case: TestCase) -> Cas
         with tempfile.TemporaryDirectory(prefix="gridpolicing-test-") as tmp:
             file = Path(tmp) / f"{path.name.removesuffix(TEST_SUFFIX)}--data.yaml"
             file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-            dataset = load_dataset(file)
+            dataset = load_dataset(file, vocabulary=policy.vocabulary)
             failures.extend(
                 f"rejected record: {r.table} {r.record_id}.{r.field}: {r.message}"
                 for r in dataset.rejected

@@ -1,0 +1,195 @@
+"""A policy's ``vocabulary:`` section: the terms it adds, and the one check of every term named.
+
+Rules are validated with the vocabularies open (:func:`~gridpolicing.model.vocabulary.
+open_vocabularies`), because the terms in force are known only once the whole ``extends`` chain
+is read. :func:`declared_vocabulary` then merges the chain's added terms (root first, a child
+adding to its parent) and :func:`unknown_terms` checks every term the validated models name
+against them, whatever the rule kind, so no kind needs code of its own for added terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, final
+
+from pydantic import BaseModel, Field, ValidationError
+
+from gridpolicing.errors import Problem
+from gridpolicing.model.terms import VOCABULARIES, Vocabulary, spec_of
+from gridpolicing.model.vocabulary import Extensible, RoleClass, Term
+from gridpolicing.policy.errors_map import problems_from_validation
+from gridpolicing.policy.models import IDENT
+from gridpolicing.policy.values import PolicyModel, Text
+from gridpolicing.policy.yamlsrc import YamlSource, read_yaml_file
+
+__all__ = [
+    "DeclaredVocabulary",
+    "TermDecl",
+    "VocabularySection",
+    "VocabularyTerms",
+    "declared_vocabulary",
+    "unknown_terms",
+]
+
+_Path = tuple[str | int, ...]
+ProblemAt = Callable[[YamlSource, _Path, str], Problem]
+
+
+class TermDecl(PolicyModel):
+    """A term a policy adds: its id, Chinese term, English name, definition, and a role's class."""
+
+    id: str = Field(pattern=IDENT, description="Must not be a built-in id of the vocabulary")
+    zh: str = Field(min_length=1, description="The Chinese term, e.g. 驻村民警")
+    en: str = Field(min_length=1, description="The English name")
+    definition: Text = Field(description="One line in zh and en: what the term means")
+    class_: RoleClass | None = Field(
+        default=None,
+        alias="class",
+        description="Roles only (required there): officer, auxiliary or civilian",
+    )
+
+
+class VocabularyTerms(PolicyModel):
+    """Terms added to the extensible vocabularies (see docs/vocabulary.md)."""
+
+    roles: list[TermDecl] = Field(default_factory=list)
+    posts: list[TermDecl] = Field(default_factory=list)
+    activity_kinds: list[TermDecl] = Field(default_factory=list)
+    meeting_kinds: list[TermDecl] = Field(default_factory=list)
+    report_kinds: list[TermDecl] = Field(default_factory=list)
+    task_kinds: list[TermDecl] = Field(default_factory=list)
+    incident_kinds: list[TermDecl] = Field(default_factory=list)
+
+
+class VocabularySection(VocabularyTerms):
+    """A policy's ``vocabulary:``: terms given here and/or in a ``file`` beside the policy."""
+
+    file: str | None = Field(
+        default=None,
+        min_length=1,
+        description="A YAML file of the same lists, relative to the policy's folder",
+    )
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class DeclaredVocabulary:
+    """The vocabulary in force for a chain, what is wrong with its declarations, files read."""
+
+    vocabulary: Vocabulary
+    problems: list[Problem] = field(default_factory=list)
+    sources: list[YamlSource] = field(default_factory=list)
+    """The vocabulary files read, so the policy's hash covers them too."""
+
+
+def declared_vocabulary(
+    chain: Iterable[tuple[YamlSource, VocabularySection | None]], problem: ProblemAt
+) -> DeclaredVocabulary:
+    """Merge the terms the chain's files add (root first); report clashes and missing classes."""
+    vocabulary = Vocabulary()
+    problems: list[Problem] = []
+    sources: list[YamlSource] = []
+    declared: dict[tuple[str, str], str] = {}
+    for source, section in chain:
+        if section is None:
+            continue
+        parts: list[tuple[YamlSource, _Path, VocabularyTerms]] = [
+            (source, ("vocabulary",), section)
+        ]
+        if section.file is not None:
+            terms_source, terms, errs = _read_file(source, section.file, problem)
+            problems.extend(errs)
+            if terms_source is not None:
+                sources.append(terms_source)
+                if terms is not None:
+                    parts.append((terms_source, (), terms))
+        for where, prefix, terms in parts:
+            for name in VocabularyTerms.model_fields:
+                spec = VOCABULARIES[name]
+                builtin = {t.id for t in spec.terms}
+                added: list[Term] = []
+                for i, decl in enumerate(getattr(terms, name)):
+                    at = (*prefix, name, i)
+                    why = _clash(spec.label, decl, builtin, declared.get((name, decl.id)))
+                    why = why or _class_problem(name, decl)
+                    if why:
+                        problems.append(problem(where, at, why))
+                        continue
+                    line, _ = where.positions.of_value(at) or (None, None)
+                    declared[(name, decl.id)] = f"{where.file}:{line}"
+                    added.append(_term(decl))
+                vocabulary = vocabulary.with_terms(name, added)
+    return DeclaredVocabulary(vocabulary, problems, sources)
+
+
+def _clash(label: str, decl: TermDecl, builtin: set[str], earlier: str | None) -> str | None:
+    if decl.id in builtin:
+        return f"{decl.id!r} is a built-in {label}; an added term needs an id of its own"
+    if earlier is not None:
+        return f"the {label} {decl.id!r} is already declared at {earlier}"
+    return None
+
+
+def _class_problem(name: str, decl: TermDecl) -> str | None:
+    if name == "roles" and decl.class_ is None:
+        allowed = ", ".join(c.value for c in RoleClass)
+        return f"the role {decl.id!r} needs a class: one of {allowed}"
+    if name != "roles" and decl.class_ is not None:
+        return f"only roles have a class; remove it from {decl.id!r}"
+    return None
+
+
+def _term(decl: TermDecl) -> Term:
+    return Term(decl.id, decl.zh, decl.en, decl.definition.zh, decl.definition.en, decl.class_)
+
+
+def _read_file(
+    policy: YamlSource, name: str, problem: ProblemAt
+) -> tuple[YamlSource | None, VocabularyTerms | None, list[Problem]]:
+    """Read ``vocabulary.file``, relative to the policy's folder (never the working directory),
+    within the same limits as a policy file; a file outside the policy's folder is not read."""
+    if Path(name).is_absolute():
+        message = "expected a path relative to the policy's folder, found an absolute path"
+        return None, None, [problem(policy, ("vocabulary", "file"), message)]
+    folder = Path(policy.file).parent.resolve()
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder):
+        message = "expected a file inside the policy's folder; the path leads outside it"
+        return None, None, [problem(policy, ("vocabulary", "file"), message)]
+    if not path.is_file():
+        return None, None, [problem(policy, ("vocabulary", "file"), f"no such file {name!r}")]
+    source, errs = read_yaml_file(path, str(Path(policy.file).parent / name))
+    if source is None:
+        return None, None, errs
+    if not isinstance(source.data, dict):
+        return source, None, [Problem(source.file, 1, 1, "", "expected a mapping of term lists")]
+    try:
+        terms = VocabularyTerms.model_validate(source.data)
+    except ValidationError as exc:
+        return source, None, problems_from_validation(exc, source, VocabularyTerms)
+    return source, terms, []
+
+
+def unknown_terms(node: Any, vocabulary: Vocabulary, at: _Path = ()) -> Iterator[tuple[_Path, str]]:
+    """``(path, message)`` for every term in a validated model that is not in ``vocabulary``.
+
+    Walks models (by the names their fields have in YAML), lists and mappings; a value of an
+    extensible vocabulary that is neither built in nor added is reported with the allowed ids.
+    """
+    if isinstance(node, Extensible):
+        spec = spec_of(type(node))
+        allowed = vocabulary.ids(spec.name)
+        if node.value not in allowed:
+            listing = ", ".join(allowed)
+            yield at, f"unknown {spec.label} {node.value!r}; expected one of: {listing}"
+    elif isinstance(node, BaseModel):
+        for name, info in type(node).model_fields.items():
+            yield from unknown_terms(getattr(node, name), vocabulary, (*at, info.alias or name))
+    elif isinstance(node, list | tuple):
+        for i, item in enumerate(node):
+            yield from unknown_terms(item, vocabulary, (*at, i))
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from unknown_terms(item, vocabulary, (*at, key))
