@@ -182,11 +182,21 @@ def _tokens(text: str) -> list[Token]:
         raise ExpressionError(
             "the expression is empty; expected a condition such as population >= 3000", text
         )
+    if tokens[0].token_type in _STATEMENTS:  # before the parser, which would log a warning
+        raise ExpressionError(
+            f"expected one expression, found a statement ({tokens[0].text.upper()})", text, 0
+        )
     depth = 0
     for token in tokens:
         if token.token_type == TokenType.SEMICOLON:
             raise ExpressionError(
                 "expected one expression, found ';': statements cannot be chained",
+                text,
+                token.start,
+            )
+        if token.token_type in _PARAMETERS:
+            raise ExpressionError(
+                "parameters and placeholders are not allowed; write the value itself",
                 text,
                 token.start,
             )
@@ -202,6 +212,12 @@ def _tokens(text: str) -> list[Token]:
     return tokens
 
 
+_STATEMENTS: Final = frozenset(
+    set(sqlglot.Dialect.get_or_raise(_DIALECT).parser_class.STATEMENT_PARSERS)
+    | set(sqlglot.Dialect.get_or_raise(_DIALECT).tokenizer_class.COMMANDS)
+)
+# ?, $1, $name, @name and :name: a value bound later is a value nobody checked.
+_PARAMETERS: Final = frozenset({TokenType.PLACEHOLDER, TokenType.PARAMETER, TokenType.COLON})
 _COMMENT_MESSAGE: Final = "comments are not allowed in an expression; explain it in the rule's note"
 
 
@@ -249,9 +265,9 @@ def _parse(text: str, tokens: list[Token]) -> exp.Expr:
         raise _parse_error(text, exc) from None
     except RecursionError:  # the parser recurses per level; the limits make this rare
         raise ExpressionError(_DEPTH_MESSAGE, text, 0) from None
-    if not isinstance(tree, exp.Condition | exp.Query | exp.Subquery):  # queries: the checker
+    if not isinstance(tree, exp.Condition | exp.Query | exp.Subquery | exp.Star):  # for the checker
         first = tokens[0].text.upper()
-        raise ExpressionError(f"expected one expression, found a {first} statement", text, 0)
+        raise ExpressionError(f"expected one expression, found a statement ({first})", text, 0)
     return tree
 
 
@@ -292,26 +308,34 @@ def _exact(tree: exp.Expr) -> exp.Expr:
     """A copy computing arithmetic in DOUBLE, so no integer overflow can stop a plan.
 
     DuckDB raises on BIGINT overflow (``population * population * ...``) and on ``x % 0``;
-    in DOUBLE these give inf or NaN, which compare like any number.
+    in DOUBLE these give inf or NaN, which compare like any number. An operand that is not a
+    literal is cast; a literal need not be, as its partner is then DOUBLE (unless both are
+    literals: then the left one is cast).
     """
     tree = tree.copy()
     for node in list(tree.find_all(*_ARITHMETIC)):
-        for key in ("this", "expression"):
-            child = node.args.get(key)
-            if child is None or _is_double(child):
-                continue
-            if isinstance(node, exp.Neg) and isinstance(child, exp.Literal):
-                continue  # -3 is a literal; the operator around it casts it
-            node.set(key, exp.Cast(this=child, to=exp.DataType.build("DOUBLE")))
+        keys = [k for k in ("this", "expression") if node.args.get(k) is not None]
+        operands = [node.args[k] for k in keys]
+        plain = [k for k, child in zip(keys, operands, strict=True) if not _is_literal(child)]
+        for key in plain or keys[:1]:
+            child = node.args[key]
+            if not _is_double(child):
+                node.set(key, exp.Cast(this=child, to=exp.DataType.build("DOUBLE")))
     return tree
+
+
+def _is_literal(node: exp.Expr) -> bool:
+    while isinstance(node, exp.Paren | exp.Neg):
+        node = node.this
+    return isinstance(node, exp.Literal | exp.Null)
 
 
 def _is_double(node: exp.Expr) -> bool:
     while isinstance(node, exp.Paren):
         node = node.this
-    if isinstance(node, exp.Neg):
-        return not isinstance(node.this, exp.Literal)
-    return isinstance(node, _ARITHMETIC) and not isinstance(node, exp.Abs)
+    if isinstance(node, exp.Cast):
+        return node.to.is_type(exp.DType.DOUBLE)
+    return isinstance(node, _ARITHMETIC) and not isinstance(node, exp.Abs) and not _is_literal(node)
 
 
 _KEYWORDS: Final = frozenset(
