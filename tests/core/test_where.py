@@ -153,3 +153,43 @@ def test_a_where_that_is_not_text_is_refused(tmp_path: Path) -> None:
     rule = {**BIG, "subject": {"units": {"type": "locality", "where": 3000}}}
     with pytest.raises(PolicyError, match=r"where: expected a condition written as text"):
         make_policy(tmp_path, [{"id": "r", **rule}])
+
+
+@pytest.mark.parametrize(
+    ("where", "offset", "message"),
+    [
+        ("people.id = 'x'", 0, "'people.id' names a table"),
+        ("(SELECT 1 FROM people)", 8, "subqueries and table names are not allowed"),
+        ("id IN (SELECT person FROM assignments)", 14, "subqueries and table names"),
+        ("getenv('HOME') = 'x'", 0, "function 'getenv' is not allowed"),
+        ("1; DROP TABLE units", 1, "expected one expression, found ';'"),
+        ("population > 1 -- '", 15, "comments are not allowed"),
+        ("population = ?", 13, "parameters and placeholders are not allowed"),
+    ],
+)
+def test_each_refusal_is_placed_at_file_line_col(
+    tmp_path: Path, where: str, offset: int, message: str
+) -> None:
+    head = "    subject: {units: {type: locality, where: "
+    text = POLICY.split("  - id: text")[0].replace(
+        '    subject: {units: {type: locality, where: "populaton >= 3000"}}',
+        f'{head}"{where}"}}}}',
+    )
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyError) as info:
+        load_policy(path)
+    [problem] = info.value.problems
+    assert (problem.line, problem.column) == (10, len(head) + 2 + offset)
+    assert problem.path == "rules[big].subject.units.where"
+    assert problem.message.startswith(message)
+
+
+def test_arithmetic_that_would_overflow_a_bigint_still_runs(tmp_path: Path) -> None:
+    rule = {**BIG, "subject": {"units": {"type": "locality", "where": _CUBE}}}
+    found = run_rule(tmp_path, rule, _tables(10_000_000, 2), "2022-03")
+    # 10^21 overflows BIGINT; in DOUBLE it is just large. 2^3 is not above 10^18.
+    assert statuses(found) == {("c1", "2022-03"): "fail"}
+
+
+_CUBE = "population * population * population > 1000000000000000 * 1000"
