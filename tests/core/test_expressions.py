@@ -84,6 +84,13 @@ def test_keywords_used_as_column_names_are_quoted_and_null_can_count_as_true() -
     )
 
 
+def test_null_arguments_are_typed_so_duckdb_can_choose_the_function() -> None:
+    expr = check("year(NULL) > 1 OR contains(NULL, NULL)", UNITS)
+    assert expr.sql(alias="u") == (
+        "YEAR(CAST(NULL AS DATE)) > 1 OR CONTAINS(CAST(NULL AS TEXT), CAST(NULL AS TEXT))"
+    )
+
+
 def test_a_value_of_any_type_when_asked_for_none() -> None:
     expr = check("round(population * 1.5, 1)", UNITS, want=None)
     assert expr.type is ValueType.number

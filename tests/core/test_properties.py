@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from gridpolicing.core import ExpressionError, check, table_scope
 from gridpolicing.io.dataset_schema import columns
 from gridpolicing.model import TABLES
+from tests.fuzz.budget import EXAMPLES
 
 UNITS = table_scope("units")
 
@@ -99,8 +100,11 @@ def _accept_or_refuse(con: duckdb.DuckDBPyConnection, text: str) -> None:
     expr.sql(alias="u", dialect="spark")
 
 
+# 300 examples each in `make test`; GRIDPOLICING_FUZZ_EXAMPLES (tests/fuzz/budget.py) raises it.
 _FAST = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=max(300, EXAMPLES),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 
@@ -120,7 +124,7 @@ NUMBER_LEAVES = st.sampled_from(
     ["population", "households", "rental_rooms", "0", "3000", "-2", "1.5", "NULL"]
 )
 TEXT_LEAVES = st.sampled_from(["name", "id", "'x'", "'村'", "NULL"])
-DATE_LEAVES = st.sampled_from(["model_since", "DATE '2022-01-01'"])
+DATE_LEAVES = st.sampled_from(["model_since", "DATE '2022-01-01'", "NULL"])
 
 
 def _numbers(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -160,6 +164,8 @@ COMPARISONS = st.one_of(
     NUMBERS.map(lambda x: f"{x} IS NOT NULL"),
     NUMBERS.map(lambda x: f"{x} IN (1, 2, 3000)"),
     TEXT_LEAVES.map(lambda x: f"contains(lower({x}), 'b')"),
+    st.tuples(TEXT_LEAVES, TEXT_LEAVES).map(lambda t: f"starts_with({t[0]}, {t[1]})"),
+    st.tuples(TEXT_LEAVES, TEXT_LEAVES).map(lambda t: f"contains({t[0]}, {t[1]})"),
     DATE_LEAVES.map(lambda x: f"{x} >= DATE '2020-01-01'"),
     st.just("type = 'locality'"),
     st.just("TRUE"),

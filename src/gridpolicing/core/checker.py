@@ -30,6 +30,20 @@ _QUERIES: Final = (exp.Query, exp.Subquery, exp.Exists, exp.Table, exp.From, exp
 _NAMES: Final = ", ".join(sorted(f.name for f in FUNCTIONS))
 
 
+_SQL_TYPES: Final = {
+    V.number: "DOUBLE",
+    V.text: "VARCHAR",
+    V.boolean: "BOOLEAN",
+    V.date: "DATE",
+    V.timestamp: "TIMESTAMP",
+    V.text_list: "VARCHAR[]",
+}
+
+
+def _sql_type(t: ValueType) -> exp.DataType:
+    return exp.DataType.build(_SQL_TYPES[t], dialect="duckdb")
+
+
 def offset_of(node: exp.Expr) -> int | None:
     """The smallest source offset sqlglot recorded for ``node`` or anything below it."""
     starts = [n.meta["start"] for n in node.walk() if "start" in n.meta]
@@ -45,11 +59,23 @@ def _hint(name: str, choices: tuple[str, ...] | list[str]) -> str:
 class Checker:
     """Checks one parsed expression against a scope; :meth:`type_of` returns its type."""
 
-    __slots__ = ("scope", "text")
+    __slots__ = ("nulls", "scope", "text")
 
     def __init__(self, text: str, scope: Scope) -> None:
         self.text = text
         self.scope = scope
+        self.nulls: dict[int, tuple[exp.Expr, ValueType]] = {}
+        """Function arguments that are NULL, with the type their slot wants (see type_nulls)."""
+
+    def type_nulls(self) -> None:
+        """Cast each NULL argument to its slot's type: DuckDB cannot bind ``year(NULL)``.
+
+        Done after the walk, which may visit a node twice (``x IN (a, b)`` checks ``x`` per
+        item) and must see the tree as the author wrote it.
+        """
+        for value, t in self.nulls.values():
+            value.replace(exp.Cast(this=value.copy(), to=_sql_type(t)))
+        self.nulls.clear()
 
     def refuse(self, node: exp.Expr, message: str) -> NoReturn:
         """Raise an :class:`ExpressionError` located at ``node``."""
@@ -301,7 +327,9 @@ class Checker:
                     same.append(value)
                     continue
                 t = self.type_of(value)
-                if t is not V.null and t not in accepted:
+                if t is V.null:  # DuckDB cannot choose an overload for year(NULL): type it
+                    self.nulls[id(value)] = (value, accepted[0])
+                elif t not in accepted:
                     self.refuse(
                         value, f"{fn.name} takes {fn.signature}: found {self.show(value, t)}"
                     )

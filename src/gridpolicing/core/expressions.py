@@ -162,6 +162,7 @@ def check(text: str, scope: Scope, *, want: ValueType | None = ValueType.boolean
         raise ExpressionError(
             f"expected {want.phrase()}, found {checker.show(tree, found)}", text, 0
         )
+    checker.type_nulls()
     return Expression(text, scope, found, _exact(tree))
 
 
@@ -207,6 +208,8 @@ def _tokens(text: str) -> list[Token]:
         elif token.token_type == TokenType.R_PAREN:
             depth -= 1
     where = _comment_at(text, tokens)
+    if where is None and any(token.comments for token in tokens):
+        where = 0  # a comment form the gap scan does not know: refuse it all the same
     if where is not None:
         raise ExpressionError(_COMMENT_MESSAGE, text, where)
     return tokens
