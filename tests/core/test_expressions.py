@@ -33,6 +33,7 @@ DEPTH += "levels are allowed"
     ("text", "duckdb", "spark"),
     [
         ("population >= 3000", "u.population >= 3000", "u.population >= 3000"),
+        ("POPULATION >= 3000", "u.population >= 3000", "u.population >= 3000"),
         (
             "area = 'rural' AND NOT households IS NULL",
             "u.area = 'rural' AND NOT u.households IS NULL",

@@ -78,8 +78,9 @@ class Expression:
         table = exp.to_identifier(alias)
 
         def qualify(node: exp.Expr) -> exp.Expr:
-            if isinstance(node, exp.Column):
-                return exp.Column(this=_identifier(node.name), table=table.copy())
+            if isinstance(node, exp.Column):  # the checked name: exact if quoted, else lower
+                name = node.name if node.this.quoted else node.name.lower()
+                return exp.Column(this=_identifier(name), table=table.copy())
             return node
 
         tree = self._tree.transform(qualify)  # transform copies: the stored tree is unchanged
