@@ -325,6 +325,8 @@ class PlanContext:
             )
         if sel.ids is not None:
             conds.append(f"{alias}.id IN ({', '.join(sql_literal(i) for i in sel.ids)})")
+        if sel.where is not None:  # NULL (undecidable) keeps the unit: judged, never skipped
+            conds.append(sel.where.sql(alias=alias, null_as=True))
         return " AND ".join(conds)
 
     def assignments_sql(self, subject: Subject) -> str:

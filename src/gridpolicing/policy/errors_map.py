@@ -9,6 +9,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from gridpolicing.core.errors import ExpressionError
 from gridpolicing.errors import Problem
 from gridpolicing.policy.places import named_path
 from gridpolicing.policy.yamlsrc import YamlSource
@@ -49,8 +50,28 @@ def problems_from_validation(
         else:
             message = _message(err)
             line, col = source.positions.of_value(full) or (None, None)
+            error = err.get("ctx", {}).get("error")
+            if isinstance(error, ExpressionError):  # its own words, at its character
+                message = error.message
+                col = _inside(source, line, col, error)
         out.append(Problem(source.file, line, col, named_path(source.data, full), message))
     return out
+
+
+def _inside(
+    source: YamlSource, line: int | None, col: int | None, error: ExpressionError
+) -> int | None:
+    """The column of the offending character when the value is a one-line scalar as written
+    (plain or quoted without escapes); else the value's own column."""
+    if line is None or col is None:
+        return col
+    lines = source.text.splitlines()
+    raw = lines[line - 1][col - 1 :] if line <= len(lines) else ""
+    if raw.startswith(error.text):
+        return col + error.offset
+    if raw[:1] in "'\"" and raw[1:].startswith(error.text):
+        return col + 1 + error.offset
+    return col
 
 
 def _at(data: Any, path: Path) -> Any:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 
+from gridpolicing.core.expressions import Expression, condition_json_schema, condition_validator
 from gridpolicing.model.vocabulary import (
     ActivityKind,
     Area,
@@ -78,13 +79,27 @@ class Citation(PolicyModel):
     quote: str = Field(min_length=2)
 
 
+UnitsCondition = Annotated[
+    Expression,
+    BeforeValidator(condition_validator("units")),
+    WithJsonSchema(condition_json_schema("units")),
+]
+"""A condition on the columns of ``units``, checked at load time (core/expressions.py)."""
+
+
 class UnitSelector(PolicyModel):
-    """Units of one type, optionally narrowed by area, category or explicit ids."""
+    """Units of one type, optionally narrowed by area, category, explicit ids or a condition.
+
+    ``where`` is an SQL condition on the unit's own columns (``population >= 3000``); a unit
+    for which it cannot be decided (a column it reads is empty) stays a subject, so missing
+    data is judged rather than passed over.
+    """
 
     type: UnitType
     area: Area | None = None
     category: list[LocalityCategory] | None = Field(default=None, min_length=1)
     ids: list[str] | None = Field(default=None, min_length=1)
+    where: UnitsCondition | None = None
 
 
 class PeopleSelector(PolicyModel):
