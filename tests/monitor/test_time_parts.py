@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -37,3 +38,28 @@ def test_merged_time_is_the_union_of_the_intervals(spans: list[tuple[int, int]])
     covered = {m for start, length in spans for m in range(start, min(start + length, 24 * 60))}
     assert added == t.day_micros(DAY) == len(covered)
     assert Tally.load(t.dump()).spans == t.spans
+
+
+def test_the_monitor_watches_the_units_a_where_condition_selects(tmp_path: Path) -> None:
+    from gridpolicing import evaluate
+    from gridpolicing.monitor.roster import Roster, Scope
+    from tests.helpers import make_dataset, make_policy
+
+    rule = {
+        "id": "r",
+        "kind": "cadence",
+        "subject": {"units": {"type": "locality", "where": "population >= 3000"}},
+        "period": "month",
+        "count": {"activities": ["household_visit"]},
+        "min_count": 1,
+    }
+    units = [
+        {"id": f"c{n}", "type": "locality", "category": "village", "area": "rural", **pop}
+        for n, pop in enumerate([{"population": 2999}, {"population": 3000}, {}])
+    ]
+    policy = make_policy(tmp_path, [rule])
+    data = make_dataset(tmp_path, {"units": units})
+    batch = sorted({f.subject_id for f in evaluate(policy, data, "2022-03").findings})
+    scope = Scope(Roster(data), policy.rules[0].subject)
+    watched = sorted(scope.subjects(dt.date(2022, 3, 1), dt.date(2022, 3, 31)))
+    assert batch == watched == ["c1", "c2"]  # a unit the condition cannot decide is judged

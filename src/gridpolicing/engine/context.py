@@ -55,7 +55,7 @@ from gridpolicing.policy.values import Dated, ParamRef
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["EngineState", "PlanContext", "sql_literal"]
+__all__ = ["EngineState", "PlanContext", "sql_literal", "unit_condition"]
 
 
 def sql_literal(value: Any) -> str:
@@ -79,6 +79,26 @@ def sql_literal(value: Any) -> str:
         )
     text = str(value).replace("'", "''")
     return f"'{text}'"
+
+
+def unit_condition(subject: Subject, alias: str) -> str:
+    """A SQL condition selecting a units subject's units in table alias ``alias``; the one
+    statement of which units a rule is about (the batch plans and the monitor both use it)."""
+    sel = subject.units
+    if sel is None:
+        raise ValueError("unit_condition needs a units subject")
+    conds = [f"{alias}.type = {sql_literal(sel.type.value)}"]
+    if sel.area is not None:
+        conds.append(f"{alias}.area = {sql_literal(sel.area.value)}")
+    if sel.category is not None:
+        conds.append(
+            f"{alias}.category IN ({', '.join(sql_literal(c.value) for c in sel.category)})"
+        )
+    if sel.ids is not None:
+        conds.append(f"{alias}.id IN ({', '.join(sql_literal(i) for i in sel.ids)})")
+    if sel.where is not None:  # NULL (undecidable) keeps the unit: judged, never skipped
+        conds.append(sel.where.sql(alias=alias, null_as=True))
+    return " AND ".join(conds)
 
 
 @final
@@ -313,21 +333,7 @@ class PlanContext:
 
     def unit_filter(self, subject: Subject, alias: str) -> str:
         """A SQL condition selecting the subject's units in table alias ``alias``."""
-        sel = subject.units
-        if sel is None:
-            raise ValueError("unit_filter needs a units subject")
-        conds = [f"{alias}.type = {sql_literal(sel.type.value)}"]
-        if sel.area is not None:
-            conds.append(f"{alias}.area = {sql_literal(sel.area.value)}")
-        if sel.category is not None:
-            conds.append(
-                f"{alias}.category IN ({', '.join(sql_literal(c.value) for c in sel.category)})"
-            )
-        if sel.ids is not None:
-            conds.append(f"{alias}.id IN ({', '.join(sql_literal(i) for i in sel.ids)})")
-        if sel.where is not None:  # NULL (undecidable) keeps the unit: judged, never skipped
-            conds.append(sel.where.sql(alias=alias, null_as=True))
-        return " AND ".join(conds)
+        return unit_condition(subject, alias)
 
     def assignments_sql(self, subject: Subject) -> str:
         """Assignments matching a people subject (all columns of ``assignments``)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, final
 
 from gridpolicing.engine.calendar import calendar_days
+from gridpolicing.engine.context import unit_condition
 from gridpolicing.monitor.bounds import FIRST_DAY, LAST_BUCKET_DAY
 from gridpolicing.monitor.tables import rows
 
@@ -59,15 +60,29 @@ class SubjectInfo:
 class Roster:
     """The dataset's units, people, assignments and sensitive days, and a workday cache."""
 
-    __slots__ = ("_workdays", "assignments", "people", "sensitive", "units")
+    __slots__ = ("_dataset", "_workdays", "assignments", "people", "sensitive", "units")
 
     def __init__(self, dataset: Dataset) -> None:
+        self._dataset = dataset
         # rows(): a Parquet date past Python's year 9999 is clamped, not a crash
         self.units: dict[str, dict[str, Any]] = {r["id"]: r for r in rows(dataset.table("units"))}
         self.people: dict[str, dict[str, Any]] = {r["id"]: r for r in rows(dataset.table("people"))}
         self.assignments: list[dict[str, Any]] = rows(dataset.table("assignments"))
         self.sensitive = _sensitive_days(rows(dataset.table("sensitive_periods")))
         self._workdays: dict[dt.date, bool] = {}
+
+    def unit_ids(self, condition: str) -> list[str]:
+        """The ids of the units meeting an SQL ``condition`` on alias ``u``, sorted."""
+        con = self._dataset.cursor()
+        try:
+            return [
+                r[0]
+                for r in con.execute(
+                    f"SELECT id FROM units u WHERE {condition} ORDER BY id"
+                ).fetchall()
+            ]
+        finally:
+            con.close()
 
     def is_workday(self, day: dt.date) -> bool:
         """Whether ``day`` is a working day of China's official calendar (调休 included)."""
@@ -91,20 +106,8 @@ class Scope:
         self._units: list[str] = []
         self._by_person: dict[str, list[tuple[str, dt.date, dt.date]]] = defaultdict(list)
         if subject.units is not None:
-            sel = subject.units
-            for uid in sorted(roster.units):
-                u = roster.units[uid]
-                if u["type"] != sel.type.value:
-                    continue
-                if sel.area is not None and u["area"] != sel.area.value:
-                    continue
-                if sel.category is not None and u["category"] not in {
-                    c.value for c in sel.category
-                }:
-                    continue
-                if sel.ids is not None and uid not in sel.ids:
-                    continue
-                self._units.append(uid)
+            # The units a rule is about, by the batch engine's own condition (where: included).
+            self._units = roster.unit_ids(unit_condition(subject, "u"))
             return
         people = subject.people
         assert people is not None
