@@ -28,7 +28,7 @@ The engine adds the rule id, severity and citation. Tables of the dataset are vi
 * :attr:`PlanContext.calendar`: ``day, workday, holiday, sensitive``;
 * :attr:`PlanContext.activity_daily`: activities counted per person, unit, kind and the day they
   start, shared by every rule that counts activities so the large table is scanned once per
-  evaluation (a row may have ``n = 0`` for a day an overnight record only runs into);
+  evaluation;
 * :meth:`PlanContext.daily_time`: merged time per subject and day (engine/intervals.py), the one
   place hours and days present are counted.
 
@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Final, final
 from gridpolicing.engine.calendar import calendar_days
 from gridpolicing.engine.intervals import (
     build_activity_daily,
-    build_activity_days,
+    build_activity_time,
     daily_time_sql,
 )
 from gridpolicing.engine.periods import DateRange
@@ -108,23 +108,27 @@ class EngineState:
     __slots__ = (
         "_activity_daily",
         "_buckets",
-        "_crowded",
         "_data_from",
+        "_time_tables",
         "con",
         "official_calendar",
-        "reads_time",
+        "time_roles",
         "window",
     )
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, window: Window, *, reads_time: bool = True
+        self,
+        con: duckdb.DuckDBPyConnection,
+        window: Window,
+        *,
+        time_roles: frozenset[str] | None = None,
     ) -> None:
         self.con = con
         self.window = window
-        # Whether some rule or score measures time: then the shared activity table also holds
-        # each day's time (engine/intervals.py), built in the same pass as the counts.
-        self.reads_time = reads_time
-        self._crowded = True
+        # Whose time the rules and scores measure: the holders of these roles (None: everyone).
+        # The time table covers only their records.
+        self.time_roles = time_roles
+        self._time_tables: dict[str, bool] = {}  # name -> whether some day needs merging
         self._buckets: set[Period] = set()
         self._activity_daily = False
         self._data_from: tuple[dt.date | None] | None = None
@@ -183,27 +187,29 @@ class EngineState:
         return self._data_from[0]
 
     def activity_daily(self) -> str:
-        """Name of the shared per-(person, unit, kind, day) activity table (see intervals)."""
+        """Name of the shared per-(person, unit, kind, start day) activity counts."""
         if not self._activity_daily:
-            lo, hi = self.window.reads_from, self.range.end
-            if self.reads_time:
-                self._crowded = build_activity_days(self.con, "_activity_daily", "_cal", lo, hi)
-            else:
-                build_activity_daily(self.con, "_activity_daily", lo, hi)
+            build_activity_daily(
+                self.con, "_activity_daily", self.window.reads_from, self.range.end
+            )
             self._activity_daily = True
         return "_activity_daily"
 
-    def daily_time(self, su: str, person_subject: bool, where: str) -> str:
-        """Merged time per subject, bucket, person and day (engine/intervals.py)."""
-        if not self.reads_time:
-            # A kind measured time without saying so (``reads_time``): rebuild the shared table
-            # with the time in it; the plans already run have read its counts.
-            if self._activity_daily:
-                self.con.execute("DROP TABLE _activity_daily")
-                self._activity_daily = False
-            self.reads_time = True
-        daily = self.activity_daily()
-        return daily_time_sql(daily, su, person_subject, where, merge=self._crowded)
+    def daily_time(
+        self, su: str, person_subject: bool, where: str, *, everyone: bool = False
+    ) -> str:
+        """Merged time per subject, bucket, person and day (engine/intervals.py), from the time
+        table of the people whose time is measured (``time_roles``), or of ``everyone``."""
+        roles = None if everyone else self.time_roles
+        name = "_activity_time" if roles is not None else "_activity_time_all"
+        if name not in self._time_tables:
+            people = None
+            if roles is not None:
+                listed = ", ".join(sql_literal(r) for r in sorted(roles)) or "NULL"
+                people = f"(SELECT DISTINCT person FROM assignments WHERE role IN ({listed}))"
+            lo, hi = self.window.reads_from, self.range.end
+            self._time_tables[name] = build_activity_time(self.con, name, "_cal", lo, hi, people)
+        return daily_time_sql(name, su, person_subject, where, merge=self._time_tables[name])
 
 
 # Tables whose records happen on a day, and the column saying which: what "the dataset holds
@@ -223,14 +229,20 @@ _EVENT_DAYS: Final = (
 class PlanContext:
     """The context one rule plans in; buckets are limited to the ones the rule is judged for."""
 
-    __slots__ = ("_state", "periods", "reads_history", "rule")
+    __slots__ = ("_state", "periods", "reads_history", "reads_time", "rule")
 
     def __init__(
-        self, state: EngineState, rule: RuleSpec | None, *, reads_history: bool = True
+        self,
+        state: EngineState,
+        rule: RuleSpec | None,
+        *,
+        reads_history: bool = True,
+        reads_time: bool = True,
     ) -> None:
         self._state = state
         self.rule = rule  # None when planning for an assessment scheme
         self.reads_history = reads_history
+        self.reads_time = reads_time  # False: the kind did not say it measures time
         self.periods: set[Period] = set()  # the periods the plan asked buckets of
 
     @property
@@ -257,7 +269,9 @@ class PlanContext:
     def daily_time(self, su: str, person_subject: bool, where: str = "TRUE") -> str:
         """Merged time per subject, bucket, person and day (see
         :func:`gridpolicing.engine.intervals.daily_time_sql`)."""
-        return self._state.daily_time(su, person_subject, where)
+        # A kind that measures time without declaring ``reads_time`` is not among the people
+        # the shared table covers: it gets everyone's.
+        return self._state.daily_time(su, person_subject, where, everyone=not self.reads_time)
 
     def buckets(self, period: Period) -> str:
         """Relation ``bucket, bstart, bend, days, working_days`` of the buckets judged.

@@ -45,7 +45,7 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
     window = window_for(policy, rng)
     con = dataset.cursor()
     try:
-        state = EngineState(con, window, reads_time=_reads_time(policy))
+        state = EngineState(con, window, time_roles=_time_roles(policy))
         con.execute(
             """CREATE TEMP TABLE _findings (
                  rule_index INTEGER, subject_type VARCHAR, subject_id VARCHAR, bucket VARCHAR,
@@ -58,7 +58,12 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
             kind = policy.registry[rule.kind]
             # A kind that judges a snapshot (assignments held on a bucket's last day) reads
             # nothing before the range; one that does not say so is taken to read history.
-            ctx = PlanContext(state, rule, reads_history=getattr(kind, "reads_history", True))
+            ctx = PlanContext(
+                state,
+                rule,
+                reads_history=getattr(kind, "reads_history", True),
+                reads_time=getattr(kind, "reads_time", False),
+            )
             sql = kind.plan(rule, ctx)
             con.execute(f"INSERT INTO _findings SELECT {index}, {_OUTCOME} FROM ({sql})")
             unevaluated.extend(ctx.unevaluated())
@@ -95,21 +100,29 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
     )
 
 
-def _reads_time(policy: Policy) -> bool:
-    """Whether a rule's kind (``reads_time``) or a score (hours) measures time."""
-    if any(getattr(policy.registry[r.kind], "reads_time", False) for r in policy.rules):
-        return True
-    schemes = policy.assessment.schemes if policy.assessment is not None else []
-    return any(
-        (i.from_metric is not None and i.from_metric.measure == "hours")
-        for s in schemes
-        for i in s.items
-    ) or any(
-        t.value == "more_activity_hours"
-        for s in schemes
-        if s.ranking is not None
-        for t in s.ranking.tie_breakers
-    )
+def _time_roles(policy: Policy) -> frozenset[str] | None:
+    """The roles of the people whose time a rule (of a kind with ``reads_time``) or a score
+    (hours) measures; None when a units subject measures everyone's time in its units. The
+    time table then covers only those people's records (a kind that measures time without
+    saying so gets a table of everyone's, see PlanContext.daily_time)."""
+    roles: set[str] = set()
+    subjects = [
+        r.subject for r in policy.rules if getattr(policy.registry[r.kind], "reads_time", False)
+    ]
+    for scheme in policy.assessment.schemes if policy.assessment is not None else []:
+        hours = any(
+            i.from_metric is not None and i.from_metric.measure == "hours" for i in scheme.items
+        )
+        ties = scheme.ranking is not None and any(
+            t.value == "more_activity_hours" for t in scheme.ranking.tie_breakers
+        )
+        if hours or ties:
+            subjects.append(scheme.subject)
+    for subject in subjects:
+        if subject.people is None:
+            return None
+        roles.update(r.value for r in subject.people.roles)
+    return frozenset(roles)
 
 
 def _activity_totals(con: duckdb.DuckDBPyConnection, rng: DateRange) -> dict[str, list[Any]]:

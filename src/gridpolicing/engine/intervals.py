@@ -15,9 +15,9 @@ kind never does its own time arithmetic (docs/policy-language.md, "How time is c
   records overlap, every part counts its full length under any filter; only the parts of the
   (few) days where some overlap are merged per rule, among the records that rule counts.
 
-Counting records needs none of this, so an evaluation whose rules do not measure time uses a
-cheaper aggregate (:func:`build_activity_daily`); one that does builds
-:func:`build_activity_days`, which holds both the counts and the time.
+Counting records needs none of this, so it has its own aggregate by start day
+(:func:`build_activity_daily`); the time table (:func:`build_activity_time`) is built only when
+a rule or score measures time, and only over the records of the people whose time is measured.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["build_activity_daily", "build_activity_days", "daily_time_sql"]
+__all__ = ["build_activity_daily", "build_activity_time", "daily_time_sql"]
 
 
 def _ts(day: dt.date) -> str:
@@ -57,45 +57,48 @@ def build_activity_daily(
     )
 
 
-def _parts_sql(calendar: str, lo: dt.date, hi: dt.date) -> str:
-    """Every day part of every activity touching ``lo`` to ``hi``: ``id, person, unit, kind,
-    day, first`` (the record starts that day), ``s, e`` (microseconds since the epoch) and the
-    record's counts."""
-    counts = "households_visited, services_done, quantity, has_work_log, has_photo"
+def _parts_sql(calendar: str, lo: dt.date, hi: dt.date, people: str | None = None) -> str:
+    """Every day part of every activity touching ``lo`` to ``hi`` (of ``people`` only, when
+    given): ``id, person, unit, kind, day, s, e`` (microseconds since the epoch)."""
+    who = f"AND person IN (SELECT person FROM {people})" if people is not None else ""
     return f"""(
         WITH a AS (
           SELECT id, person, unit, kind, epoch_us(start) AS s, epoch_us("end") AS e,
                  CAST(start AS DATE) AS first_day,
                  CASE WHEN "end" > start AND "end" = date_trunc('day', "end")
-                      THEN CAST("end" AS DATE) - 1 ELSE CAST("end" AS DATE) END AS last_day,
-                 {counts}
+                      THEN CAST("end" AS DATE) - 1 ELSE CAST("end" AS DATE) END AS last_day
           FROM activities
-          WHERE "end" >= {_ts(lo)} AND start < {_ts(hi + dt.timedelta(days=1))}
+          WHERE "end" >= {_ts(lo)} AND start < {_ts(hi + dt.timedelta(days=1))} {who}
         )
-        SELECT id, person, unit, kind, first_day AS day, TRUE AS first, s, e, {counts}
+        SELECT id, person, unit, kind, first_day AS day, s, e
         FROM a WHERE first_day = last_day AND first_day BETWEEN DATE '{lo}' AND DATE '{hi}'
         UNION ALL
-        SELECT a.id, a.person, a.unit, a.kind, c.day, c.day = a.first_day,
+        SELECT a.id, a.person, a.unit, a.kind, c.day,
                greatest(a.s, epoch_us(CAST(c.day AS TIMESTAMP))),
-               least(a.e, epoch_us(CAST(c.day + 1 AS TIMESTAMP))), {counts}
+               least(a.e, epoch_us(CAST(c.day + 1 AS TIMESTAMP)))
         FROM a JOIN {calendar} c ON c.day BETWEEN a.first_day AND a.last_day
         WHERE a.first_day < a.last_day
     )"""
 
 
-def build_activity_days(
-    con: duckdb.DuckDBPyConnection, name: str, calendar: str, lo: dt.date, hi: dt.date
+def build_activity_time(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    calendar: str,
+    lo: dt.date,
+    hi: dt.date,
+    people: str | None = None,
 ) -> bool:
-    """Create ``name``: activities per person, unit, kind and day, counted and timed.
+    """Create ``name``: the time of activities per person, unit, kind and day, ``lo`` to ``hi``.
 
-    Every column of :func:`build_activity_daily` (records counted on the day they start; a day
-    an overnight record only runs into has ``n = 0``), and for time: ``hours``, the time of the
-    day's parts on days where none of the person's records overlap; ``overlapping``, the parts
-    (``{id, s, e}``, microseconds since the epoch) on days where some do, or NULL; ``carried``,
-    the ids of records begun on an earlier day. ``calendar`` names a relation with a ``day``
-    column covering ``lo`` to ``hi``. Returns whether any day has overlapping records.
+    Columns: ``person, unit, kind, day``; ``hours``, the time of the day's parts on days where
+    none of the person's records overlap; ``overlapping``, the parts (``{id, s, e}``,
+    microseconds since the epoch) on days where some do, or NULL; ``ids``, every record touching
+    the day. ``calendar`` names a relation with a ``day`` column covering ``lo`` to ``hi``;
+    ``people``, when given, is a relation of the ``person`` ids whose time is measured (the rest
+    are left out). Returns whether any day has overlapping records.
     """
-    parts = _parts_sql(calendar, lo, hi)
+    parts = _parts_sql(calendar, lo, hi, people)
     # A day's parts overlap exactly when, both sorted, some end comes after the next start:
     # with starts s(1) <= s(2) ... and ends e(1) <= e(2) ..., no instant is covered twice iff
     # e(i) <= s(i + 1) for every i. Sorting each person's day in a list is far cheaper than a
@@ -108,25 +111,16 @@ def build_activity_days(
         WHERE list_bool_or(list_transform(ss[2:], lambda x, i: x < es[i]))"""
     )
     [(crowded,)] = con.execute(f"SELECT count(*) FROM {name}_crowded").fetchall()
-    join = (
-        f"LEFT JOIN {name}_crowded c ON c.person = p.person AND c.day = p.day"
-        if crowded
-        else "LEFT JOIN (SELECT NULL::VARCHAR AS person) c ON FALSE"
-    )
+    if crowded:
+        join = f"LEFT JOIN {name}_crowded c ON c.person = p.person AND c.day = p.day"
+        hours = "coalesce(sum(p.e - p.s) FILTER (WHERE c.person IS NULL), 0)"
+        overlapping = "list({'id': p.id, 's': p.s, 'e': p.e}) FILTER (WHERE c.person IS NOT NULL)"
+    else:
+        join, hours, overlapping = "", "sum(p.e - p.s)", "NULL"
     con.execute(
         f"""CREATE TEMP TABLE {name} AS
-        SELECT p.person, p.unit, p.kind, p.day,
-               count(*) FILTER (WHERE p.first) AS n,
-               coalesce(sum(p.households_visited) FILTER (WHERE p.first), 0) AS households,
-               coalesce(sum(p.services_done) FILTER (WHERE p.first), 0) AS services,
-               coalesce(sum(p.quantity) FILTER (WHERE p.first), 0) AS quantity,
-               count(*) FILTER (WHERE p.first AND p.has_work_log) AS with_log,
-               count(*) FILTER (WHERE p.first AND p.has_photo) AS with_photo,
-               list(p.id) FILTER (WHERE p.first) AS ids,
-               list(p.id) FILTER (WHERE NOT p.first) AS carried,
-               coalesce(sum(p.e - p.s) FILTER (WHERE c.person IS NULL), 0) / 3.6e9 AS hours,
-               list({{'id': p.id, 's': p.s, 'e': p.e}}) FILTER (WHERE c.person IS NOT NULL)
-                 AS overlapping
+        SELECT p.person, p.unit, p.kind, p.day, {hours} / 3.6e9 AS hours,
+               {overlapping} AS overlapping, list(p.id) AS ids
         FROM {parts} p {join}
         GROUP BY ALL"""
     )
@@ -138,7 +132,7 @@ def daily_time_sql(
 ) -> str:
     """The time each subject's counted records cover on each day of its bucket.
 
-    ``daily`` is the relation of :func:`build_activity_days`; ``su`` has one row per subject,
+    ``daily`` is the relation of :func:`build_activity_time`; ``su`` has one row per subject,
     bucket and counted unit (``subject_type, subject_id, bucket, bstart, bend, unit``). A person
     subject counts their own records in those units; a unit subject counts everyone's records in
     it, merged per person. ``where`` filters the daily rows (alias ``d``), e.g. by kind. With
@@ -150,8 +144,7 @@ def daily_time_sql(
     who = "AND d.person = su.subject_id" if person_subject else ""
     key = "subject_type, subject_id, bucket, person, day"
     j = f"""SELECT su.subject_type, su.subject_id, su.bucket, d.person, d.day, d.hours,
-                   list_concat(coalesce(d.ids, []), coalesce(d.carried, [])) AS ids,
-                   d.overlapping
+                     d.ids, d.overlapping
             FROM {su} su JOIN {daily} d
               ON d.unit = su.unit AND d.day BETWEEN su.bstart AND su.bend {who}
             WHERE {where}"""

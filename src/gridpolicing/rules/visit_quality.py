@@ -92,12 +92,12 @@ def _visits(rule: VisitQualityRule, ctx: PlanContext) -> str:
     if rule.activity_kinds:
         kinds = f"AND kind IN ({', '.join(ctx.lit(k.value) for k in rule.activity_kinds)})"
     if rule.per == "day":
-        # The shared aggregate holds exactly the per-day sums a day-visit needs; a visit is on
-        # the day its records start (n > 0), not a day an overnight record only runs into.
+        # The shared aggregate holds exactly the per-day sums a day-visit needs (a visit is on
+        # the day its records start).
         return f"""SELECT person, unit, day, sum(households) AS households,
                           sum(services) AS services, sum(with_log) AS with_log,
                           sum(with_photo) AS with_photo, flatten(list(ids)) AS ids
-                   FROM {ctx.activity_daily} WHERE n > 0 {kinds} GROUP BY person, unit, day"""
+                   FROM {ctx.activity_daily} WHERE TRUE {kinds} GROUP BY person, unit, day"""
     return f"""SELECT person, unit, CAST(start AS DATE) AS day, households_visited AS households,
                       services_done AS services, has_work_log::INTEGER AS with_log,
                       has_photo::INTEGER AS with_photo, [id] AS ids
