@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.helpers import run_rule, statuses
 
 BASE: dict[str, list[dict[str, Any]]] = {
@@ -99,3 +101,15 @@ def test_working_days_follow_the_official_calendar(tmp_path: Path) -> None:
     acts.append({**_visits([1], day="2022-10-10")[0], "id": "w2"})
     found = run_rule(tmp_path, rule, {**BASE, "activities": acts}, "2022-10")
     assert statuses(found) == {("p1", "2022-10"): "pass"}
+
+
+def test_min_hours_per_day_goes_with_days_and_is_reported_at_its_key(tmp_path: Path) -> None:
+    from gridpolicing import PolicyError
+    from tests.helpers import make_policy
+
+    rule = {"id": "r", **WEEKLY, "min_hours_per_day": 4}
+    with pytest.raises(PolicyError) as caught:
+        make_policy(tmp_path, [rule])
+    [problem] = caught.value.problems
+    assert problem.path == "rules[r].min_hours_per_day"
+    assert problem.message.startswith("min_hours_per_day decides which days count")

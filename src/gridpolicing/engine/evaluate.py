@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from gridpolicing.assessment.engine import assess
 from gridpolicing.engine.context import EngineState, PlanContext, sql_literal
-from gridpolicing.engine.periods import DateRange, parse_range
+from gridpolicing.engine.periods import DateRange, buckets, parse_range
 from gridpolicing.engine.window import Unevaluated, window_for
 from gridpolicing.errors import GridPolicingError
 from gridpolicing.report.period_guard import table_spans
@@ -85,7 +85,8 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
         con.close()
     for index, rule in enumerate(policy.rules):
         if index not in reported:
-            skipped.append(SkippedRule(rule.id, _why_empty(rule, rng)))
+            not_judged = sum(1 for u in unevaluated if u.rule == rule.id)
+            skipped.append(SkippedRule(rule.id, _why_empty(rule, rng, not_judged)))
     return Report(
         policy=policy,
         dataset=dataset,
@@ -158,8 +159,10 @@ def _activity_totals(con: duckdb.DuckDBPyConnection, rng: DateRange) -> dict[str
     }
 
 
-def _why_empty(rule: object, rng: DateRange) -> str:
+def _why_empty(rule: object, rng: DateRange, not_judged: int) -> str:
     period = getattr(rule, "period", None)
-    if period is not None:
-        return f"no subject, or no {period.value} bucket ending inside {rng.label} could be judged"
+    if not_judged:
+        return f"none of its {not_judged} bucket(s) ending inside {rng.label} could be judged"
+    if period is not None and not buckets(period, rng):
+        return f"no {period.value} bucket ends inside {rng.label}"
     return f"no subject inside {rng.label}"

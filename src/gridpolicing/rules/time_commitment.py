@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal, final
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import ActivityKind
@@ -55,11 +55,19 @@ class TimeCommitmentRule(RuleSpec):
         "merged time in the units that day reaches this many hours",
     )
 
+    @field_validator("min_hours_per_day")
+    @classmethod
+    def _per_day_counts_days(cls, value: object, info: ValidationInfo) -> object:
+        if value is not None and info.data.get("min_hours") is not None:
+            raise ValueError(
+                "min_hours_per_day decides which days count, so it goes with min_days or "
+                "min_working_days; with min_hours, remove it"
+            )
+        return value
+
     @model_validator(mode="after")
     def _one_minimum(self) -> TimeCommitmentRule:
         require_exactly_one(self, "min_hours", "min_working_days", "min_days")
-        if self.min_hours_per_day is not None and self.min_hours is not None:
-            raise ValueError("min_hours_per_day goes with min_days or min_working_days")
         return self
 
 
