@@ -9,7 +9,7 @@ import pytest
 
 from gridpolicing import Policy, Registry, evaluate, load_dataset, load_policy
 from gridpolicing.cli.main import main
-from gridpolicing.errors import PolicyError
+from gridpolicing.errors import PolicyError, UsageError
 from gridpolicing.model.vocabulary import Role, RoleClass
 
 REG = Registry.from_entry_points()
@@ -243,6 +243,14 @@ def test_a_record_with_an_added_role_and_post_is_accepted_with_it(tmp_path: Path
     (assignment,) = dataset.records("assignments")
     assert assignment.role == "resident_village_officer"
     assert assignment.posts == ["security_liaison", "director_assistant"]
+
+
+def test_evaluate_refuses_data_checked_without_the_policys_terms(tmp_path: Path) -> None:
+    # Its records naming the added role were rejected: judging it would be a silent pass.
+    policy = _policy(tmp_path)
+    dataset = load_dataset(write(tmp_path, DATA, "data.yaml"))
+    with pytest.raises(UsageError, match="load it with load_dataset"):
+        evaluate(policy, dataset, "2024-01")
 
 
 def test_the_policys_vocabulary_does_not_open_the_others(tmp_path: Path) -> None:

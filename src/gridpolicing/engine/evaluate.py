@@ -8,7 +8,7 @@ from gridpolicing.assessment.engine import assess
 from gridpolicing.engine.context import EngineState, PlanContext, sql_literal
 from gridpolicing.engine.periods import DateRange, buckets, parse_range
 from gridpolicing.engine.window import Unevaluated, window_for
-from gridpolicing.errors import GridPolicingError
+from gridpolicing.errors import GridPolicingError, UsageError
 from gridpolicing.report.period_guard import table_spans
 from gridpolicing.report.report import Report, SkippedRule
 
@@ -41,6 +41,7 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
         raise GridPolicingError(
             f"policy {policy.id!r} is a template; extend it and give its parameters values"
         )
+    _same_vocabulary(policy, dataset)
     rng = parse_range(period) if isinstance(period, str) else period
     window = window_for(policy, rng)
     con = dataset.cursor()
@@ -99,6 +100,20 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
         assessment=outcome,
         activity_totals=totals,
     )
+
+
+def _same_vocabulary(policy: Policy, dataset: Dataset) -> None:
+    """Refuse a dataset checked without the terms the policy adds: its records naming them were
+    rejected, and a rule on an added kind would find nothing to fail on."""
+    added = {(name, t.id) for name, terms in policy.vocabulary.added for t in terms}
+    known = {(name, t.id) for name, terms in dataset.vocabulary.added for t in terms}
+    missing = sorted(f"{n}: {i}" for n, i in added - known)
+    if missing:
+        raise UsageError(
+            f"the dataset was loaded without the terms policy {policy.id!r} adds "
+            f"({', '.join(missing)}); load it with load_dataset(..., "
+            "vocabulary=policy.vocabulary)"
+        )
 
 
 def _time_roles(policy: Policy) -> frozenset[str] | None:

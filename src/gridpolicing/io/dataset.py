@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, final
 
 from gridpolicing.model import TABLES
 from gridpolicing.model.base import Record
+from gridpolicing.model.terms import BUILTIN, Vocabulary
 from gridpolicing.model.vocabulary import open_vocabularies
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class Dataset:
     default the file or folder name, so a report does not depend on where the data lies).
     """
 
-    __slots__ = ("_con", "counts", "label", "rejected", "source")
+    __slots__ = ("_con", "counts", "label", "rejected", "source", "vocabulary")
 
     def __init__(
         self,
@@ -71,8 +72,11 @@ class Dataset:
         rejected: tuple[RejectedRecord, ...],
         counts: dict[str, TableCount],
         label: str | None = None,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self._con = con
+        self.vocabulary = vocabulary if vocabulary is not None else BUILTIN
+        """The vocabulary the records were checked against (built-in, or a policy's)."""
         self.source = source
         self.label = label if label is not None else _default_label(source)
         self.rejected = tuple(sorted(rejected, key=_rejected_order))

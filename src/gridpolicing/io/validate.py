@@ -126,7 +126,9 @@ def build_dataset(
     con.execute("DROP TABLE _rej")
     con.execute("DROP MACRO temp._q")
     con.execute("DROP MACRO temp._t")
-    return Dataset(con, source=source, rejected=tuple(rejected), counts=counts)
+    return Dataset(
+        con, source=source, rejected=tuple(rejected), counts=counts, vocabulary=vocabulary
+    )
 
 
 @final
