@@ -122,6 +122,13 @@ def test_a_role_needs_a_class_and_only_a_role_has_one(tmp_path: Path) -> None:
     assert any("only roles have a class; remove it from 'flood_watch'" in m for m in found)
 
 
+def test_a_refused_declaration_is_reported_once_not_again_at_its_uses(tmp_path: Path) -> None:
+    no_class = RESIDENT.replace("      class: officer\n", "")
+    found = messages(write(tmp_path, HEAD + "vocabulary:\n" + no_class + rule()))
+    assert len(found) == 1
+    assert "the role 'resident_village_officer' needs a class" in found[0]
+
+
 def test_a_child_inherits_its_parents_terms(tmp_path: Path) -> None:
     write(tmp_path, HEAD.replace("id: p", "id: base") + "vocabulary:\n" + RESIDENT, "base.yaml")
     child = HEAD.replace("sources:\n  - {id: s1, title: 示例文件, issuer: 示例县公安局}\n", "")

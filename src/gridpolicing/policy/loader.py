@@ -190,7 +190,8 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         problems.extend(errs)
         named.append((assessment_at.source, ("assessment",), assessment))
     for src, node_at, node in named:
-        for term_at, message in unknown_terms(node, declared.vocabulary, node_at):
+        terms = unknown_terms(node, declared.vocabulary, node_at, declared.refused)
+        for term_at, message in terms:
             if (found := problem_at(src, term_at, message)) not in problems:
                 problems.append(found)
     if problems:

@@ -82,6 +82,9 @@ class DeclaredVocabulary:
     problems: list[Problem] = field(default_factory=list)
     sources: list[YamlSource] = field(default_factory=list)
     """The vocabulary files read, so the policy's hash covers them too."""
+    refused: frozenset[tuple[str, str]] = frozenset()
+    """(vocabulary, id) of declarations refused: already reported, so rules naming them are
+    not reported again as naming an unknown term."""
 
 
 def declared_vocabulary(
@@ -92,6 +95,7 @@ def declared_vocabulary(
     problems: list[Problem] = []
     sources: list[YamlSource] = []
     declared: dict[tuple[str, str], str] = {}
+    refused: set[tuple[str, str]] = set()
     for source, section in chain:
         if section is None:
             continue
@@ -116,12 +120,13 @@ def declared_vocabulary(
                     why = why or _class_problem(name, decl)
                     if why:
                         problems.append(problem(where, at, why))
+                        refused.add((name, decl.id))
                         continue
                     line, _ = where.positions.of_value(at) or (None, None)
                     declared[(name, decl.id)] = f"{where.file}:{line}"
                     added.append(_term(decl))
                 vocabulary = vocabulary.with_terms(name, added)
-    return DeclaredVocabulary(vocabulary, problems, sources)
+    return DeclaredVocabulary(vocabulary, problems, sources, frozenset(refused))
 
 
 def _clash(label: str, decl: TermDecl, builtin: set[str], earlier: str | None) -> str | None:
@@ -172,24 +177,32 @@ def _read_file(
     return source, terms, []
 
 
-def unknown_terms(node: Any, vocabulary: Vocabulary, at: _Path = ()) -> Iterator[tuple[_Path, str]]:
+def unknown_terms(
+    node: Any,
+    vocabulary: Vocabulary,
+    at: _Path = (),
+    refused: frozenset[tuple[str, str]] = frozenset(),
+) -> Iterator[tuple[_Path, str]]:
     """``(path, message)`` for every term in a validated model that is not in ``vocabulary``.
 
     Walks models (by the names their fields have in YAML), lists and mappings; a value of an
-    extensible vocabulary that is neither built in nor added is reported with the allowed ids.
+    extensible vocabulary that is neither built in nor added is reported with the allowed ids,
+    unless its declaration was ``refused`` (that problem is reported where it was declared).
     """
     if isinstance(node, Extensible):
         spec = spec_of(type(node))
         allowed = vocabulary.ids(spec.name)
-        if node.value not in allowed:
+        if node.value not in allowed and (spec.name, node.value) not in refused:
             listing = ", ".join(allowed)
             yield at, f"unknown {spec.label} {node.value!r}; expected one of: {listing}"
     elif isinstance(node, BaseModel):
         for name, info in type(node).model_fields.items():
-            yield from unknown_terms(getattr(node, name), vocabulary, (*at, info.alias or name))
+            yield from unknown_terms(
+                getattr(node, name), vocabulary, (*at, info.alias or name), refused
+            )
     elif isinstance(node, list | tuple):
         for i, item in enumerate(node):
-            yield from unknown_terms(item, vocabulary, (*at, i))
+            yield from unknown_terms(item, vocabulary, (*at, i), refused)
     elif isinstance(node, dict):
         for key, item in node.items():
-            yield from unknown_terms(item, vocabulary, (*at, key))
+            yield from unknown_terms(item, vocabulary, (*at, key), refused)
