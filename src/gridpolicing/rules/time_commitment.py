@@ -97,6 +97,15 @@ class TimeCommitmentKind:
         if rule.min_hours_per_day is not None:
             per_day = ctx.value(rule.min_hours_per_day, "t.day")
             day_counts = f"({per_day} IS NULL OR t.hours >= {per_day})"
+        # Only the measure the rule compares is computed (hours need no calendar).
+        per_bucket, calendar = {
+            "hours": ("sum(t.hours) AS hours", ""),
+            "working_days": (
+                f"count(DISTINCT t.day) FILTER (WHERE c.workday AND {day_counts}) AS working_days",
+                f"JOIN {ctx.calendar} c ON c.day = t.day",
+            ),
+            "days": (f"count(DISTINCT t.day) FILTER (WHERE {day_counts}) AS days", ""),
+        }[measure]
         return f"""
         WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
         su AS (SELECT subject_type, subject_id, bucket, bstart, bend, unnest(units) AS unit
@@ -104,11 +113,9 @@ class TimeCommitmentKind:
         t AS (SELECT * FROM {ctx.daily_time("su", rule.subject.people is not None, kinds)}),
         m AS (
           SELECT t.subject_type, t.subject_id, t.bucket,
-                 sum(t.hours) AS hours,
-                 count(DISTINCT t.day) FILTER (WHERE c.workday AND {day_counts}) AS working_days,
-                 count(DISTINCT t.day) FILTER (WHERE {day_counts}) AS days,
+                 {per_bucket},
                  list_distinct(flatten(list(t.ids))) AS ids
-          FROM t JOIN {ctx.calendar} c ON c.day = t.day
+          FROM t {calendar}
           GROUP BY ALL
         )
         SELECT s.subject_type, s.subject_id, s.bucket, s.bstart AS bucket_start,
