@@ -47,7 +47,7 @@ from gridpolicing.engine.intervals import (
     build_activity_time,
     daily_time_sql,
 )
-from gridpolicing.engine.periods import DateRange
+from gridpolicing.engine.periods import Bucket, DateRange
 from gridpolicing.engine.window import Unevaluated, Window
 from gridpolicing.policy.models import Period, RuleSpec, Subject
 from gridpolicing.policy.values import Dated, ParamRef
@@ -177,7 +177,10 @@ class EngineState:
 
     @property
     def data_from(self) -> dt.date | None:
-        """The first day the dataset holds an event record on (activities, meetings, ...)."""
+        """The first day the dataset holds an event record on (activities, meetings, ...), when
+        a bucket starts before the range (None otherwise: no bucket needs it)."""
+        if self.window.reads_from >= self.range.start:
+            return None
         if self._data_from is None:
             firsts = " UNION ALL ".join(
                 f"SELECT min(CAST({col} AS DATE)) FROM {table}" for table, col in _EVENT_DAYS
@@ -277,27 +280,18 @@ class PlanContext:
         """Relation ``bucket, bstart, bend, days, working_days`` of the buckets judged.
 
         A rule is judged for the buckets ending inside the range (and earlier ones an assessment
-        needs) that lie wholly inside the policy's and the rule's effective dates and, when the
-        bucket starts before the range, whose first day the dataset has data for.
+        needs) except those :meth:`Window.why_not_judged` excludes: not wholly inside the
+        policy's and the rule's effective dates, or starting before the range with no data for
+        their first day.
         """
         self.periods.add(period)
         table = self._state.buckets_table(period)
-        w = self.window
         conds = []
         if self.rule is None:  # an assessment scheme: its own buckets
-            conds.append(f"bend >= {sql_literal(w.schemes_from)}")
-        for bound in (w.in_force_from, self.rule.effective_from if self.rule else None):
-            if bound is not None:
-                conds.append(f"bstart >= {sql_literal(bound)}")
-        for bound in (w.in_force_to, self.rule.effective_to if self.rule else None):
-            if bound is not None:
-                conds.append(f"bend <= {sql_literal(bound)}")
-        if self.reads_history:
-            data_from = self._state.data_from if w.reads_from < w.range.start else None
-            history = f"bstart >= {sql_literal(w.range.start)}"
-            if data_from is not None:
-                history += f" OR bstart >= {sql_literal(data_from)}"
-            conds.append(f"({history})")
+            conds.append(f"bend >= {sql_literal(self.window.schemes_from)}")
+        excluded = [b.key for b, _ in self._not_judged(period)]
+        if excluded:
+            conds.append(f"bucket NOT IN ({', '.join(sql_literal(k) for k in excluded)})")
         where = f" WHERE {' AND '.join(conds)}" if conds else ""
         return f"(SELECT * FROM {table}{where})"
 
@@ -305,17 +299,26 @@ class PlanContext:
         """The buckets ending inside the range that the rule was not judged for, and why."""
         if self.rule is None:
             return []
-        rule, w, out = self.rule, self.window, []
-        data_from = self._state.data_from if w.reads_from < w.range.start else None
-        for period in sorted(self.periods, key=lambda p: p.value):
-            for b in w.rule_buckets(period):
-                if b.end < w.range.start:
-                    continue
-                why = w.why_not_judged(
-                    b, rule.effective_from, rule.effective_to, self.reads_history, data_from
-                )
-                if why is not None:
-                    out.append(Unevaluated(rule.id, b.key, b.start, b.end, why))
+        start = self.window.range.start
+        return [
+            Unevaluated(self.rule.id, b.key, b.start, b.end, why)
+            for period in sorted(self.periods, key=lambda p: p.value)
+            for b, why in self._not_judged(period)
+            if b.end >= start
+        ]
+
+    def _not_judged(self, period: Period) -> list[tuple[Bucket, str]]:
+        """The buckets of ``period`` this rule (or scheme) is not judged for, with the reason:
+        the one statement of it, which both the plan's filter and the report's list use."""
+        rule_from = self.rule.effective_from if self.rule else None
+        rule_to = self.rule.effective_to if self.rule else None
+        out = []
+        for b in self.window.rule_buckets(period):
+            why = self.window.why_not_judged(
+                b, rule_from, rule_to, self.reads_history, self._state.data_from
+            )
+            if why is not None:
+                out.append((b, why))
         return out
 
     def subjects(self, period: Period, subject: Subject | None = None) -> str:

@@ -32,7 +32,7 @@ from gridpolicing.monitor.bounds import (
 )
 from gridpolicing.monitor.pace import parse_pace
 from gridpolicing.monitor.plans import compile_plans
-from gridpolicing.monitor.state import BucketState
+from gridpolicing.monitor.state import DAY_US, BucketState
 from gridpolicing.monitor.watchers import Watcher, bucket_of
 
 if TYPE_CHECKING:
@@ -68,7 +68,6 @@ _WATCHER_KEYS: Final = (
 )
 _BUCKET_KEYS: Final = ("key", "start", "end", "tallies")
 _BIG: Final = 2**63 - 1  # counters are int64 wherever else they are stored
-_DAY_US: Final = 86_400_000_000
 
 
 @final
@@ -363,8 +362,8 @@ def _instant(v: Any, at: str, optional: bool = False) -> dt.datetime | None:
 
 def _micros(v: Any, at: str) -> int:
     """Microseconds since a day's midnight: 0 to 24 h."""
-    if _count(v, at) > _DAY_US:
-        _fail(at, f"expected 0 to {_DAY_US:,} microseconds, got {v}")
+    if _count(v, at) > DAY_US:
+        _fail(at, f"expected 0 to {DAY_US:,} microseconds, got {v}")
     return int(v)
 
 

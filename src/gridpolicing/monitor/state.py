@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, final
+from typing import TYPE_CHECKING, Any, Final, final
 
 if TYPE_CHECKING:
     from gridpolicing.monitor.roster import SubjectInfo
 
-__all__ = ["BucketState", "Draft", "Obs", "Tally"]
+__all__ = ["DAY_US", "BucketState", "Draft", "Obs", "Tally"]
+
+DAY_US: Final = 86_400_000_000
+"""A day in microseconds: a tally's spans lie within 0 to DAY_US of their day's midnight."""
 
 PACE_ALERTED = 1
 FEASIBLE_ALERTED = 2

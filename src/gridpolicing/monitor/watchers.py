@@ -20,6 +20,7 @@ from gridpolicing.monitor.pace import Checkpoint
 from gridpolicing.monitor.plans import WatchPlan
 from gridpolicing.monitor.roster import Roster, Scope
 from gridpolicing.monitor.state import (
+    DAY_US,
     FEASIBLE_ALERTED,
     PACE_ALERTED,
     BucketState,
@@ -50,9 +51,6 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
 
 
-_DAY_US: Final = 86_400_000_000
-
-
 def day_parts(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.date, int, int]]:
     """``(day, start, end)`` for each day the interval touches, in microseconds since that
     day's midnight; a record ending exactly at midnight does not touch the next day, a record
@@ -60,10 +58,10 @@ def day_parts(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.date, int, 
     day = start.date()
     s = (start - _midnight(day)) // dt.timedelta(microseconds=1)
     e = (end - _midnight(day)) // dt.timedelta(microseconds=1)
-    parts = [(day, s, min(e, _DAY_US))]
-    while e > _DAY_US:
-        day, e = day + _DAY, e - _DAY_US
-        parts.append((day, 0, min(e, _DAY_US)))
+    parts = [(day, s, min(e, DAY_US))]
+    while e > DAY_US:
+        day, e = day + _DAY, e - DAY_US
+        parts.append((day, 0, min(e, DAY_US)))
     return parts
 
 
