@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from gridpolicing import Finding, Policy, Registry, evaluate, load_dataset, load_policy
+from gridpolicing import Finding, Policy, Registry, Report, evaluate, load_dataset, load_policy
 from gridpolicing.io.dataset import Dataset
 
 SOURCE = {
@@ -69,7 +69,24 @@ def run_rule(
     policy = make_policy(tmp_path, [{"id": "r", **rule}])
     data = make_dataset(tmp_path, tables)
     assert not data.rejected, [str(r) for r in data.rejected]
-    return list(evaluate(policy, data, period).findings)
+    return list(evaluate_both(policy, data, period).findings)
+
+
+def evaluate_both(policy: Policy, data: Dataset, period: str) -> Report:
+    """Evaluate with evidence on every finding and with evidence on demand (the default), check
+    they agree (same findings and values; the failing ones list the same evidence, the others
+    none on demand) and return the report with every finding's evidence."""
+    everything = evaluate(policy, data, period, evidence="all")
+    on_demand = evaluate(policy, data, period)
+
+    def without_evidence(f: Finding) -> tuple[object, ...]:
+        return (f.rule, f.subject_id, f.bucket, f.status, f.measured, f.required, f.detail)
+
+    full, lazy = list(everything.findings), list(on_demand.findings)
+    assert [without_evidence(f) for f in full] == [without_evidence(f) for f in lazy]
+    for f, g in zip(full, lazy, strict=True):
+        assert g.evidence == (f.evidence if f.status.value == "fail" else ()), (f, g)
+    return everything
 
 
 def statuses(findings: list[Finding]) -> dict[tuple[str, str], str]:

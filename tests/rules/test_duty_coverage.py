@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from gridpolicing import PolicyError, evaluate
-from tests.helpers import make_dataset, make_policy, statuses
+from gridpolicing import PolicyError
+from tests.helpers import evaluate_both, make_dataset, make_policy, statuses
 
 CATALOGUE = [
     {
@@ -61,7 +61,7 @@ def act(i: int, kind: str, unit: str = "v1") -> dict[str, Any]:
 def run(tmp_path: Path, acts: list[dict[str, Any]]) -> list[Any]:
     policy = make_policy(tmp_path, [RULE], catalogues={"vco": CATALOGUE})
     data = make_dataset(tmp_path, {**TABLES, "activities": acts})
-    return list(evaluate(policy, data, "2022-03").findings)
+    return list(evaluate_both(policy, data, "2022-03").findings)
 
 
 def test_all_duties_performed_passes(tmp_path: Path) -> None:

@@ -75,7 +75,7 @@ def activity_measures(
     if HOURS in wanted:
         rows = con.execute(
             f"""WITH su AS {su}, t AS ({ctx.daily_time("su", person_subject)})
-                SELECT s.subject_type, s.subject_id, s.bucket, coalesce(sum(t.hours), 0)
+                SELECT s.subject_type, s.subject_id, s.bucket, coalesce(sum(t.us), 0) / 3.6e9
                 FROM (SELECT DISTINCT subject_type, subject_id, bucket FROM su) s
                 LEFT JOIN t USING (subject_type, subject_id, bucket)
                 GROUP BY ALL"""

@@ -227,11 +227,12 @@ def _metric_item(
              FROM _as_subjects)"""
     if src.measure == "hours":
         # Time is counted in one place: split by day, overlaps merged (engine/intervals.py).
+        ids = f"list({ctx.ids('t')}) FILTER (WHERE t.person IS NOT NULL)"
         rows = con.execute(
             f"""WITH su AS {su},
                 t AS ({ctx.daily_time("su", person_subject, f"d.kind IN ({kinds})")})
-                SELECT su.subject_type, su.subject_id, su.bucket, coalesce(sum(t.hours), 0),
-                       list_distinct(flatten(list(t.ids) FILTER (WHERE t.ids IS NOT NULL)))
+                SELECT su.subject_type, su.subject_id, su.bucket, coalesce(sum(t.us), 0) / 3.6e9,
+                       list_distinct(flatten({ids}))
                 FROM (SELECT DISTINCT subject_type, subject_id, bucket FROM su) su
                 LEFT JOIN t USING (subject_type, subject_id, bucket)
                 GROUP BY ALL"""
@@ -246,7 +247,7 @@ def _metric_item(
         rows = con.execute(
             f"""WITH su AS {su}
                 SELECT su.subject_type, su.subject_id, su.bucket, coalesce(sum({col}), 0),
-                       flatten(list(d.ids) FILTER (WHERE d.ids IS NOT NULL))
+                       flatten(list({ctx.ids("d")}) FILTER (WHERE d.person IS NOT NULL))
                 FROM su LEFT JOIN {ctx.activity_daily} d
                   ON d.unit = su.unit AND d.kind IN ({kinds})
                  AND d.day BETWEEN su.bstart AND su.bend

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from gridpolicing.cli._common import registry
 from gridpolicing.engine.evaluate import evaluate
+from gridpolicing.engine.evidence import EVIDENCE_MODES
 from gridpolicing.engine.periods import PERIOD_FORMS
 from gridpolicing.io import load_dataset
 from gridpolicing.policy.loader import load_policy
@@ -58,6 +59,13 @@ _SEVERITIES = ("critical", "major", "minor")
     help="Exit 1 when a rule of this severity or worse fails",
 )
 @click.option(
+    "--evidence",
+    type=click.Choice(EVIDENCE_MODES),
+    default="failing",
+    show_default=True,
+    help="Which findings list the ids of their records: the failing ones, or all (slower)",
+)
+@click.option(
     "--strict-period",
     is_flag=True,
     help="Exit 1 when the period holds no activity record or no assignment in force",
@@ -89,6 +97,7 @@ def command(
     fmt: str,
     lang: str,
     fail_on: str,
+    evidence: str,
     strict_period: bool,
     allow_rejected: bool,
     output: str | None,
@@ -102,7 +111,7 @@ def command(
     """
     policy = load_policy(policy_ref, registry=registry(), policy_path=policy_path)
     dataset = load_dataset(data, label=data_label, vocabulary=policy.vocabulary)
-    report = evaluate(policy, dataset, period)
+    report = evaluate(policy, dataset, period, evidence="all" if evidence == "all" else "failing")
     if fmt == "json":
         _emit(report.to_json(), output)
         for r in dataset.rejected:

@@ -18,6 +18,10 @@ evidence              VARCHAR[]     ids of the records the measure was computed 
 detail                VARCHAR       extra words for the message (may be NULL)
 ====================  ============  =====================================================
 
+A plan never measures from record ids: the shared activity relations carry an ``ids`` column
+only while evidence is being resolved (:attr:`PlanContext.evidence`), and a plan reads it
+through :meth:`PlanContext.ids`, which is an empty list otherwise (engine/evidence.py).
+
 The engine adds the rule id, severity and citation. Tables of the dataset are visible by name
 (``units``, ``people``, ``assignments``, ``activities``, ``meetings`` ...); the context adds:
 
@@ -28,7 +32,7 @@ The engine adds the rule id, severity and citation. Tables of the dataset are vi
 * :attr:`PlanContext.calendar`: ``day, workday, holiday, sensitive``;
 * :attr:`PlanContext.activity_daily`: activities counted per person, unit, kind and the day they
   start, shared by every rule that counts activities so the large table is scanned once per
-  evaluation;
+  evaluation (its ``ids`` through :meth:`PlanContext.ids`);
 * :meth:`PlanContext.daily_time`: merged time per subject and day (engine/intervals.py), the one
   place hours and days present are counted.
 
@@ -38,6 +42,7 @@ never through the range: a bucket may start before the range.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Final, final
 
@@ -109,9 +114,12 @@ class EngineState:
         "_activity_daily",
         "_buckets",
         "_data_from",
+        "_prefix",
         "_time_tables",
         "con",
+        "ids",
         "official_calendar",
+        "source",
         "time_roles",
         "window",
     )
@@ -122,9 +130,15 @@ class EngineState:
         window: Window,
         *,
         time_roles: frozenset[str] | None = None,
+        ids: bool = False,
     ) -> None:
         self.con = con
         self.window = window
+        # Whether the shared activity tables carry record ids (evidence), and the table of
+        # activities they are built from.
+        self.ids = ids
+        self.source = "activities"
+        self._prefix = ""
         # Whose time the rules and scores measure: the holders of these roles (None: everyone).
         # The time table covers only their records.
         self.time_roles = time_roles
@@ -155,6 +169,14 @@ class EngineState:
     def range(self) -> DateRange:
         """The range asked for."""
         return self.window.range
+
+    def with_evidence(self, source: str) -> EngineState:
+        """A state on the same cursor, buckets and calendar whose shared activity tables carry
+        record ids, built from the activities of ``source`` only (engine/evidence.py)."""
+        other = copy.copy(self)  # shares the bucket tables already made (the same set)
+        other.ids, other.source, other._prefix = True, source, "_ev"
+        other._activity_daily, other._time_tables = False, {}
+        return other
 
     def buckets_table(self, period: Period) -> str:
         """Name of the temporary table of ``period``'s judged buckets (before effective dates)."""
@@ -191,12 +213,12 @@ class EngineState:
 
     def activity_daily(self) -> str:
         """Name of the shared per-(person, unit, kind, start day) activity counts."""
+        name = f"{self._prefix}_activity_daily"
         if not self._activity_daily:
-            build_activity_daily(
-                self.con, "_activity_daily", self.window.reads_from, self.range.end
-            )
+            lo, hi = self.window.reads_from, self.range.end
+            build_activity_daily(self.con, name, lo, hi, ids=self.ids, source=self.source)
             self._activity_daily = True
-        return "_activity_daily"
+        return name
 
     def daily_time(
         self, su: str, person_subject: bool, where: str, *, everyone: bool = False
@@ -204,15 +226,19 @@ class EngineState:
         """Merged time per subject, bucket, person and day (engine/intervals.py), from the time
         table of the people whose time is measured (``time_roles``), or of ``everyone``."""
         roles = None if everyone else self.time_roles
-        name = "_activity_time" if roles is not None else "_activity_time_all"
+        name = self._prefix + ("_activity_time" if roles is not None else "_activity_time_all")
         if name not in self._time_tables:
             people = None
             if roles is not None:
                 listed = ", ".join(sql_literal(r) for r in sorted(roles)) or "NULL"
                 people = f"(SELECT DISTINCT person FROM assignments WHERE role IN ({listed}))"
             lo, hi = self.window.reads_from, self.range.end
-            self._time_tables[name] = build_activity_time(self.con, name, "_cal", lo, hi, people)
-        return daily_time_sql(name, su, person_subject, where, merge=self._time_tables[name])
+            self._time_tables[name] = build_activity_time(
+                self.con, name, "_cal", lo, hi, people, ids=self.ids, source=self.source
+            )
+        return daily_time_sql(
+            name, su, person_subject, where, merge=self._time_tables[name], ids=self.ids
+        )
 
 
 # Tables whose records happen on a day, and the column saying which: what "the dataset holds
@@ -232,7 +258,15 @@ _EVENT_DAYS: Final = (
 class PlanContext:
     """The context one rule plans in; buckets are limited to the ones the rule is judged for."""
 
-    __slots__ = ("_state", "periods", "reads_history", "reads_time", "rule")
+    __slots__ = (
+        "_state",
+        "periods",
+        "reads_history",
+        "reads_shared",
+        "reads_time",
+        "restrict",
+        "rule",
+    )
 
     def __init__(
         self,
@@ -241,12 +275,17 @@ class PlanContext:
         *,
         reads_history: bool = True,
         reads_time: bool = True,
+        restrict: str | None = None,
     ) -> None:
         self._state = state
         self.rule = rule  # None when planning for an assessment scheme
         self.reads_history = reads_history
         self.reads_time = reads_time  # False: the kind did not say it measures time
+        # A relation ``subject_type, subject_id, bucket``: only these subjects are planned for
+        # (the failing findings whose evidence is being resolved).
+        self.restrict = restrict
         self.periods: set[Period] = set()  # the periods the plan asked buckets of
+        self.reads_shared = False  # whether the plan read a shared activity relation
 
     @property
     def range(self) -> DateRange:
@@ -264,14 +303,27 @@ class PlanContext:
         return "_cal"
 
     @property
+    def evidence(self) -> bool:
+        """Whether the shared activity relations carry record ids now (see :meth:`ids`)."""
+        return self._state.ids
+
+    def ids(self, alias: str) -> str:
+        """SQL of the record ids of a row of a shared activity relation (alias ``alias``): its
+        ``ids`` column while evidence is resolved, else an empty list. Evidence only, never a
+        measure: the first pass of an evaluation has no ids."""
+        return f"{alias}.ids" if self._state.ids else "[]::VARCHAR[]"
+
+    @property
     def activity_daily(self) -> str:
         """Relation of :func:`gridpolicing.engine.intervals.build_activity_daily`: activities per
         ``person, unit, kind`` and start day, over every day the evaluation reads."""
+        self.reads_shared = True
         return self._state.activity_daily()
 
     def daily_time(self, su: str, person_subject: bool, where: str = "TRUE") -> str:
         """Merged time per subject, bucket, person and day (see
         :func:`gridpolicing.engine.intervals.daily_time_sql`)."""
+        self.reads_shared = True
         # A kind that measures time without declaring ``reads_time`` is not among the people
         # the shared table covers: it gets everyone's.
         return self._state.daily_time(su, person_subject, where, everyone=not self.reads_time)
@@ -334,6 +386,15 @@ class PlanContext:
                 raise ValueError("subjects() needs a subject outside a rule")
             subject = self.rule.subject
         b = self.buckets(period)
+        if self.restrict is not None:
+            b = f"(SELECT * FROM {b} b SEMI JOIN {self.restrict} k USING (bucket))"
+        rel = self._subjects(subject, b)
+        if self.restrict is None:
+            return rel
+        return f"""(SELECT x.* FROM {rel} x
+                    SEMI JOIN {self.restrict} k USING (subject_type, subject_id, bucket))"""
+
+    def _subjects(self, subject: Subject, b: str) -> str:
         if subject.units is not None:
             return f"""(SELECT 'unit' AS subject_type, u.id AS subject_id, b.*,
                                [u.id] AS units, TRUE AS "full"

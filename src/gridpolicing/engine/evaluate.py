@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from gridpolicing.assessment.engine import assess
 from gridpolicing.engine.context import EngineState, PlanContext, sql_literal
+from gridpolicing.engine.evidence import EVIDENCE_MODES, Evidence, resolve_failing
 from gridpolicing.engine.periods import DateRange, buckets, parse_range
 from gridpolicing.engine.window import Unevaluated, window_for
 from gridpolicing.errors import GridPolicingError, UsageError
@@ -24,11 +25,13 @@ _OUTCOME = """
     CAST(subject_type AS VARCHAR), CAST(subject_id AS VARCHAR), CAST(bucket AS VARCHAR),
     CAST(bucket_start AS DATE), CAST(bucket_end AS DATE), CAST(status AS VARCHAR),
     CAST(measured AS DOUBLE), CAST(required AS DOUBLE),
-    list_sort(CAST(coalesce(evidence, []) AS VARCHAR[])), CAST(detail AS VARCHAR)
+    CAST(coalesce(evidence, []) AS VARCHAR[]), CAST(detail AS VARCHAR)
 """
 
 
-def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Report:
+def evaluate(
+    policy: Policy, dataset: Dataset, period: str | DateRange, *, evidence: Evidence = "failing"
+) -> Report:
     """Evaluate every rule of ``policy`` on ``dataset`` for each of its buckets in ``period``.
 
     ``period`` is explicit (``"2022"``, ``"2022-03"``, ``"2022-W05"``,
@@ -36,7 +39,13 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
     date. A bucket belongs to the run whose period holds its last day and is measured over all
     its days (engine/window.py); buckets a rule cannot be judged for are listed in
     ``Report.unevaluated`` with the reason.
+
+    ``evidence`` says which findings list the ids of the records behind them: ``"failing"``
+    (the default; measuring without ids is much cheaper, engine/evidence.py) or ``"all"``.
+    Statuses and values are the same either way.
     """
+    if evidence not in EVIDENCE_MODES:
+        raise UsageError(f"evidence must be one of {', '.join(EVIDENCE_MODES)}, not {evidence!r}")
     if policy.is_template:
         raise GridPolicingError(
             f"policy {policy.id!r} is a template; extend it and give its parameters values"
@@ -46,7 +55,7 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
     window = window_for(policy, rng)
     con = dataset.cursor()
     try:
-        state = EngineState(con, window, time_roles=_time_roles(policy))
+        state = EngineState(con, window, time_roles=_time_roles(policy), ids=evidence == "all")
         con.execute(
             """CREATE TEMP TABLE _findings (
                  rule_index INTEGER, subject_type VARCHAR, subject_id VARCHAR, bucket VARCHAR,
@@ -55,6 +64,7 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
         )
         skipped: list[SkippedRule] = []
         unevaluated: list[Unevaluated] = []
+        shared: list[int] = []  # rules whose failing findings need evidence resolved
         for index, rule in enumerate(policy.rules):
             kind = policy.registry[rule.kind]
             # A kind that judges a snapshot (assignments held on a bucket's last day) reads
@@ -68,12 +78,18 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
             sql = kind.plan(rule, ctx)
             con.execute(f"INSERT INTO _findings SELECT {index}, {_OUTCOME} FROM ({sql})")
             unevaluated.extend(ctx.unevaluated())
+            if ctx.reads_shared and not state.ids:
+                shared.append(index)
         outcome = assess(policy, state)
+        resolve_failing(state, policy, shared)
+        listed = "TRUE" if evidence == "all" else "status = 'fail'"
         totals = _activity_totals(con, rng)
         spans = table_spans(con, rng)
         # Buckets ending before the range were judged only for the scores that need them.
         table = con.sql(
-            f"""SELECT * FROM _findings WHERE bucket_end >= {sql_literal(rng.start)}
+            f"""SELECT * REPLACE (
+                   CASE WHEN {listed} THEN list_sort(evidence) ELSE []::VARCHAR[] END AS evidence)
+               FROM _findings WHERE bucket_end >= {sql_literal(rng.start)}
                ORDER BY rule_index, subject_type, subject_id, bucket_start"""
         ).to_arrow_table()
         reported = {
@@ -99,6 +115,7 @@ def evaluate(policy: Policy, dataset: Dataset, period: str | DateRange) -> Repor
         spans=spans,
         assessment=outcome,
         activity_totals=totals,
+        evidence=evidence,
     )
 
 

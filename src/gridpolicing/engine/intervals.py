@@ -18,6 +18,12 @@ kind never does its own time arithmetic (docs/policy-language.md, "How time is c
 Counting records needs none of this, so it has its own aggregate by start day
 (:func:`build_activity_daily`); the time table (:func:`build_activity_time`) is built only when
 a rule or score measures time, and only over the records of the people whose time is measured.
+
+**Record ids only when asked.** Lists of record ids (a finding's evidence) cost as much as the
+counting itself, so both relations carry an ``ids`` column only when built with ``ids=True``.
+The first pass of an evaluation measures without them; the evidence of failing findings is then
+resolved from tables built with ids over the records of those findings' subjects and buckets
+only (their ``source``, see engine/evidence.py).
 """
 
 from __future__ import annotations
@@ -28,7 +34,22 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["build_activity_daily", "build_activity_time", "daily_time_sql"]
+__all__ = ["ACTIVITY_COLUMNS", "build_activity_daily", "build_activity_time", "daily_time_sql"]
+
+ACTIVITY_COLUMNS = (
+    "id",
+    "person",
+    "unit",
+    "kind",
+    "start",
+    "end",
+    "households_visited",
+    "services_done",
+    "quantity",
+    "has_work_log",
+    "has_photo",
+)
+"""The columns of ``activities`` the shared relations read (a ``source`` needs only these)."""
 
 
 def _ts(day: dt.date) -> str:
@@ -36,11 +57,20 @@ def _ts(day: dt.date) -> str:
 
 
 def build_activity_daily(
-    con: duckdb.DuckDBPyConnection, name: str, lo: dt.date, hi: dt.date
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    lo: dt.date,
+    hi: dt.date,
+    *,
+    ids: bool = False,
+    source: str = "activities",
 ) -> None:
     """Create ``name``: the activities that start from ``lo`` to ``hi``, per person, unit, kind
-    and start day (counts: ``n``, ``ids``, ``households``, ``services``, ``quantity``,
-    ``with_log``, ``with_photo``). Time is not here: see :func:`build_activity_time`."""
+    and start day (counts: ``n``, ``households``, ``services``, ``quantity``, ``with_log``,
+    ``with_photo``; with ``ids``, the list of record ``ids``), read from ``source`` (a table
+    with the :data:`ACTIVITY_COLUMNS` of ``activities``). Time is not here: see
+    :func:`build_activity_time`."""
+    id_list = ", list(id) AS ids" if ids else ""
     con.execute(
         f"""CREATE TEMP TABLE {name} AS
         SELECT person, unit, kind, CAST(start AS DATE) AS day,
@@ -49,17 +79,23 @@ def build_activity_daily(
                sum(services_done) AS services,
                sum(quantity) AS quantity,
                count(*) FILTER (WHERE has_work_log) AS with_log,
-               count(*) FILTER (WHERE has_photo) AS with_photo,
-               list(id) AS ids
-        FROM activities
+               count(*) FILTER (WHERE has_photo) AS with_photo
+               {id_list}
+        FROM {source}
         WHERE CAST(start AS DATE) BETWEEN DATE '{lo}' AND DATE '{hi}'
         GROUP BY ALL"""
     )
 
 
-def _parts_sql(calendar: str, lo: dt.date, hi: dt.date, people: str | None = None) -> str:
-    """Every day part of every activity touching ``lo`` to ``hi`` (of ``people`` only, when
-    given): ``id, person, unit, kind, day, s, e`` (microseconds since the epoch)."""
+def _parts_sql(
+    calendar: str,
+    lo: dt.date,
+    hi: dt.date,
+    people: str | None = None,
+    source: str = "activities",
+) -> str:
+    """Every day part of every activity of ``source`` touching ``lo`` to ``hi`` (of ``people``
+    only, when given): ``id, person, unit, kind, day, s, e`` (microseconds since the epoch)."""
     who = f"AND person IN (SELECT person FROM {people})" if people is not None else ""
     return f"""(
         WITH a AS (
@@ -67,7 +103,7 @@ def _parts_sql(calendar: str, lo: dt.date, hi: dt.date, people: str | None = Non
                  CAST(start AS DATE) AS first_day,
                  CASE WHEN "end" > start AND "end" = date_trunc('day', "end")
                       THEN CAST("end" AS DATE) - 1 ELSE CAST("end" AS DATE) END AS last_day
-          FROM activities
+          FROM {source}
           WHERE "end" >= {_ts(lo)} AND start < {_ts(hi + dt.timedelta(days=1))} {who}
         )
         SELECT id, person, unit, kind, first_day AS day, s, e
@@ -88,17 +124,21 @@ def build_activity_time(
     lo: dt.date,
     hi: dt.date,
     people: str | None = None,
+    *,
+    ids: bool = False,
+    source: str = "activities",
 ) -> bool:
     """Create ``name``: the time of activities per person, unit, kind and day, ``lo`` to ``hi``.
 
-    Columns: ``person, unit, kind, day``; ``hours``, the time of the day's parts on days where
-    none of the person's records overlap; ``overlapping``, the parts (``{id, s, e}``,
-    microseconds since the epoch) on days where some do, or NULL; ``ids``, every record touching
-    the day. ``calendar`` names a relation with a ``day`` column covering ``lo`` to ``hi``;
-    ``people``, when given, is a relation of the ``person`` ids whose time is measured (the rest
-    are left out). Returns whether any day has overlapping records.
+    Columns: ``person, unit, kind, day``; ``us``, the time (microseconds) of the day's parts on
+    days where none of the person's records overlap; ``overlapping``, the parts (``{s, e}``,
+    microseconds since the epoch) on days where some do, or NULL; with ``ids``, ``ids``: every
+    record touching the day. ``calendar`` names a relation with a ``day`` column covering ``lo`` to
+    ``hi``; ``people``, when given, is a relation of the ``person`` ids whose time is measured
+    (the rest are left out); ``source`` is the table read (with the :data:`ACTIVITY_COLUMNS`).
+    Returns whether any day has overlapping records.
     """
-    parts = _parts_sql(calendar, lo, hi, people)
+    parts = _parts_sql(calendar, lo, hi, people, source)
     # A day's parts overlap exactly when, both sorted, some end comes after the next start:
     # with starts s(1) <= s(2) ... and ends e(1) <= e(2) ..., no instant is covered twice iff
     # e(i) <= s(i + 1) for every i. Sorting each person's day in a list is far cheaper than a
@@ -114,13 +154,14 @@ def build_activity_time(
     if crowded:
         join = f"LEFT JOIN {name}_crowded c ON c.person = p.person AND c.day = p.day"
         hours = "coalesce(sum(p.e - p.s) FILTER (WHERE c.person IS NULL), 0)"
-        overlapping = "list({'id': p.id, 's': p.s, 'e': p.e}) FILTER (WHERE c.person IS NOT NULL)"
+        overlapping = "list({'s': p.s, 'e': p.e}) FILTER (WHERE c.person IS NOT NULL)"
     else:
         join, hours, overlapping = "", "sum(p.e - p.s)", "NULL"
+    id_list = ", list(p.id) AS ids" if ids else ""
     con.execute(
         f"""CREATE TEMP TABLE {name} AS
-        SELECT p.person, p.unit, p.kind, p.day, {hours} / 3.6e9 AS hours,
-               {overlapping} AS overlapping, list(p.id) AS ids
+        SELECT p.person, p.unit, p.kind, p.day, {hours} AS us,
+               {overlapping} AS overlapping {id_list}
         FROM {parts} p {join}
         GROUP BY ALL"""
     )
@@ -128,7 +169,13 @@ def build_activity_time(
 
 
 def daily_time_sql(
-    daily: str, su: str, person_subject: bool, where: str = "TRUE", *, merge: bool = True
+    daily: str,
+    su: str,
+    person_subject: bool,
+    where: str = "TRUE",
+    *,
+    merge: bool = True,
+    ids: bool = False,
 ) -> str:
     """The time each subject's counted records cover on each day of its bucket.
 
@@ -138,17 +185,20 @@ def daily_time_sql(
     it, merged per person. ``where`` filters the daily rows (alias ``d``), e.g. by kind. With
     ``merge`` false (no day has overlapping records) the merging steps are left out.
 
-    Result: ``subject_type, subject_id, bucket, person, day, hours`` (merged) and ``ids``
-    (every record touching the day).
+    Result: ``subject_type, subject_id, bucket, person, day, us`` (the merged time in whole
+    microseconds: sum it and divide once, ``sum(us) / 3.6e9`` hours, so a total never depends
+    on the order rows are added in) and, when
+    ``daily`` was built with ids and ``ids`` is true, ``ids`` (every record touching the day).
     """
     who = "AND d.person = su.subject_id" if person_subject else ""
     key = "subject_type, subject_id, bucket, person, day"
-    j = f"""SELECT su.subject_type, su.subject_id, su.bucket, d.person, d.day, d.hours,
-                     d.ids, d.overlapping
+    j = f"""SELECT su.subject_type, su.subject_id, su.bucket, d.person, d.day, d.us,
+                     {"d.ids, " if ids else ""}d.overlapping
             FROM {su} su JOIN {daily} d
               ON d.unit = su.unit AND d.day BETWEEN su.bstart AND su.bend {who}
             WHERE {where}"""
-    p = f"SELECT {key}, sum(hours) AS hours, flatten(list(ids)) AS ids FROM j GROUP BY ALL"
+    id_list = ", flatten(list(ids)) AS ids" if ids else ""
+    p = f"SELECT {key}, sum(us) AS us{id_list} FROM j GROUP BY ALL"
     if not merge:
         return f"(WITH j AS ({j}) {p})"
     return f"""(
@@ -165,11 +215,11 @@ def daily_time_sql(
         ),
         merged AS (
           -- sorted by start, each part adds only what lies beyond every earlier part's end
-          SELECT {key}, sum(greatest(0, e - greatest(s, coalesce(reach, s)))) / 3.6e9 AS hours
+          SELECT {key}, sum(greatest(0, e - greatest(s, coalesce(reach, s)))) AS us
           FROM o GROUP BY ALL
         ),
         p AS ({p})
         SELECT p.subject_type, p.subject_id, p.bucket, p.person, p.day,
-               p.hours + coalesce(m.hours, 0) AS hours, p.ids
+               p.us + coalesce(m.us, 0) AS us{", p.ids" if ids else ""}
         FROM p LEFT JOIN merged m USING (subject_type, subject_id, bucket, person, day)
     )"""

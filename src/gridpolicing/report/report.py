@@ -43,6 +43,7 @@ class Report:
         "activity_totals",
         "assessment",
         "dataset",
+        "evidence",
         "findings_table",
         "official_calendar",
         "paths",
@@ -67,6 +68,7 @@ class Report:
         unevaluated: tuple[Unevaluated, ...] = (),
         assessment: AssessmentOutcome | None = None,
         activity_totals: dict[str, list[Any]] | None = None,
+        evidence: str = "all",
     ) -> None:
         self.policy = policy
         self.dataset = dataset
@@ -84,6 +86,8 @@ class Report:
         # Named now, in the working directory the policy was loaded in (see policy_paths).
         self.paths = policy_paths(policy)
         self.assessment = assessment or AssessmentOutcome()
+        self.evidence = evidence
+        """Which findings list the ids of their records: ``failing`` or ``all``."""
         self.activity_totals = activity_totals or {"activities": [], "meetings": []}
         """Activity records (and their households, services, items and hazards) and meetings
         in the period, by kind and subkind."""
@@ -181,6 +185,7 @@ class Report:
             },
             "period_warnings": [w.to_dict() for w in self.period_warnings],
             "calendar": {"official": self.official_calendar},
+            "evidence": self.evidence,
             "dataset": {
                 "source": self.dataset.label,
                 "tables": {

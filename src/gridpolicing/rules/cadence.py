@@ -64,7 +64,8 @@ class CadenceRule(RuleSpec):
 
 
 def _records(rule: CadenceRule, ctx: PlanContext) -> str:
-    """Relation ``who, unit, day, id`` of the counted records; ``who`` is matched to the subject.
+    """Relation ``who, unit, day, n, ids`` of the counted records (``n`` of them, ``ids`` their
+    ids); ``who`` is matched to the subject, and each record is in one row per ``who``.
 
     ``unit`` is only used for people counting activities (they count in their assigned units).
     """
@@ -72,19 +73,21 @@ def _records(rule: CadenceRule, ctx: PlanContext) -> str:
     person = rule.subject.people is not None
     if c.activities is not None:
         kinds = ", ".join(ctx.lit(k.value) for k in c.activities)
-        # The shared daily aggregate already scanned ``activities`` once; unnest its ids so a
-        # record is counted once however the aggregate groups it.
-        return f"""SELECT {"person" if person else "unit"} AS who, unit, day, unnest(ids) AS id
-                   FROM {ctx.activity_daily} WHERE kind IN ({kinds})"""
+        # The shared daily aggregate already scanned ``activities`` once; each record is in
+        # exactly one of its rows.
+        return f"""SELECT {"person" if person else "unit"} AS who, unit, day, n,
+                          {ctx.ids("d")} AS ids
+                   FROM {ctx.activity_daily} d WHERE kind IN ({kinds})"""
     if c.meetings is not None:
         kinds = ", ".join(ctx.lit(k.value) for k in c.meetings)
         who = "unnest(attendees)" if person else "unit"
-        return f"""SELECT DISTINCT {who} AS who, NULL::VARCHAR AS unit, date AS day, id
+        return f"""SELECT DISTINCT {who} AS who, NULL::VARCHAR AS unit, date AS day, 1 AS n,
+                          [id] AS ids
                    FROM meetings WHERE kind IN ({kinds})"""
     assert c.reports is not None
     kinds = ", ".join(ctx.lit(k.value) for k in c.reports)
     who = "author" if person else "recipient"
-    return f"""SELECT {who} AS who, NULL::VARCHAR AS unit, date AS day, id
+    return f"""SELECT {who} AS who, NULL::VARCHAR AS unit, date AS day, 1 AS n, [id] AS ids
                FROM reports WHERE kind IN ({kinds})"""
 
 
@@ -106,12 +109,12 @@ class CadenceKind:
         WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
         r AS ({_records(rule, ctx)}),
         hit AS (
-          SELECT s.subject_type, s.subject_id, s.bucket, r.day, r.id
+          SELECT s.subject_type, s.subject_id, s.bucket, r.day, r.n, r.ids
           FROM s JOIN r ON r.who = s.subject_id AND r.day BETWEEN s.bstart AND s.bend {in_unit}
         ),
         m AS (
-          SELECT subject_type, subject_id, bucket, count(DISTINCT id) AS n,
-                 list(DISTINCT id) AS ids
+          SELECT subject_type, subject_id, bucket, sum(n) AS n,
+                 list_distinct(flatten(list(ids))) AS ids
           FROM hit GROUP BY ALL
         ),
         miss AS (

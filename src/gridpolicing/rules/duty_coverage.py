@@ -79,7 +79,8 @@ class DutyCoverageKind:
         dk AS (SELECT duty, unnest(kinds) AS kind FROM duty),
         su AS (SELECT subject_id, bucket, bstart, bend, unnest(units) AS unit FROM s),
         per_duty AS (
-          SELECT su.subject_id, su.bucket, dk.duty, sum(d.n) AS n, flatten(list(d.ids)) AS ids
+          SELECT su.subject_id, su.bucket, dk.duty, sum(d.n) AS n,
+                 flatten(list({ctx.ids("d")})) AS ids
           FROM su
           JOIN {ctx.activity_daily} d
             ON d.person = su.subject_id AND d.unit = su.unit

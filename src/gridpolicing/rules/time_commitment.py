@@ -96,10 +96,10 @@ class TimeCommitmentKind:
         day_counts = "TRUE"
         if rule.min_hours_per_day is not None:
             per_day = ctx.value(rule.min_hours_per_day, "t.day")
-            day_counts = f"({per_day} IS NULL OR t.hours >= {per_day})"
+            day_counts = f"({per_day} IS NULL OR t.us / 3.6e9 >= {per_day})"
         # Only the measure the rule compares is computed (hours need no calendar).
         per_bucket, calendar = {
-            "hours": ("sum(t.hours) AS hours", ""),
+            "hours": ("sum(t.us) / 3.6e9 AS hours", ""),
             "working_days": (
                 f"count(DISTINCT t.day) FILTER (WHERE c.workday AND {day_counts}) AS working_days",
                 f"JOIN {ctx.calendar} c ON c.day = t.day",
@@ -114,7 +114,7 @@ class TimeCommitmentKind:
         m AS (
           SELECT t.subject_type, t.subject_id, t.bucket,
                  {per_bucket},
-                 list_distinct(flatten(list(t.ids))) AS ids
+                 list_distinct(flatten(list({ctx.ids("t")}))) AS ids
           FROM t {calendar}
           GROUP BY ALL
         )

@@ -96,8 +96,9 @@ def _visits(rule: VisitQualityRule, ctx: PlanContext) -> str:
         # the day its records start).
         return f"""SELECT person, unit, day, sum(households) AS households,
                           sum(services) AS services, sum(with_log) AS with_log,
-                          sum(with_photo) AS with_photo, flatten(list(ids)) AS ids
-                   FROM {ctx.activity_daily} WHERE TRUE {kinds} GROUP BY person, unit, day"""
+                          sum(with_photo) AS with_photo,
+                          flatten(list({ctx.ids("d")})) AS ids
+                   FROM {ctx.activity_daily} d WHERE TRUE {kinds} GROUP BY person, unit, day"""
     return f"""SELECT person, unit, CAST(start AS DATE) AS day, households_visited AS households,
                       services_done AS services, has_work_log::INTEGER AS with_log,
                       has_photo::INTEGER AS with_photo, [id] AS ids
