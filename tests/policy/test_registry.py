@@ -17,6 +17,7 @@ BUILT_INS = {
     "checklist",
     "count",
     "duty_coverage",
+    "measure",
     "coverage",
     "funding",
     "post",

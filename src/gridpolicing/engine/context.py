@@ -54,6 +54,7 @@ from gridpolicing.engine.intervals import (
 )
 from gridpolicing.engine.periods import Bucket, DateRange
 from gridpolicing.engine.window import Unevaluated, Window
+from gridpolicing.model.terms import BUILTIN, Vocabulary
 from gridpolicing.policy.models import Period, RuleSpec, Subject
 from gridpolicing.policy.values import Dated, ParamRef
 
@@ -121,6 +122,7 @@ class EngineState:
         "official_calendar",
         "source",
         "time_roles",
+        "vocabulary",
         "window",
     )
 
@@ -131,9 +133,11 @@ class EngineState:
         *,
         time_roles: frozenset[str] | None = None,
         ids: bool = False,
+        vocabulary: Vocabulary = BUILTIN,
     ) -> None:
         self.con = con
         self.window = window
+        self.vocabulary = vocabulary  # the terms in force (built-in and the policy's)
         # Whether the shared activity tables carry record ids (evidence), and the table of
         # activities they are built from.
         self.ids = ids
@@ -446,6 +450,12 @@ class PlanContext:
         if hasattr(value, "value") and not isinstance(value, str | int | float):
             return sql_literal(value.value)  # an enum
         return sql_literal(value)
+
+    def roles_of_class(self, role_class: str) -> list[str]:
+        """The roles in force (built-in and the policy's) of the class ``role_class``
+        (``officer``, ``auxiliary`` or ``civilian``), sorted."""
+        terms = self._state.vocabulary.terms("roles")
+        return sorted(t.id for t in terms if t.role_class and t.role_class.value == role_class)
 
     @staticmethod
     def lit(value: Any) -> str:

@@ -55,7 +55,13 @@ def evaluate(
     window = window_for(policy, rng)
     con = dataset.cursor()
     try:
-        state = EngineState(con, window, time_roles=_time_roles(policy), ids=evidence == "all")
+        state = EngineState(
+            con,
+            window,
+            time_roles=_time_roles(policy),
+            ids=evidence == "all",
+            vocabulary=policy.vocabulary,
+        )
         con.execute(
             """CREATE TEMP TABLE _findings (
                  rule_index INTEGER, subject_type VARCHAR, subject_id VARCHAR, bucket VARCHAR,

@@ -84,7 +84,11 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
     """Keep the segments of ``loc`` that exist in ``data``; skip union tags and model names."""
     out: list[str | int] = []
     node = data
+    tag_of: int | None = None  # the node whose union tag was passed over
     for i, seg in enumerate(loc):
+        if isinstance(node, dict) and seg == node.get("kind") and tag_of != id(node):
+            tag_of = id(node)  # the tag of a tagged union (a rule's kind), even when the kind
+            continue  # shares its name with one of its fields (kind: measure, measure: ...)
         in_dict = isinstance(node, dict) and isinstance(seg, str) and seg in node
         in_list = isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)
         if in_dict or in_list:

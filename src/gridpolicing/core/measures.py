@@ -1,0 +1,527 @@
+"""Measures and comparisons of the core: what a ``measure`` rule counts, and how it is judged.
+
+A measure is one number per subject and bucket, computed by one SQL relation
+``subject_type, subject_id, bucket, value, ids`` over the rule's subjects (``s``, from
+:meth:`PlanContext.subjects`). What a unit reaches is said once, by ``within``:
+
+* ``self``: the unit itself;
+* ``children``: the units naming it as their ``parent``, ``office``, ``station`` or ``street``;
+* ``descendants``: those, their children, and so on (the villages of a station through its
+  offices).
+
+Counts of people read the assignments **held on the bucket's last day** (a snapshot, as
+staffing does) or the people whose ``home_unit`` is reached; counts and sums of records read
+the records dated inside the bucket; time reads the engine's one time table (split by day,
+overlaps merged, engine/intervals.py). A measure that cannot be computed (an attribute not
+recorded, a ratio over nothing) is NULL, and a NULL is never a pass: it is reported as
+``insufficient_data``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+
+from gridpolicing.core.expressions import Expression, check
+from gridpolicing.core.scope import ValueType, table_scope
+from gridpolicing.model.vocabulary import (
+    ActivityKind,
+    Area,
+    Employment,
+    IncidentKind,
+    LocalityCategory,
+    MeetingKind,
+    ReportKind,
+    Role,
+    RoleClass,
+    TaskKind,
+    UnitType,
+)
+from gridpolicing.policy.models import UnitsCondition
+from gridpolicing.policy.values import PolicyModel, UpperBound, Value, require_exactly_one
+
+if TYPE_CHECKING:
+    from gridpolicing.engine.context import PlanContext
+
+__all__ = [
+    "Comparison",
+    "CountOf",
+    "Measure",
+    "PeopleFilter",
+    "PerClass",
+    "RecordsFilter",
+    "UnitsFilter",
+    "measure_sql",
+    "reach_sql",
+]
+
+Within = Literal["self", "children", "descendants"]
+
+
+def _number_validator(table: str) -> Any:
+    def read(value: Any) -> Expression:
+        if isinstance(value, Expression):
+            return value
+        if not isinstance(value, str):
+            raise ValueError(f"expected a number written as text over the columns of {table}")
+        return check(value, table_scope(table), want=ValueType.number)
+
+    return read
+
+
+def _number_schema(table: str) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "minLength": 1,
+        "description": f"A number computed from the columns of {table}, e.g. population / 1000",
+    }
+
+
+UnitsNumber = Annotated[
+    Expression, BeforeValidator(_number_validator("units")), WithJsonSchema(_number_schema("units"))
+]
+PeopleNumber = Annotated[
+    Expression,
+    BeforeValidator(_number_validator("people")),
+    WithJsonSchema(_number_schema("people")),
+]
+
+
+class PeopleFilter(PolicyModel):
+    """Which people count: by role or role class, employment, and how they belong to a unit.
+
+    ``via: assignment`` counts the people holding a matching assignment in a reached unit on
+    the bucket's last day; ``via: home_unit`` the people whose home unit (编制) is reached and
+    who hold a matching assignment anywhere on that day. With neither ``roles`` nor
+    ``role_class``, every role counts.
+    """
+
+    roles: list[Role] | None = Field(default=None, min_length=1)
+    role_class: RoleClass | None = Field(
+        default=None, description="officer, auxiliary or civilian (docs/vocabulary.md)"
+    )
+    employment: Employment | None = None
+    via: Literal["assignment", "home_unit"] = "assignment"
+
+
+class UnitsFilter(PolicyModel):
+    """Which reached units count: a type, optionally narrowed like a units subject."""
+
+    type: UnitType
+    area: Area | None = None
+    category: list[LocalityCategory] | None = Field(default=None, min_length=1)
+    where: UnitsCondition | None = None
+
+
+class RecordsFilter(PolicyModel):
+    """Records of the listed kinds of one table (exactly one of the fields).
+
+    A person's records are the activities they logged in their assigned units, the meetings
+    listing them as attendee, the reports they wrote, their tasks and incidents; a unit's are
+    the activities logged, meetings held, reports received and tasks done in the reached
+    units, and the incidents of people assigned there on the day.
+    """
+
+    activities: list[ActivityKind] | None = Field(default=None, min_length=1)
+    meetings: list[MeetingKind] | None = Field(default=None, min_length=1)
+    reports: list[ReportKind] | None = Field(default=None, min_length=1)
+    tasks: list[TaskKind] | None = Field(default=None, min_length=1)
+    incidents: list[IncidentKind] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> RecordsFilter:
+        require_exactly_one(self, "activities", "meetings", "reports", "tasks", "incidents")
+        return self
+
+    @property
+    def table(self) -> str:
+        """The table the records are in."""
+        for name in ("activities", "meetings", "reports", "tasks", "incidents"):
+            if getattr(self, name) is not None:
+                return name
+        raise AssertionError("validated: exactly one table")
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds counted."""
+        return [k.value for k in getattr(self, self.table)]
+
+
+ACTIVITY_FIELDS = (
+    "households_visited",
+    "services_done",
+    "quantity",
+    "hazards_found",
+    "hazards_rectified",
+)
+UNIT_FIELDS = ("population", "households", "rental_rooms")
+
+
+class CountOf(PolicyModel):
+    """What is counted (exactly one): distinct ``people``, ``units`` or ``records``."""
+
+    people: PeopleFilter | None = None
+    units: UnitsFilter | None = None
+    records: RecordsFilter | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> CountOf:
+        require_exactly_one(self, "people", "units", "records")
+        return self
+
+
+class SumOf(PolicyModel):
+    """The sum of a numeric field: of activity records (households visited, services ...) or
+    of reached units (population, households, rental rooms; with ``units`` saying which).
+
+    A reached unit whose field is not recorded makes the sum unknown (insufficient data), so
+    a missing population never passes an "at most so many residents" standard.
+    """
+
+    field: Literal[
+        "households_visited",
+        "services_done",
+        "quantity",
+        "hazards_found",
+        "hazards_rectified",
+        "population",
+        "households",
+        "rental_rooms",
+    ]
+    activities: list[ActivityKind] | None = Field(
+        default=None, min_length=1, description="Only these kinds (all when absent)"
+    )
+    units: UnitsFilter | None = Field(
+        default=None, description="With a unit field: the reached units summed (required)"
+    )
+
+    @model_validator(mode="after")
+    def _source(self) -> SumOf:
+        if self.field in UNIT_FIELDS:
+            if self.units is None or self.activities is not None:
+                raise ValueError(
+                    f"{self.field} is a field of units: say which with units: {{type: ...}}"
+                )
+        elif self.units is not None:
+            raise ValueError(f"{self.field} is a field of activities: remove units")
+        return self
+
+
+class TimeOf(PolicyModel):
+    """Time in the reached units (a person: their own), split by day and merged."""
+
+    activities: list[ActivityKind] | None = Field(
+        default=None, min_length=1, description="Only these kinds (all when absent)"
+    )
+
+
+class Measure(PolicyModel):
+    """One number per subject and bucket (exactly one of the measure fields).
+
+    ``within`` says which units a unit subject reaches (``self``, ``children``,
+    ``descendants``); a count of units reaches ``children`` unless told otherwise.
+    """
+
+    count: CountOf | None = None
+    sum: SumOf | None = None
+    hours: TimeOf | None = None
+    days: TimeOf | None = None
+    working_days: TimeOf | None = None
+    attribute: str | None = Field(
+        default=None,
+        description="A number from the subject's own columns (units or people), "
+        "e.g. population / 3000",
+    )
+    ratio: Ratio | None = None
+    share: Share | None = None
+    within: Within | None = None
+    in_units: UnitsFilter | None = Field(
+        default=None,
+        description="Only the reached units of this kind count, e.g. the stations of a bureau",
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Measure:
+        require_exactly_one(
+            self, "count", "sum", "hours", "days", "working_days", "attribute", "ratio", "share"
+        )
+        return self
+
+    @property
+    def reach(self) -> Within:
+        """The units a unit subject reaches for this measure."""
+        if self.within is not None:
+            return self.within
+        return "children" if self.count is not None and self.count.units is not None else "self"
+
+
+class Ratio(PolicyModel):
+    """``of`` divided by ``per`` (NULL, so insufficient data, when ``per`` is 0)."""
+
+    of: Measure
+    per: Measure
+
+
+class Share(PolicyModel):
+    """The part ``of`` is of the whole ``in`` (``of`` / ``in``, between 0 and 1)."""
+
+    of: Measure
+    in_: Measure = Field(alias="in")
+
+
+Measure.model_rebuild()
+
+
+class PerClass(PolicyModel):
+    """A threshold that differs by unit class: the first matching tag or category, else
+    ``otherwise`` (absent: the rule does not apply to units of no listed class)."""
+
+    by_category: dict[LocalityCategory, float] | None = None
+    by_area: dict[Area, float] | None = None
+    otherwise: float | None = None
+
+    @model_validator(mode="after")
+    def _one_mapping(self) -> PerClass:
+        require_exactly_one(self, "by_category", "by_area")
+        return self
+
+
+Threshold = Annotated[Value[float] | PerClass, Field(union_mode="left_to_right")]
+Bound = Annotated[UpperBound[float] | PerClass, Field(union_mode="left_to_right")]
+
+
+class Between(PolicyModel):
+    """A range, both ends included."""
+
+    min: Value[float]
+    max: Value[float]
+
+
+class About(PolicyModel):
+    """About ``value``, within ``tolerance`` either side (约3000: 3000 ± tolerance)."""
+
+    value: Value[float]
+    tolerance: float = Field(ge=0)
+
+
+class Comparison(PolicyModel):
+    """How a measure is judged (exactly one): ``at_least``, ``at_most``, ``between``,
+    ``about`` or ``equal``."""
+
+    at_least: Threshold | None = None
+    at_most: Bound | None = None
+    between: Between | None = None
+    about: About | None = None
+    equal: float | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Comparison:
+        require_exactly_one(self, "at_least", "at_most", "between", "about", "equal")
+        return self
+
+
+# ---------------------------------------------------------------------------------- SQL
+
+
+def reach_sql(within: Within) -> str:
+    """Relation ``subject, unit``: the units each unit ``subject`` reaches."""
+    links = " UNION ".join(
+        f"SELECT {c} AS subject, id AS unit FROM units WHERE {c} IS NOT NULL"
+        for c in ("parent", "office", "station", "street")
+    )
+    if within == "self":
+        return "(SELECT id AS subject, id AS unit FROM units)"
+    if within == "children":
+        return f"(SELECT * FROM ({links}) l WHERE subject <> unit)"
+    return f"""(WITH RECURSIVE link AS ({links}),
+                tree(subject, unit) AS (
+                  SELECT subject, unit FROM link WHERE subject <> unit
+                  UNION
+                  SELECT t.subject, l.unit FROM tree t JOIN link l ON l.subject = t.unit
+                  WHERE l.unit <> t.subject)
+                SELECT * FROM tree)"""
+
+
+_DAY = {
+    "activities": "CAST(r.start AS DATE)",
+    "meetings": "r.date",
+    "reports": "r.date",
+    "tasks": "r.start",
+    "incidents": "r.date",
+}
+
+
+def measure_sql(m: Measure, ctx: PlanContext, s: str, person: bool) -> str:
+    """The relation ``subject_type, subject_id, bucket, value, ids`` of ``m`` over the subject
+    rows ``s`` (every row of ``s`` once; a count with nothing counted is 0)."""
+    key = "s.subject_type, s.subject_id, s.bucket"
+    if m.ratio is not None or m.share is not None:
+        of, per = (m.ratio.of, m.ratio.per) if m.ratio is not None else _share(m)
+        a, b = measure_sql(of, ctx, s, person), measure_sql(per, ctx, s, person)
+        return f"""(SELECT a.subject_type, a.subject_id, a.bucket,
+                           CAST(a.value AS DOUBLE) / nullif(b.value, 0) AS value,
+                           list_distinct(list_concat(a.ids, b.ids)) AS ids
+                    FROM {a} a JOIN {b} b USING (subject_type, subject_id, bucket))"""
+    if m.attribute is not None:
+        table = "people" if person else "units"
+        expr = check(m.attribute, table_scope(table), want=ValueType.number)
+        return f"""(SELECT {key}, CAST({expr.sql("x")} AS DOUBLE) AS value,
+                           []::VARCHAR[] AS ids
+                    FROM {s} s LEFT JOIN {table} x ON x.id = s.subject_id)"""
+    inner = _inner(m, ctx, s, person)
+    # Nothing reached counts 0; something reached whose value is unknown stays NULL.
+    return f"""(SELECT {key},
+                       CAST(CASE WHEN i.subject_id IS NULL THEN 0 ELSE i.value END AS DOUBLE)
+                           AS value,
+                       coalesce(i.ids, []::VARCHAR[]) AS ids
+                FROM {s} s LEFT JOIN {inner} i USING (subject_type, subject_id, bucket))"""
+
+
+def _share(m: Measure) -> tuple[Measure, Measure]:
+    assert m.share is not None
+    return m.share.of, m.share.in_
+
+
+def units_conds(u: UnitsFilter, alias: str, ctx: PlanContext) -> str:
+    """SQL condition: the unit ``alias`` is of the filter's type and class."""
+    conds = [f"{alias}.type = {ctx.lit(u.type.value)}"]
+    if u.area is not None:
+        conds.append(f"{alias}.area = {ctx.lit(u.area.value)}")
+    if u.category is not None:
+        conds.append(f"{alias}.category IN ({', '.join(ctx.lit(c.value) for c in u.category)})")
+    if u.where is not None:  # undecidable keeps the unit, as for subjects
+        conds.append(u.where.sql(alias=alias, null_as=True))
+    return " AND ".join(conds)
+
+
+def _su(s: str, person: bool, m: Measure, ctx: PlanContext) -> str:
+    """Rows ``subject_type, subject_id, bucket, bstart, bend, unit``: the units counted."""
+    if person:
+        return f"(SELECT s.*, unnest(s.units) AS unit FROM {s} s)"
+    only = ""
+    if m.in_units is not None:
+        only = f"JOIN units ru ON ru.id = r.unit AND {units_conds(m.in_units, 'ru', ctx)}"
+    return f"""(SELECT s.*, r.unit FROM {s} s JOIN {reach_sql(m.reach)} r
+                  ON r.subject = s.subject_id {only})"""
+
+
+def _inner(m: Measure, ctx: PlanContext, s: str, person: bool) -> str:
+    su = _su(s, person, m, ctx)
+    key = "su.subject_type, su.subject_id, su.bucket"
+    if m.count is not None and m.count.people is not None:
+        return _people(m.count.people, ctx, su, key)
+    if m.count is not None and m.count.units is not None:
+        return f"""(SELECT {key}, count(DISTINCT u.id) AS value, list(DISTINCT u.id) AS ids
+                    FROM {su} su JOIN units u ON u.id = su.unit
+                    WHERE {units_conds(m.count.units, "u", ctx)} GROUP BY ALL)"""
+    if m.sum is not None and m.sum.units is not None:
+        f = m.sum.field
+        return f"""(SELECT {key},
+                           CASE WHEN bool_or(u.{f} IS NULL) THEN NULL ELSE sum(u.{f}) END
+                               AS value,
+                           list(DISTINCT u.id) AS ids
+                    FROM {su} su JOIN units u ON u.id = su.unit
+                    WHERE {units_conds(m.sum.units, "u", ctx)} GROUP BY ALL)"""
+    if m.count is not None and m.count.records is not None:
+        return _records(m.count.records, ctx, su, key, person)
+    if m.sum is not None:
+        kinds = _kinds_in("d.kind", m.sum.activities, ctx)
+        col = {
+            "households_visited": "d.households",
+            "services_done": "d.services",
+            "quantity": "d.quantity",
+        }.get(m.sum.field)
+        if col is not None:
+            who = "AND d.person = su.subject_id" if person else ""
+            return f"""(SELECT {key}, sum({col}) AS value,
+                               flatten(list({ctx.ids("d")})) AS ids
+                        FROM {su} su JOIN {ctx.activity_daily} d
+                          ON d.unit = su.unit AND d.day BETWEEN su.bstart AND su.bend {who}
+                        WHERE {kinds} GROUP BY ALL)"""
+        kinds = _kinds_in("r.kind", m.sum.activities, ctx)
+        who = "AND r.person = su.subject_id" if person else ""
+        return f"""(SELECT {key}, sum(r.{m.sum.field}) AS value, list(r.id) AS ids
+                    FROM {su} su JOIN activities r
+                      ON r.unit = su.unit AND CAST(r.start AS DATE) BETWEEN su.bstart AND su.bend
+                      {who}
+                    WHERE {kinds} GROUP BY ALL)"""
+    spec = m.hours or m.days or m.working_days
+    assert spec is not None
+    kinds = _kinds_in("d.kind", spec.activities, ctx)
+    t = ctx.daily_time("su_t", person, kinds)
+    if m.hours is not None:
+        value, cal = "sum(t.us) / 3.6e9", ""
+    elif m.days is not None:
+        value, cal = "count(DISTINCT t.day)", ""
+    else:
+        value = "count(DISTINCT t.day) FILTER (WHERE c.workday)"
+        cal = f"JOIN {ctx.calendar} c ON c.day = t.day"
+    return f"""(WITH su_t AS (SELECT subject_type, subject_id, bucket, bstart, bend, unit
+                              FROM {su} x)
+                SELECT t.subject_type, t.subject_id, t.bucket, {value} AS value,
+                       list_distinct(flatten(list({ctx.ids("t")}))) AS ids
+                FROM {t} t {cal} GROUP BY ALL)"""
+
+
+def _kinds_in(column: str, kinds: list[ActivityKind] | None, ctx: PlanContext) -> str:
+    if not kinds:
+        return "TRUE"
+    return f"{column} IN ({', '.join(ctx.lit(k.value) for k in kinds)})"
+
+
+def _people(p: PeopleFilter, ctx: PlanContext, su: str, key: str) -> str:
+    roles: list[str] | None = None
+    if p.roles is not None:
+        roles = [r.value for r in p.roles]
+    if p.role_class is not None:
+        in_class = ctx.roles_of_class(p.role_class.value)
+        roles = [r for r in roles if r in in_class] if roles is not None else in_class
+    conds = ["TRUE"]
+    if roles is not None:
+        conds.append(f"a.role IN ({', '.join(ctx.lit(r) for r in roles) or 'NULL'})")
+    if p.employment is not None:
+        conds.append(f"a.employment = {ctx.lit(p.employment.value)}")
+    held = "a.start <= su.bend AND coalesce(a.\"end\", DATE '9999-12-31') >= su.bend"
+    where = " AND ".join(conds)
+    if p.via == "assignment":
+        return f"""(SELECT {key}, count(DISTINCT a.person) AS value, list(DISTINCT a.id) AS ids
+                    FROM {su} su JOIN assignments a ON a.unit = su.unit AND {held}
+                    WHERE {where} GROUP BY ALL)"""
+    return f"""(SELECT {key}, count(DISTINCT p.id) AS value, list(DISTINCT p.id) AS ids
+                FROM {su} su JOIN people p ON p.home_unit = su.unit
+                WHERE EXISTS (SELECT 1 FROM assignments a
+                              WHERE a.person = p.id AND {held} AND {where})
+                GROUP BY ALL)"""
+
+
+def _records(r: RecordsFilter, ctx: PlanContext, su: str, key: str, person: bool) -> str:
+    table, day = r.table, _DAY[r.table]
+    kinds = f"r.kind IN ({', '.join(ctx.lit(k) for k in r.kinds)})"
+    if table == "activities":
+        who = "AND d.person = su.subject_id" if person else ""
+        return f"""(SELECT {key}, sum(d.n) AS value, flatten(list({ctx.ids("d")})) AS ids
+                    FROM {su} su JOIN {ctx.activity_daily} d
+                      ON d.unit = su.unit AND d.day BETWEEN su.bstart AND su.bend {who}
+                    WHERE {kinds.replace("r.kind", "d.kind")} GROUP BY ALL)"""
+    if person:
+        match = {
+            "meetings": "list_contains(r.attendees, su.subject_id)",
+            "reports": "r.author = su.subject_id",
+            "tasks": "r.person = su.subject_id",
+            "incidents": "r.person = su.subject_id",
+        }[table]
+        source = f"(SELECT DISTINCT subject_type, subject_id, bucket, bstart, bend FROM {su})"
+    else:
+        match = {
+            "meetings": "r.unit = su.unit",
+            "reports": "r.recipient = su.unit",
+            "tasks": "r.unit = su.unit",
+            "incidents": """EXISTS (SELECT 1 FROM assignments a WHERE a.person = r.person
+                              AND a.unit = su.unit AND a.start <= r.date
+                              AND coalesce(a."end", DATE '9999-12-31') >= r.date)""",
+        }[table]
+        source = su
+    return f"""(SELECT {key}, count(DISTINCT r.id) AS value, list(DISTINCT r.id) AS ids
+                FROM {source} su JOIN {table} r ON {day} BETWEEN su.bstart AND su.bend
+                WHERE {kinds} AND {match} GROUP BY ALL)"""

@@ -1,0 +1,297 @@
+"""``measure``: the core spelled out, a measure of each subject per period and a comparison.
+
+Where no preset kind says a clause, a ``measure`` rule does: what is counted, summed or timed
+(core/measures.py), over which units (``within``), and how it is judged (``at_least``,
+``at_most``, ``between``, ``about``, ``equal``), or several such standards combined with
+``require: {any_of: [...]}`` / ``{all_of: [...]}``, each part reported.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal, final
+
+from pydantic import Field, model_validator
+
+from gridpolicing.core.expressions import check
+from gridpolicing.core.measures import (
+    About,
+    Between,
+    Bound,
+    Measure,
+    PerClass,
+    Threshold,
+    measure_sql,
+)
+from gridpolicing.core.scope import ValueType, table_scope
+from gridpolicing.engine.context import PlanContext
+from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.values import PolicyModel, Text
+from gridpolicing.report.finding import Finding
+from gridpolicing.rules._common import verdict
+
+__all__ = ["KIND", "MeasureRule"]
+
+_COMPARISONS = ("at_least", "at_most", "between", "about", "equal")
+
+
+class Standard(PolicyModel):
+    """One standard: a measure and exactly one comparison."""
+
+    measure: Measure
+    at_least: Threshold | None = None
+    at_most: Bound | None = None
+    between: Between | None = None
+    about: About | None = None
+    equal: float | None = None
+    label: Text | None = Field(default=None, description="Names the part in the finding")
+
+    @model_validator(mode="after")
+    def _one_comparison(self) -> Standard:
+        given = [c for c in _COMPARISONS if getattr(self, c) is not None]
+        if len(given) != 1:
+            raise ValueError(f"expected exactly one of {', '.join(_COMPARISONS)}")
+        return self
+
+
+class Require(PolicyModel):
+    """Standards combined: ``any_of`` (one met is enough) or ``all_of`` (every one)."""
+
+    any_of: list[Standard] | None = Field(default=None, min_length=2)
+    all_of: list[Standard] | None = Field(default=None, min_length=2)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Require:
+        if (self.any_of is None) == (self.all_of is None):
+            raise ValueError("expected exactly one of any_of, all_of")
+        return self
+
+    @property
+    def parts(self) -> list[Standard]:
+        """The combined standards, in the order written."""
+        return self.any_of if self.any_of is not None else (self.all_of or [])
+
+
+class MeasureRule(RuleSpec):
+    """A measure of each subject per period, compared with a standard.
+
+    Either ``measure`` with exactly one of ``at_least``, ``at_most``, ``between``, ``about``,
+    ``equal``; or ``require`` combining standards. A measure that cannot be computed is
+    ``insufficient_data``, never a pass; a dated threshold is read on the bucket's first day,
+    and one not in force makes the finding ``not_applicable``. Example (a share of police
+    strength: community officers are at least 40% of a station's officers)::
+
+        - id: community-officer-share
+          kind: measure
+          title:
+            zh: 社区民警占派出所警力40%以上
+            en: Community officers are at least 40% of a station's officers
+          severity: major
+          subject: {units: {type: station}}
+          period: year
+          measure:
+            share:
+              of: {count: {people: {roles: [community_officer]}}, within: descendants}
+              in:
+                count: {people: {role_class: officer}}
+                within: descendants
+          at_least: 0.4
+          citation: {source: test-source, quote: 社区民警占派出所警力40%以上}
+    """
+
+    kind: Literal["measure"]
+    period: Period
+    measure: Measure | None = None
+    at_least: Threshold | None = None
+    at_most: Bound | None = None
+    between: Between | None = None
+    about: About | None = None
+    equal: float | None = None
+    require: Require | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> MeasureRule:
+        given = [c for c in _COMPARISONS if getattr(self, c) is not None]
+        if self.require is not None:
+            if self.measure is not None or given:
+                raise ValueError(
+                    "with require, the measures and comparisons go inside its parts; "
+                    "remove measure and the comparison from the rule"
+                )
+        elif self.measure is None:
+            raise ValueError("expected measure (with a comparison) or require")
+        elif len(given) != 1:
+            raise ValueError(f"expected exactly one of {', '.join(_COMPARISONS)}")
+        person = self.subject.people is not None
+        for std in self.standards:
+            _check_measure(std.measure, person)
+            if person and any(
+                isinstance(getattr(std, c), PerClass) for c in ("at_least", "at_most")
+            ):
+                raise ValueError("a threshold per unit class needs a units subject")
+        return self
+
+    @property
+    def standards(self) -> list[Standard]:
+        """Every standard of the rule (one, or the parts of ``require``)."""
+        if self.require is not None:
+            return self.require.parts
+        assert self.measure is not None
+        return [
+            Standard(
+                measure=self.measure,
+                at_least=self.at_least,
+                at_most=self.at_most,
+                between=self.between,
+                about=self.about,
+                equal=self.equal,
+            )
+        ]
+
+
+def _check_measure(m: Measure, person: bool) -> None:
+    """Refuse what a subject cannot reach; check an attribute against its subject's columns."""
+    if m.attribute is not None:
+        check(m.attribute, table_scope("people" if person else "units"), want=ValueType.number)
+    if person and m.count is not None and (m.count.people or m.count.units):
+        raise ValueError("a person subject counts records; counting people or units needs units")
+    if person and (m.within is not None or m.in_units is not None):
+        raise ValueError(
+            "within and in_units are for units subjects (a person counts their own records)"
+        )
+    if person and m.sum is not None and m.sum.units is not None:
+        raise ValueError("a sum over units needs a units subject")
+    for sub in (m.ratio.of, m.ratio.per) if m.ratio else ():
+        _check_measure(sub, person)
+    for sub in (m.share.of, m.share.in_) if m.share else ():
+        _check_measure(sub, person)
+
+
+@final
+class MeasureKind:
+    """Plans and describes ``measure`` rules."""
+
+    name: ClassVar[str] = "measure"
+    spec: ClassVar[type[RuleSpec]] = MeasureRule
+    reads_time: ClassVar[bool] = True
+
+    def plan(self, rule: MeasureRule, ctx: PlanContext) -> str:
+        """One relation per standard, a status per standard, combined."""
+        person = rule.subject.people is not None
+        parts = rule.standards
+        ctes = [f"s AS (SELECT * FROM {ctx.subjects(rule.period)})"]
+        cols = []
+        for i, std in enumerate(parts):
+            ctes.append(f"m{i} AS (SELECT * FROM {measure_sql(std.measure, ctx, 's', person)})")
+            status, req, words = _judge(std, f"m{i}.value", ctx)
+            cols.append((f"m{i}", status, req, words))
+        joins = "".join(
+            f" LEFT JOIN {n} USING (subject_type, subject_id, bucket)" for n, *_ in cols
+        )
+        statuses = [f"({st})" for _, st, _, _ in cols]
+        ids = "list_distinct(flatten([" + ", ".join(f"{n}.ids" for n, *_ in cols) + "]))"
+        if rule.require is None:
+            (name, status, req, words) = cols[0]
+            measured, required, detail = f"{name}.value", req, words
+        else:
+            met = " + ".join(f"CASE WHEN {st} = 'pass' THEN 1 ELSE 0 END" for st in statuses)
+            status = _combine(statuses, any_of=rule.require.any_of is not None)
+            measured = f"({met})"
+            required = "1" if rule.require.any_of is not None else str(len(parts))
+            labels = [(std.label.en if std.label else f"{i + 1}") for i, std in enumerate(parts)]
+            pieces = [
+                f"'{label}: ' || coalesce(CAST(round({n}.value, 4) AS VARCHAR), 'no data') || "
+                f"' (' || {w} || ', ' || {st} || ')'"
+                for label, (n, _, _, w), st in zip(
+                    [lb.replace("'", "''") for lb in labels], cols, statuses, strict=True
+                )
+            ]
+            detail = "concat_ws('; ', " + ", ".join(pieces) + ")"
+        status = f"CASE WHEN NOT s.\"full\" THEN 'not_applicable' ELSE {status} END"
+        return f"""
+        WITH {", ".join(ctes)}
+        SELECT s.subject_type, s.subject_id, s.bucket, s.bstart AS bucket_start,
+               s.bend AS bucket_end, {status} AS status,
+               CAST({measured} AS DOUBLE) AS measured, CAST({required} AS DOUBLE) AS required,
+               {ids} AS evidence, {detail} AS detail
+        FROM s LEFT JOIN units u ON u.id = s.subject_id{joins}
+        """
+
+    def describe(self, rule: MeasureRule, finding: Finding) -> Text:
+        """``measured 0.35; standard: at least 0.4``."""
+        if rule.require is not None:
+            how = "any" if rule.require.any_of is not None else "all"
+            return verdict(
+                finding,
+                f"达到标准 {{measured}} 项,要求{'至少1项' if how == 'any' else '全部'}:{{detail}}",
+                f"{{measured}} standard(s) met, {how} required: {{detail}}",
+            )
+        return verdict(
+            finding, "测得 {measured},标准:{detail}", "measured {measured}; standard: {detail}"
+        )
+
+
+def _threshold(value: object, ctx: PlanContext) -> str:
+    """SQL of a threshold on the bucket's first day, per unit class when so written."""
+    if isinstance(value, PerClass):
+        mapping = value.by_category or value.by_area or {}
+        column = "u.category" if value.by_category is not None else "u.area"
+        branches = " ".join(
+            f"WHEN {column} = {ctx.lit(k.value)} THEN {ctx.lit(float(v))}"
+            for k, v in mapping.items()
+        )
+        return f"(CASE {branches} ELSE {ctx.lit(value.otherwise)} END)"
+    return ctx.value(value, "s.bstart")
+
+
+def _judge(std: Standard, v: str, ctx: PlanContext) -> tuple[str, str, str]:
+    """(status, required, words) SQL of one standard over the measure value ``v``."""
+    ok: str
+    if std.at_least is not None:
+        req = _threshold(std.at_least, ctx)
+        ok, words = f"{v} >= {req}", f"'at least ' || CAST({req} AS VARCHAR)"
+        bounds = [req]
+    elif std.at_most is not None:
+        req = _threshold(std.at_most, ctx)
+        ok, words = f"{v} <= {req}", f"'at most ' || CAST({req} AS VARCHAR)"
+        bounds = [req]
+    elif std.between is not None:
+        lo, hi = ctx.value(std.between.min, "s.bstart"), ctx.value(std.between.max, "s.bstart")
+        req = lo
+        ok = f"{v} BETWEEN {lo} AND {hi}"
+        words = f"'between ' || CAST({lo} AS VARCHAR) || ' and ' || CAST({hi} AS VARCHAR)"
+        bounds = [lo, hi]
+    elif std.about is not None:
+        req = ctx.value(std.about.value, "s.bstart")
+        tol = ctx.lit(float(std.about.tolerance))
+        ok = f"abs({v} - {req}) <= {tol}"
+        words = f"'about ' || CAST({req} AS VARCHAR) || ' ± ' || CAST({tol} AS VARCHAR)"
+        bounds = [req]
+    else:
+        assert std.equal is not None
+        req = ctx.lit(float(std.equal))
+        ok, words = f"abs({v} - {req}) < 1e-9", f"'equal to ' || CAST({req} AS VARCHAR)"
+        bounds = [req]
+    missing = " OR ".join(f"({b}) IS NULL" for b in bounds)
+    status = (
+        f"CASE WHEN {missing} THEN 'not_applicable' WHEN ({v}) IS NULL THEN 'insufficient_data' "
+        f"WHEN {ok} THEN 'pass' ELSE 'fail' END"
+    )
+    return status, req, f"coalesce({words}, 'not in force')"
+
+
+def _combine(statuses: list[str], *, any_of: bool) -> str:
+    """One status from the parts': any_of passes on one pass; all_of fails on one fail. Parts
+    that cannot be judged are insufficient data unless the outcome is already decided."""
+
+    def has(status: str) -> str:
+        return " OR ".join(f"{x} = '{status}'" for x in statuses)
+
+    every_na = " AND ".join(f"{x} = 'not_applicable'" for x in statuses)
+    decided, other = ("pass", "fail") if any_of else ("fail", "pass")
+    return (
+        f"CASE WHEN {has(decided)} THEN '{decided}' WHEN {every_na} THEN 'not_applicable' "
+        f"WHEN {has('insufficient_data')} THEN 'insufficient_data' ELSE '{other}' END"
+    )
+
+
+KIND = MeasureKind()
