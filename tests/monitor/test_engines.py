@@ -43,7 +43,7 @@ def test_pace_must_name_a_watched_count_rule(tmp_path: Path) -> None:
         compile_plans(policy, {"nope": ()})
     from gridpolicing.monitor import parse_pace
 
-    with pytest.raises(UsageError, match="only time_commitment and cadence"):
+    with pytest.raises(UsageError, match="only rules of time or of a count"):
         compile_plans(policy, parse_pace({"pr-tasks": [{"at": "day 2", "share": 0.5}]}))
     with pytest.raises(UsageError, match="weekday checkpoint needs a weekly rule"):
         compile_plans(policy, parse_pace({"tc-working-days": [{"at": "fri", "share": 0.5}]}))

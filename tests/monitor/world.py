@@ -171,6 +171,47 @@ RULES: list[dict[str, Any]] = [
         "period": "month",
         "forbidden": {"incidents": ["accepted_hospitality"]},
     },
+    # measure rules with an event form: watched from their core measure, as the presets are
+    {
+        "id": "m-hours",
+        "kind": "measure",
+        "subject": CO,
+        "period": "week",
+        "measure": {"hours": {}},
+        "at_least": 6,
+    },
+    {
+        "id": "m-working-days-of-kinds",
+        "kind": "measure",
+        "subject": BOTH,
+        "period": "month",
+        "measure": {"working_days": {"activities": ["household_visit", "patrol"]}},
+        "at_least": {"values": {"2021-01-01": 2, "2022-02-01": 3}},
+    },
+    {
+        "id": "m-unit-visits",
+        "kind": "measure",
+        "subject": LOCALITIES,
+        "period": "week",
+        "measure": {"count": {"records": {"activities": ["household_visit", "patrol"]}}},
+        "at_least": 2,
+    },
+    {
+        "id": "m-council",
+        "kind": "measure",
+        "subject": BOTH,
+        "period": "month",
+        "measure": {"count": {"records": {"meetings": ["village_council"]}}},
+        "at_least": 1,
+    },
+    {
+        "id": "m-unit-reports",
+        "kind": "measure",
+        "subject": LOCALITIES,
+        "period": "month",
+        "measure": {"count": {"records": {"reports": ["work_report"]}}},
+        "at_least": 1,
+    },
 ]
 
 FIRST, LAST = dt.date(2021, 12, 20), dt.date(2022, 3, 5)

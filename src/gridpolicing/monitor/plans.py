@@ -30,6 +30,7 @@ from gridpolicing.policy.models import Period, RuleSpec
 from gridpolicing.policy.values import Dated, value_at
 
 __all__ = [
+    "TIME_MEASURES",
     "WATCHED_KINDS",
     "AllOf",
     "AnyOf",
@@ -41,7 +42,12 @@ __all__ = [
     "evaluator",
 ]
 
-WATCHED_KINDS: Final = ("time_commitment", "cadence", "visit_quality", "prohibition")
+WATCHED_KINDS: Final = ("time_commitment", "cadence", "visit_quality", "prohibition", "measure")
+"""Kinds with an event form. A ``measure`` rule has one when it is a single ``at_least`` on
+time or on a count of activities, meetings or reports of the subject itself (see
+:func:`measure_watch`)."""
+
+TIME_MEASURES: Final = ("hours", "days", "working_days")
 
 Op = Literal["lt", "lte", "gt", "gte", "eq", "neq"]
 
@@ -165,10 +171,17 @@ def compile_plans(
         if rule.kind not in WATCHED_KINDS:
             skipped.append((rule.id, f"{rule.kind} rules are evaluated in batch, not watched"))
             continue
+        why_not = measure_watch(rule)[1] if rule.kind == "measure" else None
+        if why_not is not None:
+            skipped.append((rule.id, why_not))
+            continue
         checkpoints = pace.pop(rule.id, ())
         plan = _compile(len(plans), rule, checkpoints)
-        if checkpoints and plan.measure not in ("hours", "days", "working_days", "count"):
-            raise UsageError(f"pace[{rule.id}]: only time_commitment and cadence rules have a pace")
+        if checkpoints and plan.measure not in (*TIME_MEASURES, "count"):
+            raise UsageError(
+                f"pace[{rule.id}]: only rules of time or of a count (time_commitment, cadence, "
+                "measure) have a pace"
+            )
         if any(c.weekday is not None for c in checkpoints) and plan.period is not Period.week:
             raise UsageError(f"pace[{rule.id}]: a weekday checkpoint needs a weekly rule")
         plans.append(plan)
@@ -211,8 +224,68 @@ def _compile(index: int, rule: Any, checkpoints: tuple[Checkpoint, ...]) -> Watc
         "cadence": _cadence,
         "visit_quality": _visit_quality,
         "prohibition": _prohibition,
+        "measure": _measure,
     }[rule.kind]
     return WatchPlan(**base, **build(rule))
+
+
+def measure_watch(rule: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """The event form of a ``measure`` rule, from its core measure, or why it has none.
+
+    Time (hours, days, working days) and counts of the subject's own activities, meetings or
+    reports, compared ``at_least`` a literal or dated value, are watched exactly as
+    ``time_commitment`` and ``cadence`` are: the measure, not the kind, says how events count.
+    """
+    batch = "is evaluated in batch, not watched"
+    if rule.require is not None:
+        return None, f"a measure rule with require: {batch}"
+    m, at_least = rule.measure, rule.at_least
+    if at_least is None or not isinstance(at_least, int | float | Dated):
+        return None, f"a measure rule compared other than at_least a value {batch}"
+    if m.within not in (None, "self") or m.in_units is not None:
+        return None, f"a measure rule reaching other units {batch}"
+    time = next((t for t in TIME_MEASURES if getattr(m, t) is not None), None)
+    if time is not None:
+        spec = getattr(m, time)
+        kinds = frozenset(k.value for k in spec.activities) if spec.activities else None
+        req = _req(at_least)
+        conds: Verdicts = (
+            ("breached", AllOf((_is("t", "close"), Cmp("measured", "lt", req)))),
+            ("at_risk", _PACE),
+            (
+                "at_risk",
+                AllOf((_is("t", "check"), _is("why", "feasible"), Cmp("reach", "lt", req))),
+            ),
+        )
+        plan = {"source": "activity", "kinds": kinds, "measure": time}
+        return {**plan, "threshold": at_least, "conditions": conds}, None
+    records = m.count.records if m.count is not None else None
+    sources: dict[str, Source] = {
+        "activities": "activity",
+        "meetings": "meeting",
+        "reports": "report",
+    }
+    if records is None or records.table not in sources:
+        return None, f"a measure rule of this measure {batch}"
+    req = _req(at_least)
+    count_conds: Verdicts = (
+        ("breached", AllOf((_is("t", "close"), Cmp("measured", "lt", req)))),
+        ("at_risk", _PACE),
+    )
+    return {
+        "source": sources[records.table],
+        "kinds": frozenset(records.kinds),
+        "measure": "count",
+        "threshold": at_least,
+        "conditions": count_conds,
+    }, None
+
+
+def _measure(rule: Any) -> dict[str, Any]:
+    plan, why_not = measure_watch(rule)
+    if plan is None:
+        raise UsageError(f"rule {rule.id!r}: {why_not}")
+    return plan
 
 
 def _time_commitment(rule: Any) -> dict[str, Any]:

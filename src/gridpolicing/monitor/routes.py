@@ -7,6 +7,7 @@ from typing import final
 
 from gridpolicing.model.vocabulary import ActivityKind
 from gridpolicing.monitor.events import ActivityEvent
+from gridpolicing.monitor.plans import TIME_MEASURES
 from gridpolicing.monitor.state import Obs
 from gridpolicing.monitor.watchers import Watcher
 
@@ -36,9 +37,9 @@ class Routes:
             p = w.plan
             kinds = sorted(p.kinds) if p.kinds is not None else every
             if p.source == "activity":
-                # time commitments match the person, as batch evaluation does, whatever the
-                # subject; the other kinds match the unit when the subject is a unit
-                by_unit = w.scope.units_subject and p.kind != "time_commitment"
+                # time matches the person, as batch evaluation does, whatever the subject; the
+                # other measures match the unit when the subject is a unit
+                by_unit = w.scope.units_subject and p.measure not in TIME_MEASURES
                 route = (by_unit, w.scope.ids, _activity_handler(w))
                 for k in kinds:
                     self.activity.setdefault(k, []).append(route)
@@ -54,10 +55,12 @@ class Routes:
 
 
 def _activity_handler(w: Watcher) -> ActivityHandler:
+    """The handler of the plan's measure (not of its rule kind: a ``measure`` rule of hours is
+    watched as a time commitment is)."""
     p = w.plan
-    if p.kind == "time_commitment":
+    if p.measure in TIME_MEASURES:
         return w.on_time
-    if p.kind == "cadence":
+    if p.measure == "count":
         count = w.count
         if w.scope.units_subject:
 
@@ -70,6 +73,6 @@ def _activity_handler(w: Watcher) -> ActivityHandler:
             count(ev.person, ev.id, ev.day, ev.unit)
 
         return by_person
-    if p.kind == "visit_quality":
+    if p.measure == "visits":
         return w.on_visit
     return w.on_record

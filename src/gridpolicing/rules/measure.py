@@ -25,8 +25,9 @@ from gridpolicing.core.measures import (
 from gridpolicing.core.scope import ValueType, table_scope
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.policy.models import Period, RuleSpec
-from gridpolicing.policy.values import PolicyModel, Text
+from gridpolicing.policy.values import PolicyModel, Text, value_at
 from gridpolicing.report.finding import Finding
+from gridpolicing.report.messages import fmt
 from gridpolicing.rules._common import verdict
 
 __all__ = ["KIND", "MeasureRule"]
@@ -190,8 +191,9 @@ class MeasureKind:
         statuses = [f"({st})" for _, st, _, _ in cols]
         ids = "list_distinct(flatten([" + ", ".join(f"{n}.ids" for n, *_ in cols) + "]))"
         if rule.require is None:
-            (name, status, req, words) = cols[0]
-            measured, required, detail = f"{name}.value", req, words
+            # The standard is said by describe(); the detail is left for the combined form.
+            (name, status, req, _) = cols[0]
+            measured, required, detail = f"{name}.value", req, "NULL"
         else:
             met = " + ".join(f"CASE WHEN {st} = 'pass' THEN 1 ELSE 0 END" for st in statuses)
             status = _combine(statuses, any_of=rule.require.any_of is not None)
@@ -217,7 +219,7 @@ class MeasureKind:
         """
 
     def describe(self, rule: MeasureRule, finding: Finding) -> Text:
-        """``measured 0.35; standard: at least 0.4``."""
+        """``measured 0.35; required at least 0.4``."""
         if rule.require is not None:
             how = "any" if rule.require.any_of is not None else "all"
             return verdict(
@@ -225,9 +227,26 @@ class MeasureKind:
                 f"达到标准 {{measured}} 项,要求{'至少1项' if how == 'any' else '全部'}:{{detail}}",
                 f"{{measured}} standard(s) met, {how} required: {{detail}}",
             )
+        zh, en = _standard_words(rule.standards[0], finding)
         return verdict(
-            finding, "测得 {measured},标准:{detail}", "measured {measured}; standard: {detail}"
+            finding, f"测得 {{measured}},要求{zh}", f"measured {{measured}}; required {en}"
         )
+
+
+def _standard_words(std: Standard, finding: Finding) -> tuple[str, str]:
+    """The standard in zh and en, with the values in force for the finding's bucket."""
+    day = finding.bucket_start
+    if std.at_least is not None:
+        return "不少于 {required}", "at least {required}"
+    if std.at_most is not None:
+        return "不超过 {required}", "at most {required}"
+    if std.between is not None:
+        lo, hi = (fmt(value_at(v, day)) for v in (std.between.min, std.between.max))
+        return f"在 {lo} 至 {hi} 之间", f"between {lo} and {hi}"
+    if std.about is not None:
+        tol = fmt(std.about.tolerance)
+        return f"约 {{required}}(±{tol})", f"about {{required}} (± {tol})"
+    return "等于 {required}", "equal to {required}"
 
 
 def _threshold(value: object, ctx: PlanContext) -> str:
