@@ -31,9 +31,10 @@ docs-check: $(STAMP)
 	$(BIN)/python -m gridpolicing.policy.docgen --check
 
 policies: $(STAMP)
-	$(BIN)/gridpolicing validate policies
+	$(BIN)/gridpolicing validate policies tests/policies/clauses
 	mkdir -p build
 	$(BIN)/gridpolicing test policies --junit build/policy-tests.xml
+	$(BIN)/gridpolicing test tests/policies/clauses --junit build/clause-tests.xml
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -171,3 +171,38 @@ def test_render_html_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     assert "## Clauses not encoded" in md
     assert main(["render", "chengdu-xindu-2022", "--format", "html"]) == 0
     assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
+
+
+def test_policy_tests_can_say_a_unit_is_not_a_subject_and_write_bare_years(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "p.yaml").write_text(GOOD_POLICY, encoding="utf-8")
+    (tmp_path / "p.test.yaml").write_text(
+        textwrap.dedent("""\
+        policy: p.yaml
+        base_data:
+          units: [{id: c1, type: locality}]
+          people: [{id: p1}, {id: p2}]
+          assignments:
+            - {id: a1, person: p1, unit: c1, role: community_officer, start: 2020-01-01}
+            - {id: a2, person: p2, unit: c1, role: auxiliary, start: 2020-01-01}
+        cases:
+          - name: an auxiliary is not held to the officers' hours; a bare year is a period
+            period: 2022
+            expect:
+              - {rule: hours, subject: p1, bucket: 2022-W10, status: fail}
+              - {rule: hours, subject: p2, absent: true}
+          - name: an officer is a subject
+            period: 2022-W10
+            expect: [{rule: hours, subject: p1, absent: true}]
+        """),
+        encoding="utf-8",
+    )
+    assert main(["test", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert (
+        "expected no finding (not a subject), found 2022-W10: fail" in captured.out + captured.err
+    )
+    assert captured.out.splitlines()[-1] == "1 passed, 1 failed (1 file problem(s))"
+    # a test file beside the policy is not validated as a policy
+    assert main(["validate", str(tmp_path)]) == 0

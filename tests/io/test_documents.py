@@ -50,6 +50,7 @@ def test_typed_values_follow_the_model(tmp_path: Path) -> None:
         ["deputy_party_secretary", "director_assistant"],
         True,
         False,
+        None,
     )
     x1 = rows(ds, "activities")[0]
     assert x1[5:7] == (dt.datetime(2022, 3, 7, 8, 0), dt.datetime(2022, 3, 7, 11, 30))

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gridpolicing import PolicyError
+from gridpolicing.rules.measure import KIND, MeasureRule
 from tests.helpers import make_policy, run_rule, statuses
 
 STATION = {"units": {"type": "station"}}
@@ -273,8 +274,15 @@ def test_an_office_per_community_or_a_small_community(tmp_path: Path) -> None:
         "served": "pass",
         "blank": "insufficient_data",
     }
-    assert found["big"].detail == (
-        "office: 0.0 (at least 1.0, fail); residents: 5000.0 (at most 3000.0, fail)"
+    spec = make_policy(tmp_path, [{"id": "r", **rule}]).rules[0]
+    assert isinstance(spec, MeasureRule)
+    words = KIND.describe(spec, found["big"])
+    assert words.en.endswith(
+        "0 standard(s) met, any required: office 0 (at least 1, fail); "
+        "residents 5000 (at most 3000, fail)"
+    )
+    assert words.zh.endswith(
+        "达到标准 0 项,要求至少1项:警务室 0(不少于 1,不合格);人口 5000(不超过 3000,不合格)"
     )
     assert (found["served"].measured, found["served"].required) == (1, 1)
 
@@ -392,6 +400,10 @@ def test_a_persons_hours_and_records(tmp_path: Path) -> None:
             "at least 2 items",
         ),
         ({"measure": {"sum": {"field": "population"}}, "at_least": 1}, "say which with units"),
+        (
+            {"measure": {"count": {"people": {}}}, "at_least": {"by_category": {"village": 1}}},
+            "station units have none",
+        ),
         # The rule's kind shares its name with its field: an error elsewhere is still placed.
         (
             {
@@ -425,3 +437,42 @@ def test_a_unit_count_passes_exactly_when_within_the_cap(villages: int, cap: int
         [found] = run_rule(Path(tmp), rule, rural_district(villages), "2022")
     assert found.measured == villages
     assert found.status.value == ("pass" if villages <= cap else "fail")
+
+
+def test_a_stations_whole_strength_counts_the_station_and_its_offices(tmp_path: Path) -> None:
+    # self_and_descendants: 2 community officers in the offices, 3 organ officers at the station.
+    whole_station = "self_and_descendants"
+    rule = {
+        **SHARE,
+        "measure": {
+            "share": {
+                "of": {
+                    "count": {"people": {"roles": ["community_officer"]}},
+                    "within": whole_station,
+                },
+                "in": {"count": {"people": {"role_class": "officer"}}, "within": whole_station},
+            }
+        },
+    }
+    [whole] = run_rule(tmp_path, rule, deployment(2, 3), "2022")
+    assert (whole.status.value, whole.measured) == ("pass", 0.4)
+    [short] = run_rule(tmp_path, rule, deployment(2, 4), "2022")
+    assert short.status.value == "fail"
+
+
+def test_home_unit_strength_without_a_role_counts_everyone_of_the_unit(tmp_path: Path) -> None:
+    # 编制: people whose home unit is the station, assigned or not.
+    rule = {
+        "kind": "measure",
+        "subject": STATION,
+        "period": "year",
+        "measure": {"count": {"people": {"via": "home_unit"}}},
+        "at_least": 4,
+    }
+    data = deployment(2, 1)
+    data["people"].append({"id": "idle", "home_unit": "st1"})
+    [found] = run_rule(tmp_path, rule, data, "2022")
+    assert (found.status.value, found.measured) == ("pass", 4)
+    data["people"].pop()
+    [short] = run_rule(tmp_path, rule, data, "2022")
+    assert (short.status.value, short.measured) == ("fail", 3)

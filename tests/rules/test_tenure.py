@@ -138,3 +138,48 @@ def test_rotated_after_the_term_passes(tmp_path: Path) -> None:
 def test_invalid_rules_are_rejected(tmp_path: Path, change: dict[str, Any], message: str) -> None:
     with pytest.raises(PolicyError, match=message):
         make_policy(tmp_path, [{"id": "r", **XINXIANG, **change}])
+
+
+FIVE_YEARS_EXCEPT = {
+    **XINXIANG,
+    "min_years": 5,
+    "exempt_end_reasons": ["promotion", "approved_transfer"],
+}
+
+
+@pytest.mark.parametrize(
+    ("reason", "status"),
+    [
+        (None, "fail"),
+        ("reassignment", "fail"),
+        ("promotion", "pass"),
+        ("approved_transfer", "pass"),
+    ],
+)
+def test_an_early_move_is_excused_only_by_a_listed_reason(
+    tmp_path: Path, reason: str | None, status: str
+) -> None:
+    # 同一警务区任职不少于5年(晋升或经批准调整的除外): moved after 3 years.
+    tables = _tables(("v1", "2019-03-01", "2022-02-28"))
+    if reason is not None:
+        tables["assignments"][0]["end_reason"] = reason
+    [found] = run_rule(tmp_path, FIVE_YEARS_EXCEPT, tables, "2022")
+    assert (found.status.value, found.measured, found.required) == (status, 3, 5)
+    assert found.detail == ("2022-02-28" if status == "fail" else f"2022-02-28 ({reason})")
+    if status == "pass":
+        words = _describe(tmp_path, FIVE_YEARS_EXCEPT, found)
+        assert "an allowed exception" in words.en
+        assert "例外" in words.zh
+
+
+def test_an_excused_move_does_not_hide_another_early_move(tmp_path: Path) -> None:
+    # A second stint cut short without a reason still fails the bucket.
+    tables = _tables(("v1", "2019-03-01", "2022-02-28"), ("v2", "2020-01-01", "2022-06-30"))
+    tables["assignments"][0]["end_reason"] = "promotion"
+    [found] = run_rule(tmp_path, FIVE_YEARS_EXCEPT, tables, "2022")
+    assert (found.status.value, found.detail, found.evidence) == ("fail", "2022-06-30", ("a2",))
+
+
+def test_exempt_reasons_go_with_a_minimum(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="use with min_years"):
+        make_policy(tmp_path, [{"id": "r", **XINDU, "exempt_end_reasons": ["promotion"]}])

@@ -14,12 +14,13 @@ __all__ = ["command", "policy_files"]
 
 
 def policy_files(paths: tuple[str, ...]) -> list[Path]:
-    """Files named, and the ``*.yaml`` files directly inside named directories, sorted."""
+    """Files named, and the ``*.yaml`` files directly inside named directories, sorted; policy
+    tests (``*.test.yaml``) beside the policies are left to ``gridpolicing test``."""
     out: list[Path] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            out.extend(sorted(path.glob("*.yaml")))
+            out.extend(sorted(f for f in path.glob("*.yaml") if not f.name.endswith(".test.yaml")))
         else:
             out.append(path)
     return out
@@ -45,8 +46,9 @@ def policy_files(paths: tuple[str, ...]) -> list[Path]:
 def command(paths: tuple[str, ...], fmt: str, policy_path: tuple[str, ...]) -> int:
     """Validate policy files (and the policies they extend).
 
-    Directories are searched for *.yaml files. Templates (policies whose parameters are left for
-    an extending policy) are valid on their own. A parent named by extends is found beside the
+    Directories are searched for *.yaml files (policy tests, *.test.yaml, are skipped).
+    Templates (policies whose parameters are left for an extending policy) are valid on their
+    own. A parent named by extends is found beside the
     file, in a --policy-path directory, or bundled; never elsewhere. Exit 0 when every file is
     valid, else 1.
     """

@@ -7,7 +7,9 @@ A measure is one number per subject and bucket, computed by one SQL relation
 * ``self``: the unit itself;
 * ``children``: the units naming it as their ``parent``, ``office``, ``station`` or ``street``;
 * ``descendants``: those, their children, and so on (the villages of a station through its
-  offices).
+  offices);
+* ``self_and_descendants``: the unit itself and its descendants (a station's whole strength:
+  the officers assigned to the station and to its offices).
 
 Counts of people read the assignments **held on the bucket's last day** (a snapshot, as
 staffing does) or the people whose ``home_unit`` is reached; counts and sums of records read
@@ -56,7 +58,7 @@ __all__ = [
     "reach_sql",
 ]
 
-Within = Literal["self", "children", "descendants"]
+Within = Literal["self", "children", "descendants", "self_and_descendants"]
 
 
 def _number_validator(table: str) -> Any:
@@ -92,9 +94,10 @@ class PeopleFilter(PolicyModel):
     """Which people count: by role or role class, employment, and how they belong to a unit.
 
     ``via: assignment`` counts the people holding a matching assignment in a reached unit on
-    the bucket's last day; ``via: home_unit`` the people whose home unit (编制) is reached and
-    who hold a matching assignment anywhere on that day. With neither ``roles`` nor
-    ``role_class``, every role counts.
+    the bucket's last day; ``via: home_unit`` the people whose home unit (编制) is reached:
+    with ``roles``, ``role_class`` or ``employment``, those holding a matching assignment
+    anywhere on that day (a role is held through an assignment); without, every such person.
+    With neither ``roles`` nor ``role_class``, every role counts.
     """
 
     roles: list[Role] | None = Field(default=None, min_length=1)
@@ -334,13 +337,14 @@ def reach_sql(within: Within) -> str:
         return "(SELECT id AS subject, id AS unit FROM units)"
     if within == "children":
         return f"(SELECT * FROM ({links}) l WHERE subject <> unit)"
+    own = " UNION SELECT id, id FROM units" if within == "self_and_descendants" else ""
     return f"""(WITH RECURSIVE link AS ({links}),
                 tree(subject, unit) AS (
                   SELECT subject, unit FROM link WHERE subject <> unit
                   UNION
                   SELECT t.subject, l.unit FROM tree t JOIN link l ON l.subject = t.unit
                   WHERE l.unit <> t.subject)
-                SELECT * FROM tree)"""
+                SELECT * FROM tree{own})"""
 
 
 _DAY = {
@@ -478,6 +482,7 @@ def _people(p: PeopleFilter, ctx: PlanContext, su: str, key: str) -> str:
         in_class = ctx.roles_of_class(p.role_class.value)
         roles = [r for r in roles if r in in_class] if roles is not None else in_class
     conds = ["TRUE"]
+    filtered = roles is not None or p.employment is not None
     if roles is not None:
         conds.append(f"a.role IN ({', '.join(ctx.lit(r) for r in roles) or 'NULL'})")
     if p.employment is not None:
@@ -488,10 +493,14 @@ def _people(p: PeopleFilter, ctx: PlanContext, su: str, key: str) -> str:
         return f"""(SELECT {key}, count(DISTINCT a.person) AS value, list(DISTINCT a.id) AS ids
                     FROM {su} su JOIN assignments a ON a.unit = su.unit AND {held}
                     WHERE {where} GROUP BY ALL)"""
+    holds = (
+        f"EXISTS (SELECT 1 FROM assignments a WHERE a.person = p.id AND {held} AND {where})"
+        if filtered
+        else "TRUE"
+    )
     return f"""(SELECT {key}, count(DISTINCT p.id) AS value, list(DISTINCT p.id) AS ids
                 FROM {su} su JOIN people p ON p.home_unit = su.unit
-                WHERE EXISTS (SELECT 1 FROM assignments a
-                              WHERE a.person = p.id AND {held} AND {where})
+                WHERE {holds}
                 GROUP BY ALL)"""
 
 

@@ -16,6 +16,7 @@ from gridpolicing.model.vocabulary import (
     ActivityKind,
     Area,
     Employment,
+    EndReason,
     IncidentKind,
     LocalityCategory,
     MeetingKind,
@@ -97,6 +98,8 @@ class Assignment(Record):
     """Entered in the bureau's register (登记造册)."""
     filed: bool = False
     """Filed with the city and province (报备 / 备案)."""
+    end_reason: EndReason | None = None
+    """Why the assignment ended (晋升, 经批准调整 ...), when it did and it is recorded."""
 
 
 class Activity(Record):

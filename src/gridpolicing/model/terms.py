@@ -18,6 +18,7 @@ from gridpolicing.model.vocabulary import (
     ActivityKind,
     Area,
     Employment,
+    EndReason,
     Extensible,
     IncidentKind,
     LocalityCategory,
@@ -96,6 +97,7 @@ VOCABULARIES: Final[dict[str, VocabularySpec]] = {
         _spec(
             "task_reasons", TaskReason, "task reason", "任务理由", "Task reasons", work.TASK_REASONS
         ),
+        _spec("end_reasons", EndReason, "end reason", "离岗原因", "End reasons", work.END_REASONS),
         _spec(
             "incident_kinds",
             IncidentKind,

@@ -243,6 +243,15 @@ ROLES: Final = (
         "auxiliaries (ranked monthly in Xindu).",
         _OFFICER,
     ),
+    Term(
+        Role.station_officer.value,
+        "所内民警",
+        "station officer",
+        "派出所内勤、值班、办案等岗位的民警,不包片、不驻社区;与社区民警一起构成派出所警力。",
+        "An officer of a station on its desk, duty or case work, serving no community or "
+        "village; with the community officers, the station's strength.",
+        _OFFICER,
+    ),
 )
 
 EMPLOYMENTS: Final = (

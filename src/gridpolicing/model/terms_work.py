@@ -6,6 +6,7 @@ from typing import Final
 
 from gridpolicing.model.vocabulary import (
     ActivityKind,
+    EndReason,
     IncidentKind,
     MeetingKind,
     ReportKind,
@@ -16,6 +17,7 @@ from gridpolicing.model.vocabulary import (
 
 __all__ = [
     "ACTIVITY_KINDS",
+    "END_REASONS",
     "INCIDENT_KINDS",
     "MEETING_KINDS",
     "REPORT_KINDS",
@@ -308,6 +310,45 @@ TASK_KINDS: Final = (
         "直接参与公安执法活动(辅警和其他人员无此权限)。",
         "Taking part directly in police law enforcement (auxiliaries and civilians have no such "
         "powers).",
+    ),
+)
+
+_E = EndReason
+END_REASONS: Final = (
+    Term(
+        _E.promotion.value,
+        "职务晋升",
+        "promotion",
+        "因晋升职务离开原岗位。",
+        "Left the post on promotion to a higher post.",
+    ),
+    Term(
+        _E.approved_transfer.value,
+        "经批准调整",
+        "approved transfer",
+        "经有权机关批准并留有记录的调整(如报分局审批同意)。",
+        "Moved with a recorded approval of the body entitled to give it (e.g. the sub-bureau).",
+    ),
+    Term(
+        _E.retirement.value,
+        "退休",
+        "retirement",
+        "到龄退休或提前退休。",
+        "Retired, at the age or early.",
+    ),
+    Term(
+        _E.leave_service.value,
+        "离职",
+        "left the service",
+        "辞职、辞退、开除等离开公安队伍。",
+        "Left the police: resigned, dismissed or discharged.",
+    ),
+    Term(
+        _E.reassignment.value,
+        "其他调整",
+        "other reassignment",
+        "未经专门批准的一般调整。",
+        "Moved without a specific approval.",
     ),
 )
 

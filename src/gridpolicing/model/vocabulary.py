@@ -20,6 +20,7 @@ __all__ = [
     "ActivityKind",
     "Area",
     "Employment",
+    "EndReason",
     "Extensible",
     "IncidentKind",
     "LocalityCategory",
@@ -145,6 +146,7 @@ class Role(Extensible):
     grid_worker = "grid_worker"  # 网格员
     volunteer = "volunteer"  # 平安志愿者
     policing_captain = "policing_captain"  # 社区警务队长
+    station_officer = "station_officer"  # 所内民警
 
 
 class Employment(StrEnum):
@@ -231,6 +233,16 @@ class TaskReason(StrEnum):
     major_security_duty = "major_security_duty"  # 重要安保任务
     own_area_case = "own_area_case"  # 与本责任区有关联的案件
     routine = "routine"  # 日常安排
+
+
+class EndReason(StrEnum):
+    """Why an assignment ended: what lets a move before the minimum tenure be an exception."""
+
+    promotion = "promotion"  # 职务晋升
+    approved_transfer = "approved_transfer"  # 经批准调整
+    retirement = "retirement"  # 退休
+    leave_service = "leave_service"  # 离职、辞退
+    reassignment = "reassignment"  # 其他调整
 
 
 class IncidentKind(Extensible):

@@ -116,6 +116,8 @@ def _message(err: Any) -> str:
     text = str(err["msg"])
     if text.startswith("Value error, "):
         text = text[len("Value error, ") :]
+        if isinstance(found, dict):  # a check across a mapping's keys: its words say it all
+            return _lower_first(text)
     return f"{_lower_first(text)}, found {_show(found)}"
 
 

@@ -192,7 +192,7 @@ def _quantities(rule: RuleSpec) -> str:
     own = {
         k: v
         for k, v in rule.model_dump(mode="json", exclude_none=True).items()
-        if k not in _COMMON or k == "period"
+        if (k not in _COMMON or k == "period") and v != []  # an empty list says nothing
     }
     return ", ".join(f"{k}: {_value(v)}" for k, v in own.items()) or "-"
 

@@ -26,8 +26,8 @@ from gridpolicing.core.scope import ValueType, table_scope
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.policy.models import Period, RuleSpec
 from gridpolicing.policy.values import PolicyModel, Text, value_at
-from gridpolicing.report.finding import Finding
-from gridpolicing.report.messages import fmt
+from gridpolicing.report.finding import Finding, Status
+from gridpolicing.report.messages import STATUS_WORDS, fmt
 from gridpolicing.rules._common import verdict
 
 __all__ = ["KIND", "MeasureRule"]
@@ -91,10 +91,12 @@ class MeasureRule(RuleSpec):
           period: year
           measure:
             share:
-              of: {count: {people: {roles: [community_officer]}}, within: descendants}
+              of:
+                count: {people: {roles: [community_officer]}}
+                within: self_and_descendants
               in:
                 count: {people: {role_class: officer}}
-                within: descendants
+                within: self_and_descendants
           at_least: 0.4
           citation: {source: test-source, quote: 社区民警占派出所警力40%以上}
     """
@@ -123,12 +125,21 @@ class MeasureRule(RuleSpec):
         elif len(given) != 1:
             raise ValueError(f"expected exactly one of {', '.join(_COMPARISONS)}")
         person = self.subject.people is not None
+        units = self.subject.units
         for std in self.standards:
             _check_measure(std.measure, person)
-            if person and any(
-                isinstance(getattr(std, c), PerClass) for c in ("at_least", "at_most")
-            ):
-                raise ValueError("a threshold per unit class needs a units subject")
+            for c in ("at_least", "at_most"):
+                per = getattr(std, c)
+                if not isinstance(per, PerClass):
+                    continue
+                if units is None:
+                    raise ValueError("a threshold per unit class needs a units subject")
+                if per.by_category is not None and units.type.value != "locality":
+                    raise ValueError(
+                        f"by_category reads a locality's category, and {units.type.value} units "
+                        "have none: every one would be not_applicable; use by_area, or a "
+                        "locality subject"
+                    )
         return self
 
     @property
@@ -183,31 +194,29 @@ class MeasureKind:
         cols = []
         for i, std in enumerate(parts):
             ctes.append(f"m{i} AS (SELECT * FROM {measure_sql(std.measure, ctx, 's', person)})")
-            status, req, words = _judge(std, f"m{i}.value", ctx)
-            cols.append((f"m{i}", status, req, words))
+            status, req = _judge(std, f"m{i}.value", ctx)
+            cols.append((f"m{i}", status, req))
         joins = "".join(
             f" LEFT JOIN {n} USING (subject_type, subject_id, bucket)" for n, *_ in cols
         )
-        statuses = [f"({st})" for _, st, _, _ in cols]
+        statuses = [f"({st})" for _, st, _ in cols]
         ids = "list_distinct(flatten([" + ", ".join(f"{n}.ids" for n, *_ in cols) + "]))"
         if rule.require is None:
             # The standard is said by describe(); the detail is left for the combined form.
-            (name, status, req, _) = cols[0]
+            (name, status, req) = cols[0]
             measured, required, detail = f"{name}.value", req, "NULL"
         else:
             met = " + ".join(f"CASE WHEN {st} = 'pass' THEN 1 ELSE 0 END" for st in statuses)
             status = _combine(statuses, any_of=rule.require.any_of is not None)
             measured = f"({met})"
             required = "1" if rule.require.any_of is not None else str(len(parts))
-            labels = [(std.label.en if std.label else f"{i + 1}") for i, std in enumerate(parts)]
+            # Each part as ``index|value|required|status``; describe() words it per language.
             pieces = [
-                f"'{label}: ' || coalesce(CAST(round({n}.value, 4) AS VARCHAR), 'no data') || "
-                f"' (' || {w} || ', ' || {st} || ')'"
-                for label, (n, _, _, w), st in zip(
-                    [lb.replace("'", "''") for lb in labels], cols, statuses, strict=True
-                )
+                f"'{i}|' || coalesce(CAST({n}.value AS VARCHAR), '') || '|' || "
+                f"coalesce(CAST({req} AS VARCHAR), '') || '|' || {st}"
+                for i, ((n, _, req), st) in enumerate(zip(cols, statuses, strict=True))
             ]
-            detail = "concat_ws('; ', " + ", ".join(pieces) + ")"
+            detail = "concat_ws(';', " + ", ".join(pieces) + ")"
         status = f"CASE WHEN NOT s.\"full\" THEN 'not_applicable' ELSE {status} END"
         return f"""
         WITH {", ".join(ctes)}
@@ -220,12 +229,20 @@ class MeasureKind:
 
     def describe(self, rule: MeasureRule, finding: Finding) -> Text:
         """``measured 0.35; required at least 0.4``."""
-        if rule.require is not None:
-            how = "any" if rule.require.any_of is not None else "all"
+        if finding.status is Status.not_applicable:
             return verdict(
                 finding,
-                f"达到标准 {{measured}} 项,要求{'至少1项' if how == 'any' else '全部'}:{{detail}}",
-                f"{{measured}} standard(s) met, {how} required: {{detail}}",
+                "标准不适用:未生效、不属于所列类别,或期间内未全程在岗",
+                "the standard does not apply: not in force, of no listed class, or not in post "
+                "for the whole period",
+            )
+        if rule.require is not None:
+            how = "any" if rule.require.any_of is not None else "all"
+            zh_parts, en_parts = _parts_words(rule.require.parts, finding)
+            return verdict(
+                finding,
+                f"达到标准 {{measured}} 项,要求{'至少1项' if how == 'any' else '全部'}:{zh_parts}",
+                f"{{measured}} standard(s) met, {how} required: {en_parts}",
             )
         zh, en = _standard_words(rule.standards[0], finding)
         return verdict(
@@ -233,20 +250,46 @@ class MeasureKind:
         )
 
 
-def _standard_words(std: Standard, finding: Finding) -> tuple[str, str]:
+def _standard_words(
+    std: Standard, finding: Finding, required: str = "{required}"
+) -> tuple[str, str]:
     """The standard in zh and en, with the values in force for the finding's bucket."""
     day = finding.bucket_start
     if std.at_least is not None:
-        return "不少于 {required}", "at least {required}"
+        return f"不少于 {required}", f"at least {required}"
     if std.at_most is not None:
-        return "不超过 {required}", "at most {required}"
+        return f"不超过 {required}", f"at most {required}"
     if std.between is not None:
         lo, hi = (fmt(value_at(v, day)) for v in (std.between.min, std.between.max))
         return f"在 {lo} 至 {hi} 之间", f"between {lo} and {hi}"
     if std.about is not None:
         tol = fmt(std.about.tolerance)
-        return f"约 {{required}}(±{tol})", f"about {{required}} (± {tol})"
-    return "等于 {required}", "equal to {required}"
+        return f"约 {required}(±{tol})", f"about {required} (± {tol})"
+    return f"等于 {required}", f"equal to {required}"
+
+
+def _parts_words(parts: list[Standard], finding: Finding) -> tuple[str, str]:
+    """Each part of ``require`` with its label, value, standard and status, in zh and en.
+
+    The finding's detail holds ``index|value|required|status`` per part (language-neutral, so
+    the report's one detail serves both languages).
+    """
+    zh_out, en_out = [], []
+    for piece in (finding.detail or "").split(";"):
+        fields = piece.split("|")
+        if len(fields) != 4 or not fields[0].isdigit() or int(fields[0]) >= len(parts):
+            continue
+        i, value, required, status = int(fields[0]), fields[1], fields[2], fields[3]
+        std = parts[i]
+        shown = fmt(float(value)) if value else "-"
+        need = fmt(float(required)) if required else "-"
+        zh_std, en_std = _standard_words(std, finding, need)
+        words = STATUS_WORDS.get(status, Text(zh=status, en=status))
+        zh_label = std.label.zh if std.label else f"第{i + 1}项"
+        en_label = std.label.en if std.label else f"part {i + 1}"
+        zh_out.append(f"{zh_label} {shown}({zh_std},{words.zh})")
+        en_out.append(f"{en_label} {shown} ({en_std}, {words.en})")
+    return ";".join(zh_out), "; ".join(en_out)
 
 
 def _threshold(value: object, ctx: PlanContext) -> str:
@@ -262,40 +305,35 @@ def _threshold(value: object, ctx: PlanContext) -> str:
     return ctx.value(value, "s.bstart")
 
 
-def _judge(std: Standard, v: str, ctx: PlanContext) -> tuple[str, str, str]:
-    """(status, required, words) SQL of one standard over the measure value ``v``."""
-    ok: str
+def _judge(std: Standard, v: str, ctx: PlanContext) -> tuple[str, str]:
+    """(status, required) SQL of one standard over the measure value ``v``.
+
+    ``required`` is the threshold (``at_least``, ``at_most``), the lower end (``between``) or
+    the value (``about``, ``equal``); a bound not in force makes the standard not applicable.
+    """
     if std.at_least is not None:
         req = _threshold(std.at_least, ctx)
-        ok, words = f"{v} >= {req}", f"'at least ' || CAST({req} AS VARCHAR)"
-        bounds = [req]
+        ok, bounds = f"{v} >= {req}", [req]
     elif std.at_most is not None:
         req = _threshold(std.at_most, ctx)
-        ok, words = f"{v} <= {req}", f"'at most ' || CAST({req} AS VARCHAR)"
-        bounds = [req]
+        ok, bounds = f"{v} <= {req}", [req]
     elif std.between is not None:
         lo, hi = ctx.value(std.between.min, "s.bstart"), ctx.value(std.between.max, "s.bstart")
-        req = lo
-        ok = f"{v} BETWEEN {lo} AND {hi}"
-        words = f"'between ' || CAST({lo} AS VARCHAR) || ' and ' || CAST({hi} AS VARCHAR)"
-        bounds = [lo, hi]
+        req, ok, bounds = lo, f"{v} BETWEEN {lo} AND {hi}", [lo, hi]
     elif std.about is not None:
         req = ctx.value(std.about.value, "s.bstart")
         tol = ctx.lit(float(std.about.tolerance))
-        ok = f"abs({v} - {req}) <= {tol}"
-        words = f"'about ' || CAST({req} AS VARCHAR) || ' ± ' || CAST({tol} AS VARCHAR)"
-        bounds = [req]
+        ok, bounds = f"abs({v} - {req}) <= {tol}", [req]
     else:
         assert std.equal is not None
         req = ctx.lit(float(std.equal))
-        ok, words = f"abs({v} - {req}) < 1e-9", f"'equal to ' || CAST({req} AS VARCHAR)"
-        bounds = [req]
+        ok, bounds = f"abs({v} - {req}) < 1e-9", [req]
     missing = " OR ".join(f"({b}) IS NULL" for b in bounds)
     status = (
         f"CASE WHEN {missing} THEN 'not_applicable' WHEN ({v}) IS NULL THEN 'insufficient_data' "
         f"WHEN {ok} THEN 'pass' ELSE 'fail' END"
     )
-    return status, req, f"coalesce({words}, 'not in force')"
+    return status, req
 
 
 def _combine(statuses: list[str], *, any_of: bool) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal, final
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext
+from gridpolicing.model.vocabulary import EndReason
 from gridpolicing.policy.models import Period, RuleSpec
 from gridpolicing.policy.values import Text, Value, require_exactly_one
 from gridpolicing.report.finding import Finding, Status
@@ -29,7 +30,10 @@ class TenureRule(RuleSpec):
     * ``min_years``: a stint that **ended inside the bucket** after less than ``min_years``
       fails (the person was moved too early); measured = the shortest such stint in years,
       detail = the day it ended. Ongoing stints pass; measured = the longest so far at the
-      bucket's end. Data cannot say *why* a stint ended, so read a failure as a question.
+      bucket's end. A stint whose last assignment records an ``end_reason`` listed in
+      ``exempt_end_reasons`` is the text's exception (调整 on promotion, or with a recorded
+      approval): it passes, and the detail names the day and the reason. Without a recorded
+      reason a failure is a question to ask, not proof of a breach.
     * ``max_term_months``: a stint still running after its term fails, i.e. served more than
       the term by the bucket's end (a 12-month term from 2022-02-01 ends 2023-01-31);
       measured = the longest stint in months, detail = its start day. Xindu (以一年为一期)
@@ -55,12 +59,19 @@ class TenureRule(RuleSpec):
     min_years: Value[float] | None = None
     max_term_months: Value[int] | None = None
     same_unit: bool = True
+    exempt_end_reasons: list[EndReason] = Field(
+        default_factory=list,
+        description="With min_years: a stint ended early for one of these reasons passes "
+        "(e.g. promotion, approved_transfer)",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> TenureRule:
         if self.subject.people is None:
             raise ValueError("a tenure rule needs a people subject (subject: {people: ...})")
         require_exactly_one(self, "min_years", "max_term_months")
+        if self.exempt_end_reasons and self.min_years is None:
+            raise ValueError("exempt_end_reasons excuse a stint ended early: use with min_years")
         return self
 
 
@@ -90,19 +101,31 @@ class TenureKind:
     def plan(self, rule: TenureRule, ctx: PlanContext) -> str:
         """Merge assignments into stints, then measure the stints touching each bucket."""
         part = "person, unit" if rule.same_unit else "person"
+        reasons = ", ".join(ctx.lit(r.value) for r in rule.exempt_end_reasons)
+        exempt = f"coalesce(r.reason IN ({reasons}), FALSE)" if reasons else "FALSE"
         unit: Literal["years", "months"] = "years" if rule.min_years is not None else "months"
         threshold = rule.min_years if rule.min_years is not None else rule.max_term_months
         served = _served("least(coalesce(r.rend, s.bend), s.bend)", "r.rstart", unit)
         if rule.min_years is not None:
-            # only stints that ended in the bucket can have been cut short
+            # only stints that ended in the bucket can have been cut short; one ended for an
+            # exempt reason is the text's exception
             outcome = """
               min(served) FILTER (WHERE ended) AS worst,
-              coalesce(min(served) FILTER (WHERE ended), max(served)) AS measured,
+              coalesce(min(served) FILTER (WHERE ended), min(served) FILTER (WHERE excused),
+                       max(served)) AS measured,
               CASE WHEN bool_or(ended) THEN flatten(list(ids) FILTER (WHERE ended))
+                   WHEN bool_or(excused) THEN flatten(list(ids) FILTER (WHERE excused))
                    ELSE flatten(list(ids)) END AS evidence,
               -- ties broken on the date itself so the detail never depends on row order
-              CAST(arg_min(rend, struct_pack(s := served, d := rend)) FILTER (WHERE ended)
-                   AS VARCHAR) AS detail"""
+              CASE WHEN bool_or(ended)
+                   THEN CAST(arg_min(rend, struct_pack(s := served, d := rend))
+                             FILTER (WHERE ended) AS VARCHAR)
+                   WHEN bool_or(excused)
+                   THEN CAST(arg_min(rend, struct_pack(s := served, d := rend))
+                             FILTER (WHERE excused) AS VARCHAR) || ' ('
+                        || arg_min(reason, struct_pack(s := served, d := rend))
+                             FILTER (WHERE excused) || ')'
+                   END AS detail"""
             failed = "worst < req"
         else:
             outcome = """
@@ -127,6 +150,9 @@ class TenureKind:
         r AS (
           SELECT person, stint, min(start) AS rstart,
                  CASE WHEN bool_or("end" IS NULL) THEN NULL ELSE max("end") END AS rend,
+                 -- why the stint ended: the reason on its last assignment
+                 CAST(arg_max(end_reason, struct_pack(e := "end", i := id)) AS VARCHAR)
+                   AS reason,
                  list(id ORDER BY id) AS ids
           FROM g GROUP BY person, {part}, stint
         ),
@@ -134,7 +160,9 @@ class TenureKind:
         -- than with ctx.subjects because stints, not single assignments, are what is measured
         j AS (
           SELECT 'person' AS subject_type, r.person AS subject_id, s.bucket, s.bstart, s.bend,
-                 r.rstart, r.rend, r.ids, (r.rend IS NOT NULL AND r.rend <= s.bend) AS ended,
+                 r.rstart, r.rend, r.ids, r.reason,
+                 (r.rend IS NOT NULL AND r.rend <= s.bend AND NOT {exempt}) AS ended,
+                 (r.rend IS NOT NULL AND r.rend <= s.bend AND {exempt}) AS excused,
                  {served} AS served, CAST({ctx.value(threshold, "s.bend")} AS DOUBLE) AS req
           FROM {ctx.buckets(rule.period)} s
           JOIN r ON r.rstart <= s.bend AND coalesce(r.rend, {OPEN_END}) >= s.bstart
@@ -165,6 +193,13 @@ class TenureKind:
                 finding,
                 "自 {detail} 起在岗 {measured} 个月,任期为 {required} 个月",
                 "in post {measured} months since {detail}; the term is {required} months",
+            )
+        if finding.detail and finding.status is Status.passed:
+            return verdict(
+                finding,
+                "于 {detail} 离开岗位,任职 {measured} 年,属允许的例外(要求不少于 {required} 年)",
+                "left the post on {detail} after {measured} years, an allowed exception "
+                "(required at least {required})",
             )
         if finding.detail:
             return verdict(

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from gridpolicing.policy.values import PolicyModel
 from gridpolicing.report.finding import Status
 
 __all__ = ["AssessmentExpectation", "Expectation", "TestCase", "TestFile"]
+
+
+def _year_as_text(value: Any) -> Any:
+    """A period or bucket written as a bare year (``period: 2022``) is read as its text: YAML
+    types it as a number, but ``2022`` means the year, as on the command line."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return str(value)
+    return value
+
+
+PeriodText = Annotated[str, BeforeValidator(_year_as_text)]
 
 
 class Expectation(PolicyModel):
@@ -22,11 +33,22 @@ class Expectation(PolicyModel):
 
     rule: str
     subject: str
-    bucket: str | None = None
-    status: Status
+    bucket: PeriodText | None = None
+    status: Status | None = None
+    absent: bool = Field(
+        default=False,
+        description="true: the rule has no finding for this subject (it is not one of the "
+        "rule's subjects, e.g. a village where the rule is about urban communities)",
+    )
     measured: float | None = None
     required: float | None = None
     margin: float = Field(default=1e-9, ge=0)
+
+    @model_validator(mode="after")
+    def _status_or_absent(self) -> Expectation:
+        if (self.status is None) != self.absent:
+            raise ValueError("expected exactly one of status, absent: true")
+        return self
 
 
 class AssessmentExpectation(PolicyModel):
@@ -37,7 +59,7 @@ class AssessmentExpectation(PolicyModel):
 
     scheme: str
     subject: str
-    bucket: str | None = None
+    bucket: PeriodText | None = None
     rollup: bool = False
     total: float | None = None
     status: str | None = None
@@ -51,7 +73,7 @@ class TestCase(PolicyModel):
     """One case: data added to the file's ``base_data``, a period, and what must be found."""
 
     name: str = Field(min_length=1)
-    period: str
+    period: PeriodText
     data: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
     remove: dict[str, list[str]] = Field(
         default_factory=dict, description="Ids of base_data records to leave out, per table"

@@ -157,7 +157,8 @@ def _coverage_problems(path: Path, policy: Policy, spec: TestFile, source: Any) 
                     )
                 )
                 continue
-            seen[exp.rule].add(exp.status.value)
+            if exp.status is not None:
+                seen[exp.rule].add(exp.status.value)
         for rid in case.rules or ():
             if rid not in rule_ids:
                 out.append(f"{path}: cases[{case.name}].rules: policy has no rule {rid!r}")
@@ -280,6 +281,11 @@ def _check(exp: Expectation, findings: list[Finding]) -> list[str]:
         and (exp.bucket is None or f.bucket == exp.bucket)
     ]
     where = f"{exp.rule} / {exp.subject}" + (f" / {exp.bucket}" if exp.bucket else "")
+    if exp.status is None:  # absent: not one of the rule's subjects
+        if matched:
+            found = ", ".join(f"{f.bucket}: {f.status.value}" for f in matched)
+            return [f"{where}: expected no finding (not a subject), found {found}"]
+        return []
     if not matched:
         return [f"{where}: expected {exp.status.value}, but there is no such finding"]
     out = []
