@@ -21,6 +21,7 @@ __all__ = [
     "AssessorsSource",
     "Grades",
     "Item",
+    "Line",
     "MetricSource",
     "Quota",
     "Ranking",
@@ -97,14 +98,46 @@ class AssessorsSource(PolicyModel):
         return self
 
 
-class Item(PolicyModel):
-    """One scored item: exactly one source of points, and bounds on its points."""
+class Line(PolicyModel):
+    """One deduction (or award) line of an item group: a source of points and its own bounds."""
 
     id: str = Field(pattern=IDENT)
     title: Text
     from_rule: RuleSource | None = None
     from_metric: MetricSource | None = None
     from_assessors: AssessorsSource | None = None
+    max_points: float | None = Field(default=None, ge=0, description="Cap (null: no cap)")
+    max_deduction: float | None = Field(
+        default=None, ge=0, description="Most points the line can lose; absent or null: no limit"
+    )
+    citation: Citation | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Line:
+        require_exactly_one(self, "from_rule", "from_metric", "from_assessors")
+        if self.from_rule and self.from_rule.proportional and self.max_points is None:
+            raise ValueError("proportional scoring needs max_points")
+        return self
+
+
+class Item(PolicyModel):
+    """One scored item (a row): exactly one source of points, and bounds on its points.
+
+    The source is a rule, a metric, assessors, or ``lines``: an item group, whose raw points
+    are the sum of its lines' points, so that ``max_deduction`` caps what the lines deduct
+    together (扣完为止: the row never loses more than it is worth).
+    """
+
+    id: str = Field(pattern=IDENT)
+    title: Text
+    from_rule: RuleSource | None = None
+    from_metric: MetricSource | None = None
+    from_assessors: AssessorsSource | None = None
+    lines: list[Line] | None = Field(
+        default=None,
+        min_length=1,
+        description="An item group: deduction lines under this item's bounds (扣完为止)",
+    )
     max_points: float | None = Field(default=None, ge=0, description="Cap (null: no cap)")
     max_deduction: float | None = Field(
         default=None,
@@ -115,10 +148,19 @@ class Item(PolicyModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> Item:
-        require_exactly_one(self, "from_rule", "from_metric", "from_assessors")
+        require_exactly_one(self, "from_rule", "from_metric", "from_assessors", "lines")
         if self.from_rule and self.from_rule.proportional and self.max_points is None:
             raise ValueError("proportional scoring needs max_points")
+        if self.lines is not None and self.max_points is None and self.max_deduction is None:
+            raise ValueError(
+                "an item group needs max_deduction or max_points (the cap its lines share)"
+            )
         return self
+
+    @property
+    def sources(self) -> list[Item | Line]:
+        """The item itself, or a group's lines: what carries a rule, metric or assessors."""
+        return list(self.lines) if self.lines is not None else [self]
 
 
 class VetoResult(StrEnum):
@@ -129,10 +171,18 @@ class VetoResult(StrEnum):
 
 
 class Veto(PolicyModel):
-    """A rule failing for the subject in the period, or an item exhausted, decides the result."""
+    """A rule failing for the subject in the period, or an item exhausted, decides the result.
+
+    With ``deductions_reach``, an item's veto applies when what the item deducted reaches that
+    many points (累计扣分达到20分), counted before the item's own ``max_deduction``: for a
+    group, the sum of its lines' deductions.
+    """
 
     rule: str | None = Field(default=None, pattern=IDENT)
     item: str | None = Field(default=None, pattern=IDENT)
+    deductions_reach: float | None = Field(
+        default=None, gt=0, description="The item's deductions reaching this many points veto"
+    )
     result: VetoResult = VetoResult.vetoed
     citation: Citation | None = None
 
@@ -140,6 +190,8 @@ class Veto(PolicyModel):
     def _one(self) -> Veto:
         if (self.rule is None) == (self.item is None):
             raise ValueError("expected exactly one of rule or item")
+        if self.deductions_reach is not None and self.item is None:
+            raise ValueError("deductions_reach needs an item")
         return self
 
 
@@ -252,12 +304,17 @@ class Scheme(PolicyModel):
     @model_validator(mode="after")
     def _consistent(self) -> Scheme:
         ids = [i.id for i in self.items]
-        if len(ids) != len(set(ids)):
-            raise ValueError("item ids must be unique within a scheme")
+        every = ids + [line.id for i in self.items for line in i.lines or ()]
+        if len(every) != len(set(every)):
+            raise ValueError("item and line ids must be unique within a scheme")
         for v in self.vetoes:
             if v.item is not None and v.item not in ids:
                 raise ValueError(f"veto names unknown item {v.item!r}")
-            if v.item is not None and self._item(v.item).max_deduction is None:
+            if (
+                v.item is not None
+                and v.deductions_reach is None
+                and self._item(v.item).max_deduction is None
+            ):
                 # "exhausted" means at -max_deduction; without one the veto could never apply
                 raise ValueError(
                     f"veto on item {v.item!r} needs the item's max_deduction "

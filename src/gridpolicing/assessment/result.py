@@ -14,23 +14,33 @@ __all__ = ["AssessmentOutcome", "ItemScore", "RollupScore", "SubjectScore"]
 @final
 @dataclass(frozen=True, slots=True)
 class ItemScore:
-    """Points one item gave a subject in a period, and how they came about."""
+    """Points one item gave a subject in a period, and how they came about.
+
+    ``deducted`` is what the item's source took away before the item's own bound (for a
+    group, the sum of its lines' deductions); a group lists its ``lines``' scores.
+    """
 
     item: str
     points: float
     raw: float
     explanation: Text
     evidence: tuple[str, ...]
+    deducted: float = 0.0
+    lines: tuple[ItemScore, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for the JSON report."""
-        return {
+        """Plain data for the JSON report (a group adds ``deducted`` and its ``lines``)."""
+        out: dict[str, Any] = {
             "item": self.item,
             "points": self.points,
             "raw": self.raw,
             "explanation": {"zh": self.explanation.zh, "en": self.explanation.en},
             "evidence": list(self.evidence),
         }
+        if self.lines:
+            out["deducted"] = self.deducted
+            out["lines"] = [line.to_dict() for line in self.lines]
+        return out
 
 
 @final

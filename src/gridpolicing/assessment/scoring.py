@@ -8,11 +8,12 @@ queries on the evaluation's cursor; clamping, totals and vetoes are small pure f
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, final
 
 from gridpolicing.assessment.measures import activity_measures, finding_counts
-from gridpolicing.assessment.models import Item, Scheme, TieBreaker, VetoResult
+from gridpolicing.assessment.models import Item, Line, RuleSource, Scheme, TieBreaker, VetoResult
 from gridpolicing.assessment.result import ItemScore
 from gridpolicing.engine.context import PlanContext, sql_literal
 from gridpolicing.policy.values import Text
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
     import duckdb
 
-__all__ = ["Scored", "clamp", "item_points", "score_scheme"]
+__all__ = ["Scored", "clamp", "group_score", "item_points", "rule_raw", "score_scheme"]
 
 Key = tuple[str, str, str]  # subject_type, subject_id, bucket
 
@@ -37,10 +38,47 @@ def clamp(value: float, low: float | None, high: float | None) -> float:
     return value
 
 
-def item_points(item: Item, raw: float) -> float:
+def item_points(item: Item | Line, raw: float) -> float:
     """An item's points: its raw points clamped to ``[-max_deduction, max_points]``."""
     low = None if item.max_deduction is None else -item.max_deduction
     return clamp(round(raw, 6), low, item.max_points)  # round first: never past a bound
+
+
+def rule_raw(src: RuleSource, max_points: float | None, passes: int, fails: int) -> float:
+    """Raw points of a rule source from the subject's passed and failed findings."""
+    if src.proportional:
+        n = passes + fails
+        return (max_points or 0) * (passes / n if n else 0.0)
+    return src.per_pass * passes - src.per_fail * fails
+
+
+def group_score(group: Item, lines: Sequence[ItemScore]) -> ItemScore:
+    """An item group's score: the sum of its lines' points within the group's own bounds.
+
+    ``deducted`` is what the lines took away together (each line's loss after its own bound,
+    before the group's): a veto's ``deductions_reach`` compares with it.
+    """
+    raw = round(sum(line.points for line in lines), 6)
+    deducted = round(sum(max(0.0, -line.points) for line in lines), 6)
+    points = item_points(group, raw)
+    zh = f"分项合计 {fmt(raw)} 分(共扣 {fmt(deducted)} 分)"
+    en = f"lines together {fmt(raw)} points ({fmt(deducted)} deducted)"
+    if group.max_deduction is not None:
+        zh += f",本项至多扣 {fmt(group.max_deduction)} 分(扣完为止)"
+        en += f", this item loses at most {fmt(group.max_deduction)}"
+    if group.max_points is not None:
+        zh += f",至多得 {fmt(group.max_points)} 分"
+        en += f", earns at most {fmt(group.max_points)}"
+    evidence = tuple(e for line in lines for e in line.evidence)
+    return ItemScore(
+        group.id,
+        points,
+        raw,
+        Text(zh=f"{zh},计 {fmt(points)} 分", en=f"{en}: {fmt(points)} points"),
+        evidence,
+        deducted=deducted,
+        lines=tuple(lines),
+    )
 
 
 def exhausted(item: Item, points: float) -> bool:
@@ -83,22 +121,19 @@ def score_scheme(
     tie_breakers = scheme.ranking.tie_breakers if scheme.ranking else []
     activity = activity_measures(con, ctx, tie_breakers, scheme.subject.people is not None)
     raw: dict[str, dict[Key, tuple[float, Text, tuple[str, ...]]]] = {}
-    for item in scheme.items:
-        if item.from_rule is not None:
-            raw[item.id] = _rule_item(con, item, rule_index[item.from_rule.rule])
-        elif item.from_metric is not None:
-            raw[item.id] = _metric_item(con, ctx, item, scheme.subject.people is not None)
+    for source in (s for item in scheme.items for s in item.sources):
+        if source.from_rule is not None:
+            raw[source.id] = _rule_item(con, source, rule_index[source.from_rule.rule])
+        elif source.from_metric is not None:
+            raw[source.id] = _metric_item(con, ctx, source, scheme.subject.people is not None)
         else:
-            raw[item.id] = _assessor_item(con, item)
+            raw[source.id] = _assessor_item(con, source)
     vetoed_by_rule = {
         v.rule: _failing_subjects(con, rule_index[v.rule]) for v in scheme.vetoes if v.rule
     }
     out = []
     for key, (bstart, bend, role, scope) in sorted(subjects.items()):
-        items = []
-        for item in scheme.items:
-            value, text, evidence = raw[item.id].get(key, _nothing(item))
-            items.append(ItemScore(item.id, item_points(item, value), value, text, evidence))
+        items = [_item_score(item, raw, key) for item in scheme.items]
         total = clamp(
             round(scheme.base_score + sum(i.points for i in items), 6), scheme.floor, scheme.cap
         )
@@ -109,7 +144,11 @@ def score_scheme(
                 vetoes.append((v.result, f"rule:{v.rule}"))
             if v.item is not None:
                 spec = next(i for i in scheme.items if i.id == v.item)
-                if exhausted(spec, by_id[v.item].points):
+                scored = by_id[v.item]
+                if v.deductions_reach is not None:
+                    if scored.deducted >= v.deductions_reach:
+                        vetoes.append((v.result, f"item:{v.item}"))
+                elif exhausted(spec, scored.points):
                     vetoes.append((v.result, f"item:{v.item}"))
         passed, failed = counts.get(key, (0, 0))
         measures = {
@@ -141,6 +180,19 @@ def score_scheme(
             )
         )
     return out
+
+
+def _item_score(
+    item: Item, raw: dict[str, dict[Key, tuple[float, Text, tuple[str, ...]]]], key: Key
+) -> ItemScore:
+    def scored(source: Item | Line) -> ItemScore:
+        value, text, evidence = raw[source.id].get(key, _nothing(source))
+        points = item_points(source, value)
+        return ItemScore(source.id, points, value, text, evidence, max(0.0, -round(value, 6)))
+
+    if item.lines is None:
+        return scored(item)
+    return group_score(item, [scored(line) for line in item.lines])
 
 
 def _subjects(
@@ -179,7 +231,7 @@ def _failing_subjects(con: duckdb.DuckDBPyConnection, index: int) -> set[Key]:
 
 
 def _rule_item(
-    con: duckdb.DuckDBPyConnection, item: Item, index: int
+    con: duckdb.DuckDBPyConnection, item: Item | Line, index: int
 ) -> dict[Key, tuple[float, Text, tuple[str, ...]]]:
     src = item.from_rule
     assert src is not None
@@ -197,16 +249,14 @@ def _rule_item(
     out = {}
     for st, sid, bucket, passes, fails, ev in rows:
         evidence = tuple(f"{src.rule}@{e}" for e in ev)
+        value = rule_raw(src, item.max_points, passes, fails)
         if src.proportional:
             n = passes + fails
-            share = passes / n if n else 0.0
-            value = (item.max_points or 0) * share
             text = Text(
                 zh=f"规则 {src.rule}:合格 {passes}/{n},按比例得 {fmt(value)} 分",
                 en=f"rule {src.rule}: {passes} of {n} passed, {fmt(value)} points pro rata",
             )
         else:
-            value = src.per_pass * passes - src.per_fail * fails
             text = Text(
                 zh=f"规则 {src.rule}:合格 {passes} 次 × {fmt(src.per_pass)} 分,"
                 f"不合格 {fails} 次 × {fmt(src.per_fail)} 分,计 {fmt(value)} 分",
@@ -218,7 +268,7 @@ def _rule_item(
 
 
 def _metric_item(
-    con: duckdb.DuckDBPyConnection, ctx: PlanContext, item: Item, person_subject: bool
+    con: duckdb.DuckDBPyConnection, ctx: PlanContext, item: Item | Line, person_subject: bool
 ) -> dict[Key, tuple[float, Text, tuple[str, ...]]]:
     src = item.from_metric
     assert src is not None
@@ -277,7 +327,7 @@ def _metric_item(
 
 
 def _assessor_item(
-    con: duckdb.DuckDBPyConnection, item: Item
+    con: duckdb.DuckDBPyConnection, item: Item | Line
 ) -> dict[Key, tuple[float, Text, tuple[str, ...]]]:
     src = item.from_assessors
     assert src is not None
@@ -312,7 +362,7 @@ def _assessor_item(
     return out
 
 
-def _nothing(item: Item) -> tuple[float, Text, tuple[str, ...]]:
+def _nothing(item: Item | Line) -> tuple[float, Text, tuple[str, ...]]:
     if item.from_assessors is not None:
         return 0.0, Text(zh="无考核评分,计 0 分", en="no assessor scored this item: 0 points"), ()
     if item.from_rule is not None:

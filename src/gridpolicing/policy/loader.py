@@ -19,7 +19,7 @@ from typing import Any, final
 
 from pydantic import ValidationError
 
-from gridpolicing.assessment.models import Assessment
+from gridpolicing.assessment.models import Assessment, Item, Line, Scheme
 from gridpolicing.errors import PolicyError, Problem
 from gridpolicing.model.vocabulary import open_vocabularies
 from gridpolicing.policy.chain import Roots, load_chain, resolve_reference
@@ -305,10 +305,9 @@ def _assessment(
     rule_ids = {r.id for r in rules}
     for si, scheme in enumerate(assessment.schemes):
         at: tuple[str | int, ...] = ("assessment", "schemes", si)
+        scored = _item_sources(scheme)
         named: list[tuple[_Path, str]] = [
-            (("items", ii, "from_rule", "rule"), item.from_rule.rule)
-            for ii, item in enumerate(scheme.items)
-            if item.from_rule
+            ((*path, "from_rule", "rule"), s.from_rule.rule) for path, s in scored if s.from_rule
         ]
         named += [(("vetoes", vi, "rule"), v.rule) for vi, v in enumerate(scheme.vetoes) if v.rule]
         for path, rid in named:
@@ -321,9 +320,7 @@ def _assessment(
                     )
                 )
         cites: list[tuple[_Path, Citation | None]] = [(("citation", "source"), scheme.citation)]
-        cites += [
-            (("items", ii, "citation", "source"), i.citation) for ii, i in enumerate(scheme.items)
-        ]
+        cites += [((*path, "citation", "source"), i.citation) for path, i in scored]
         cites += [
             (("vetoes", vi, "citation", "source"), v.citation) for vi, v in enumerate(scheme.vetoes)
         ]
@@ -343,6 +340,15 @@ def _assessment(
                     )
                 )
     return (None if problems else assessment), problems
+
+
+def _item_sources(scheme: Scheme) -> list[tuple[_Path, Item | Line]]:
+    """Each item of ``scheme`` and each line of its groups, with its path in the scheme."""
+    out: list[tuple[_Path, Item | Line]] = []
+    for ii, item in enumerate(scheme.items):
+        out.append((("items", ii), item))
+        out += [(("items", ii, "lines", li), line) for li, line in enumerate(item.lines or ())]
+    return out
 
 
 def _listing(names: Any) -> str:
