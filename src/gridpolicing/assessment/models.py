@@ -292,6 +292,11 @@ class Scheme(PolicyModel):
     floor: float | None = 0
     cap: float | None = None
     items: list[Item] = Field(min_length=1)
+    remove_items: list[str] = Field(
+        default_factory=list,
+        description="Inherited items to drop (a policy that extends another); applied when "
+        "the chain is merged, so a loaded scheme holds none",
+    )
     vetoes: list[Veto] = Field(default_factory=list)
     grades: Grades = Field(default_factory=Grades)
     ranking: Ranking | None = None
@@ -337,6 +342,16 @@ class Scheme(PolicyModel):
 
 
 class Assessment(PolicyModel):
-    """The assessment section: one or more schemes."""
+    """The assessment section: one or more schemes.
+
+    Along an ``extends`` chain, schemes merge by id: a scheme with an inherited id amends it
+    (the keys it writes replace the inherited ones; ``items`` merge by id, ``remove_items``
+    drops inherited items) and ``remove_schemes`` drops inherited schemes.
+    """
 
     schemes: list[Scheme] = Field(min_length=1)
+    remove_schemes: list[str] = Field(
+        default_factory=list,
+        description="Inherited schemes to drop (a policy that extends another); applied when "
+        "the chain is merged, so a loaded assessment holds none",
+    )
