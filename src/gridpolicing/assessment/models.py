@@ -19,6 +19,7 @@ from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
 __all__ = [
     "Assessment",
     "AssessorsSource",
+    "GradeOverride",
     "Grades",
     "Item",
     "Line",
@@ -168,6 +169,7 @@ class VetoResult(StrEnum):
 
     vetoed = "vetoed"  # 一票否决
     unqualified = "unqualified"  # 不合格
+    withhold_top_grade = "withhold_top_grade"  # 不得评为优秀: scored and ranked, not the top grade
 
 
 class Veto(PolicyModel):
@@ -196,27 +198,78 @@ class Veto(PolicyModel):
 
 
 class Quota(PolicyModel):
-    """The top ``share`` (0-1] of ranked subjects, at least ``min_score``, get ``grade``.
+    """A rank quota: ranked subjects within its places, at least ``min_score``, get ``grade``.
 
-    The places are ``share`` × the group's size, rounded up; subjects sharing a rank that
-    starts inside them all get the grade, so a tie at the line may give it to more.
+    With ``share`` (cumulative) the places are the top ``share`` (0-1] × the group's size,
+    rounded up. With ``quota`` (per grade: 优秀 20%, 称职 60%) this grade's own places,
+    ``quota`` × the size rounded up, follow those of the quotas before it. Subjects sharing a
+    rank that starts inside the places all get the grade, so a tie at the line may give it to
+    more.
     """
 
     grade: str = Field(min_length=1)
-    share: float = Field(gt=0, le=1)
+    share: float | None = Field(
+        default=None, gt=0, le=1, description="Cumulative: the top share of the group"
+    )
+    quota: float | None = Field(
+        default=None, gt=0, le=1, description="Per grade: this grade's own share of the group"
+    )
     min_score: float | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Quota:
+        require_exactly_one(self, "share", "quota")
+        return self
 
 
 class Grades(PolicyModel):
     """Grades by score band (``{grade: min score}``, highest first) and by rank quota.
 
     Quotas are applied first, in order, to ranked subjects without a veto; everyone else gets
-    the highest band whose minimum they reach (or ``default``).
+    the highest band whose minimum they reach (or ``default``). ``names`` gives grades (and the
+    veto words) in the policy's own words, for reports.
     """
 
     bands: dict[str, float] = Field(default_factory=dict)
     quotas: list[Quota] = Field(default_factory=list)
     default: str = "ungraded"
+    names: dict[str, Text] = Field(
+        default_factory=dict, description="Grade ids in the policy's own zh and en words"
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Grades:
+        per_grade = {q.quota is not None for q in self.quotas}
+        if len(per_grade) > 1:
+            raise ValueError("quotas are either all cumulative (share) or all per grade (quota)")
+        if per_grade == {True} and sum(q.quota or 0 for q in self.quotas) > 1 + 1e-9:
+            raise ValueError("per-grade quotas add up to more than the whole group")
+        return self
+
+    @property
+    def order(self) -> list[str]:
+        """Every grade these grades give, best first: quotas, bands by minimum, the default."""
+        ordered = [q.grade for q in self.quotas]
+        ordered += [g for g, _ in sorted(self.bands.items(), key=lambda kv: -kv[1])]
+        return list(dict.fromkeys([*ordered, self.default]))
+
+    @property
+    def top(self) -> str | None:
+        """The top grade: the first quota's, else the highest band's (None: none declared)."""
+        return self.order[0] if self.quotas or self.bands else None
+
+    def unknown_names(self, extra: tuple[str, ...] = ()) -> list[str]:
+        """Keys of ``names`` that are no grade these grades (or ``extra`` words) can give."""
+        known = {*self.order, *(v.value for v in VetoResult), *extra}
+        return sorted(set(self.names) - known)
+
+
+class GradeOverride(PolicyModel):
+    """A roll-up grade decided by failed periods: two or more failed months -> 不称职."""
+
+    failed_periods: int = Field(ge=1, description="Vetoed or unqualified periods, at least")
+    grade: str = Field(min_length=1)
+    citation: Citation | None = None
 
 
 class TieBreaker(StrEnum):
@@ -278,7 +331,18 @@ class Rollup(PolicyModel):
         default=None, ge=1, description="Fewer months in post: not the top grade"
     )
     grades: Grades = Field(default_factory=Grades)
+    overrides: list[GradeOverride] = Field(
+        default_factory=list, description="Grades decided by failed periods; the first applies"
+    )
     citation: Citation | None = None
+
+    @model_validator(mode="after")
+    def _names(self) -> Rollup:
+        extra = ("unsatisfactory", *(o.grade for o in self.overrides))
+        unknown = self.grades.unknown_names(extra)
+        if unknown:
+            raise ValueError(f"names of unknown grades: {', '.join(unknown)}")
+        return self
 
 
 class Scheme(PolicyModel):
@@ -325,6 +389,9 @@ class Scheme(PolicyModel):
                     f"veto on item {v.item!r} needs the item's max_deduction "
                     "(an item without a limit is never exhausted)"
                 )
+        unknown = self.grades.unknown_names()
+        if unknown:
+            raise ValueError(f"grades.names of unknown grades: {', '.join(unknown)}")
         if self.floor is not None and self.cap is not None and self.cap < self.floor:
             raise ValueError("cap is below floor")
         periods = [r.period for r in self.all_rollups]

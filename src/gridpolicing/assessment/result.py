@@ -75,6 +75,7 @@ class SubjectScore:
     rank_shared_by: int | None = None
     tie_breakers: tuple[tuple[str, float], ...] = ()
     tied_cutoffs: tuple[str, ...] = ()
+    grade_name: Text | None = None  # the grade in the policy's words (``grades.names``)
 
     @property
     def group(self) -> tuple[str, str | None, str | None]:
@@ -95,6 +96,7 @@ class SubjectScore:
             "total": self.total,
             "status": self.status,
             "grade": self.grade,
+            "grade_name": _text(self.grade_name),
             "rank": self.rank,
             "ranked_among": self.ranked_among,
             "rank_shared_by": self.rank_shared_by,
@@ -132,6 +134,7 @@ class RollupScore:
     rank_shared_by: int | None = None
     tie_breakers: tuple[tuple[str, float], ...] = ()
     tied_cutoffs: tuple[str, ...] = ()
+    grade_name: Text | None = None  # the grade in the policy's words (``grades.names``)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the JSON report."""
@@ -149,8 +152,13 @@ class RollupScore:
             "tie_breakers": dict(self.tie_breakers),
             "tied_cutoffs": list(self.tied_cutoffs),
             "grade": self.grade,
+            "grade_name": _text(self.grade_name),
             "consequences": list(self.consequences),
         }
+
+
+def _text(text: Text | None) -> dict[str, str] | None:
+    return None if text is None else {"zh": text.zh, "en": text.en}
 
 
 @final

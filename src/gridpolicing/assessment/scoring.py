@@ -106,6 +106,7 @@ class Scored:
     items: tuple[ItemScore, ...]
     vetoes: tuple[str, ...]
     measures: dict[str, float] = field(default_factory=dict)  # declared tie-breakers' values
+    top_grade_withheld: bool = False  # a ``withhold_top_grade`` veto applies
 
 
 def score_scheme(
@@ -158,9 +159,10 @@ def score_scheme(
             **activity.get(key, {}),
         }
         status = "scored"
-        if any(r is VetoResult.vetoed for r, _ in vetoes):
+        results = {r for r, _ in vetoes}
+        if VetoResult.vetoed in results:
             status = VetoResult.vetoed.value
-        elif vetoes:
+        elif VetoResult.unqualified in results:
             status = VetoResult.unqualified.value
         out.append(
             Scored(
@@ -177,6 +179,7 @@ def score_scheme(
                 tuple(items),
                 tuple(v for _, v in vetoes),
                 {t.value: measures.get(t.value, 0.0) for t in tie_breakers},
+                VetoResult.withhold_top_grade in results,
             )
         )
     return out
