@@ -44,13 +44,18 @@ def doc_table(first_heading: str) -> list[list[str]]:
     return rows
 
 
-def officers(short_weeks: dict[str, int], households: dict[str, int]) -> dict[str, Any]:
+def officers(
+    short_weeks: dict[str, int],
+    households: dict[str, int],
+    names: dict[str, str] | None = None,
+    station: str = "",
+) -> dict[str, Any]:
     """Officers who work 24 h in each week of W10-W12 except their first ``short_weeks``."""
-    units: list[dict[str, Any]] = [{"id": "st", "type": "station"}]
+    units: list[dict[str, Any]] = [{"id": "st", "type": "station", "name": station}]
     people, assignments, acts = [], [], []
     for n, pid in enumerate(short_weeks):
         units.append({"id": f"c{n}", "type": "locality", "station": "st"})
-        people.append({"id": pid, "name": pid})
+        people.append({"id": pid, "name": (names or {}).get(pid, pid)})
         assignments.append(
             {
                 "id": f"a{n}",

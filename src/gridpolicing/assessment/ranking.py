@@ -23,7 +23,7 @@ from typing import TypeVar, final
 
 from gridpolicing.assessment.measures import tie_key
 from gridpolicing.assessment.models import Grades, Rollup, Scheme, TieBreaker
-from gridpolicing.assessment.result import RollupScore, SubjectScore
+from gridpolicing.assessment.result import Names, RollupScore, SubjectScore
 from gridpolicing.assessment.scoring import Scored
 
 __all__ = [
@@ -175,6 +175,7 @@ def finish_scheme(scheme: Scheme, scored: list[Scored]) -> list[SubjectScore]:
                 tie_breakers=tuple((t.value, s.measures[t.value]) for t in tie_breakers),
                 tied_cutoffs=tuple(tied),
                 grade_name=scheme.grades.names.get(grade),
+                names=s.names,
             )
         )
     return out
@@ -194,6 +195,7 @@ class _Combined:
     periods: int
     failed_periods: int
     measures: dict[str, float]
+    names: Names | None
 
 
 def _combine(
@@ -227,6 +229,7 @@ def _combine(
                 len(periods),
                 sum(1 for p in periods if p.status != "scored"),
                 {t.value: combined([m[t.value] for m in per_period]) for t in tie_breakers},
+                last.names,
             )
         )
     return rows
@@ -318,6 +321,7 @@ def roll_up(
                 tie_breakers=tuple((t.value, row.measures[t.value]) for t in tie_breakers),
                 tied_cutoffs=tuple(tied),
                 grade_name=rollup.grades.names.get(grade),
+                names=row.names,
             )
         )
     return out

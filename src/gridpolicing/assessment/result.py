@@ -8,7 +8,18 @@ from typing import Any, final
 
 from gridpolicing.policy.values import Text
 
-__all__ = ["AssessmentOutcome", "ItemScore", "RollupScore", "SubjectScore"]
+__all__ = ["AssessmentOutcome", "ItemScore", "Names", "RollupScore", "SubjectScore"]
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Names:
+    """What a published table shows beside ids: the subject's, its station's and scope's names."""
+
+    subject: str = ""
+    station: str | None = None  # the station's id (a person's: that of their first unit)
+    station_name: str = ""
+    scope: str = ""
 
 
 @final
@@ -76,6 +87,7 @@ class SubjectScore:
     tie_breakers: tuple[tuple[str, float], ...] = ()
     tied_cutoffs: tuple[str, ...] = ()
     grade_name: Text | None = None  # the grade in the policy's words (``grades.names``)
+    names: Names | None = None  # the subject's, station's and scope's names, for reports
 
     @property
     def group(self) -> tuple[str, str | None, str | None]:
@@ -85,7 +97,7 @@ class SubjectScore:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the JSON report."""
         return {
-            "subject": {"type": self.subject_type, "id": self.subject_id},
+            **_subject(self.subject_type, self.subject_id, self.names),
             "bucket": {
                 "key": self.bucket,
                 "start": self.bucket_start.isoformat(),
@@ -135,11 +147,12 @@ class RollupScore:
     tie_breakers: tuple[tuple[str, float], ...] = ()
     tied_cutoffs: tuple[str, ...] = ()
     grade_name: Text | None = None  # the grade in the policy's words (``grades.names``)
+    names: Names | None = None  # the subject's, station's and scope's names, for reports
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the JSON report."""
         return {
-            "subject": {"type": self.subject_type, "id": self.subject_id},
+            **_subject(self.subject_type, self.subject_id, self.names),
             "bucket": self.bucket,
             "role": self.role,
             "scope": self.scope,
@@ -155,6 +168,16 @@ class RollupScore:
             "grade_name": _text(self.grade_name),
             "consequences": list(self.consequences),
         }
+
+
+def _subject(kind: str, ident: str, names: Names | None) -> dict[str, Any]:
+    n = names or Names()
+    station = None if n.station is None else {"id": n.station, "name": n.station_name}
+    return {
+        "subject": {"type": kind, "id": ident, "name": n.subject},
+        "station": station,
+        "scope_name": n.scope,
+    }
 
 
 def _text(text: Text | None) -> dict[str, str] | None:

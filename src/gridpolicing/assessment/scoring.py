@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, final
 
 from gridpolicing.assessment.measures import activity_measures, finding_counts
 from gridpolicing.assessment.models import Item, Line, RuleSource, Scheme, TieBreaker, VetoResult
-from gridpolicing.assessment.result import ItemScore
+from gridpolicing.assessment.result import ItemScore, Names
 from gridpolicing.engine.context import PlanContext, sql_literal
 from gridpolicing.policy.values import Text
 from gridpolicing.report.messages import fmt
@@ -107,6 +107,7 @@ class Scored:
     vetoes: tuple[str, ...]
     measures: dict[str, float] = field(default_factory=dict)  # declared tie-breakers' values
     top_grade_withheld: bool = False  # a ``withhold_top_grade`` veto applies
+    names: Names | None = None  # for reports; never used to rank
 
 
 def score_scheme(
@@ -133,7 +134,7 @@ def score_scheme(
         v.rule: _failing_subjects(con, rule_index[v.rule]) for v in scheme.vetoes if v.rule
     }
     out = []
-    for key, (bstart, bend, role, scope) in sorted(subjects.items()):
+    for key, (bstart, bend, role, scope, names) in sorted(subjects.items()):
         items = [_item_score(item, raw, key) for item in scheme.items]
         total = clamp(
             round(scheme.base_score + sum(i.points for i in items), 6), scheme.floor, scheme.cap
@@ -180,6 +181,7 @@ def score_scheme(
                 tuple(v for _, v in vetoes),
                 {t.value: measures.get(t.value, 0.0) for t in tie_breakers},
                 VetoResult.withhold_top_grade in results,
+                names,
             )
         )
     return out
@@ -200,7 +202,7 @@ def _item_score(
 
 def _subjects(
     con: duckdb.DuckDBPyConnection, ctx: PlanContext, scheme: Scheme
-) -> dict[Key, tuple[dt.date, dt.date, str | None, str | None]]:
+) -> dict[Key, tuple[dt.date, dt.date, str | None, str | None, Names]]:
     scope = scheme.ranking.scope if scheme.ranking else "all"
     scope_sql = "'all'" if scope == "all" else f"su.{scope}"
     roles = scheme.subject.people.roles if scheme.subject.people else []
@@ -212,13 +214,24 @@ def _subjects(
             f"AND a.role IN ({in_roles}) AND a.start <= s.bend "
             "AND coalesce(a.\"end\", DATE '9999-12-31') >= s.bstart)"
         )
+    # a person's unit (and so station) is the first of their units, as for the scope
     rows = con.execute(
         f"""SELECT s.subject_type, s.subject_id, s.bucket, s.bstart, s.bend, {role_sql},
-                   CAST({scope_sql} AS VARCHAR)
+                   CAST({scope_sql} AS VARCHAR),
+                   coalesce(CASE WHEN s.subject_type = 'person'
+                                 THEN (SELECT p.name FROM people p WHERE p.id = s.subject_id)
+                                 ELSE (SELECT u.name FROM units u WHERE u.id = s.subject_id)
+                            END, ''),
+                   st.id, coalesce(st.name, ''), coalesce(sc.name, '')
             FROM {ctx.subjects(scheme.period, scheme.subject)} s
-            LEFT JOIN units su ON su.id = list_min(s.units)"""
+            LEFT JOIN units su ON su.id = list_min(s.units)
+            LEFT JOIN units st ON st.id = CASE WHEN su.type = 'station' THEN su.id
+                                               ELSE su.station END
+            LEFT JOIN units sc ON sc.id = CAST({scope_sql} AS VARCHAR)"""
     ).fetchall()
-    return {(r[0], r[1], r[2]): (r[3], r[4], r[5], r[6]) for r in rows}
+    return {
+        (r[0], r[1], r[2]): (r[3], r[4], r[5], r[6], Names(r[7], r[8], r[9], r[10])) for r in rows
+    }
 
 
 def _failing_subjects(con: duckdb.DuckDBPyConnection, index: int) -> set[Key]:
