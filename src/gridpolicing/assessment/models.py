@@ -12,7 +12,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from gridpolicing.model.vocabulary import ActivityKind
+from gridpolicing.assessment.consequences import Consequence
+from gridpolicing.assessment.items import AssessorsSource, Item, Line, MetricSource, RuleSource
 from gridpolicing.policy.models import IDENT, Citation, Period, Subject
 from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
 
@@ -33,135 +34,6 @@ __all__ = [
     "Veto",
     "VetoResult",
 ]
-
-
-class RuleSource(PolicyModel):
-    """Points from the findings of a rule for the subject inside the assessment period.
-
-    ``per_pass`` is earned for each passed finding and ``per_fail`` lost for each failed one;
-    with ``proportional``, the item earns ``max_points`` times the share of passed findings.
-    """
-
-    rule: str = Field(pattern=IDENT)
-    per_pass: float = Field(default=0, ge=0)
-    per_fail: float = Field(default=0, ge=0)
-    proportional: bool = False
-
-    @model_validator(mode="after")
-    def _some_points(self) -> RuleSource:
-        if not self.proportional and self.per_pass == 0 and self.per_fail == 0:
-            raise ValueError("expected per_pass, per_fail or proportional: true")
-        if self.proportional and (self.per_pass or self.per_fail):
-            raise ValueError("proportional scoring takes no per_pass or per_fail")
-        return self
-
-
-class MetricSource(PolicyModel):
-    """Points per unit of an activity metric of the subject in the period.
-
-    ``measure`` is summed over the subject's activities of ``activities`` kinds (a person's own
-    activities in the units they are assigned to; a unit's activities logged in it).
-    ``per_unit`` points are earned for each unit; with ``target``, ``per_unit_short`` points are
-    lost for each unit short of it ("-0.5 per missing household visit").
-    """
-
-    activities: list[ActivityKind] = Field(min_length=1)
-    measure: Literal["count", "hours", "households", "services", "quantity"] = "count"
-    per_unit: float = Field(default=0, ge=0)
-    target: float | None = Field(default=None, ge=0)
-    per_unit_short: float = Field(default=0, ge=0)
-
-    @model_validator(mode="after")
-    def _some_points(self) -> MetricSource:
-        if self.per_unit == 0 and self.per_unit_short == 0:
-            raise ValueError("expected per_unit, or target with per_unit_short")
-        if self.per_unit_short and self.target is None:
-            raise ValueError("per_unit_short needs a target")
-        return self
-
-
-class AssessorsSource(PolicyModel):
-    """Points from assessors' scores (dataset table ``assessor_scores``), weighted by assessor.
-
-    Scores of one assessor for the subject, item and period are averaged; the item's points are
-    the weighted mean over assessors. When an assessor gave no score, the weights of those that
-    did are rescaled to sum to 1 and the explanation names the missing assessor.
-    """
-
-    weights: dict[str, float] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _weights(self) -> AssessorsSource:
-        if any(w <= 0 for w in self.weights.values()):
-            raise ValueError("assessor weights must be > 0")
-        if abs(sum(self.weights.values()) - 1) > 1e-9:
-            raise ValueError("assessor weights must sum to 1")
-        return self
-
-
-class Line(PolicyModel):
-    """One deduction (or award) line of an item group: a source of points and its own bounds."""
-
-    id: str = Field(pattern=IDENT)
-    title: Text
-    from_rule: RuleSource | None = None
-    from_metric: MetricSource | None = None
-    from_assessors: AssessorsSource | None = None
-    max_points: float | None = Field(default=None, ge=0, description="Cap (null: no cap)")
-    max_deduction: float | None = Field(
-        default=None, ge=0, description="Most points the line can lose; absent or null: no limit"
-    )
-    citation: Citation | None = None
-
-    @model_validator(mode="after")
-    def _one_source(self) -> Line:
-        require_exactly_one(self, "from_rule", "from_metric", "from_assessors")
-        if self.from_rule and self.from_rule.proportional and self.max_points is None:
-            raise ValueError("proportional scoring needs max_points")
-        return self
-
-
-class Item(PolicyModel):
-    """One scored item (a row): exactly one source of points, and bounds on its points.
-
-    The source is a rule, a metric, assessors, or ``lines``: an item group, whose raw points
-    are the sum of its lines' points, so that ``max_deduction`` caps what the lines deduct
-    together (扣完为止: the row never loses more than it is worth).
-    """
-
-    id: str = Field(pattern=IDENT)
-    title: Text
-    from_rule: RuleSource | None = None
-    from_metric: MetricSource | None = None
-    from_assessors: AssessorsSource | None = None
-    lines: list[Line] | None = Field(
-        default=None,
-        min_length=1,
-        description="An item group: deduction lines under this item's bounds (扣完为止)",
-    )
-    max_points: float | None = Field(default=None, ge=0, description="Cap (null: no cap)")
-    max_deduction: float | None = Field(
-        default=None,
-        ge=0,
-        description="Most points the item can lose (扣完为止); absent or null: no limit",
-    )
-    citation: Citation | None = None
-
-    @model_validator(mode="after")
-    def _one_source(self) -> Item:
-        require_exactly_one(self, "from_rule", "from_metric", "from_assessors", "lines")
-        if self.from_rule and self.from_rule.proportional and self.max_points is None:
-            raise ValueError("proportional scoring needs max_points")
-        if self.lines is not None and self.max_points is None and self.max_deduction is None:
-            raise ValueError(
-                "an item group needs max_deduction or max_points (the cap its lines share)"
-            )
-        return self
-
-    @property
-    def sources(self) -> list[Item | Line]:
-        """The item itself, or a group's lines: what carries a rule, metric or assessors."""
-        return list(self.lines) if self.lines is not None else [self]
 
 
 class VetoResult(StrEnum):
@@ -334,6 +206,9 @@ class Rollup(PolicyModel):
     overrides: list[GradeOverride] = Field(
         default_factory=list, description="Grades decided by failed periods; the first applies"
     )
+    consequences: list[Consequence] = Field(
+        default_factory=list, description="Amounts and actions by grade, failed periods or tier"
+    )
     citation: Citation | None = None
 
     @model_validator(mode="after")
@@ -342,6 +217,7 @@ class Rollup(PolicyModel):
         unknown = self.grades.unknown_names(extra)
         if unknown:
             raise ValueError(f"names of unknown grades: {', '.join(unknown)}")
+        _check_consequences(self.consequences, self.grades, extra, failed_periods=True)
         return self
 
 
@@ -364,6 +240,9 @@ class Scheme(PolicyModel):
     vetoes: list[Veto] = Field(default_factory=list)
     grades: Grades = Field(default_factory=Grades)
     ranking: Ranking | None = None
+    consequences: list[Consequence] = Field(
+        default_factory=list, description="Amounts and actions by grade or ranking tier"
+    )
     rollup: Rollup | None = None
     rollups: list[Rollup] = Field(
         default_factory=list, description="Further roll-ups, e.g. quarters and the year"
@@ -392,6 +271,9 @@ class Scheme(PolicyModel):
         unknown = self.grades.unknown_names()
         if unknown:
             raise ValueError(f"grades.names of unknown grades: {', '.join(unknown)}")
+        _check_consequences(self.consequences, self.grades, (), failed_periods=False)
+        if self.ranking is None and any(c.tiers for c in self.consequences):
+            raise ValueError("consequences by tier need a ranking")
         if self.floor is not None and self.cap is not None and self.cap < self.floor:
             raise ValueError("cap is below floor")
         periods = [r.period for r in self.all_rollups]
@@ -406,6 +288,24 @@ class Scheme(PolicyModel):
     def all_rollups(self) -> list[Rollup]:
         """``rollup`` and ``rollups`` together, in order."""
         return ([self.rollup] if self.rollup else []) + list(self.rollups)
+
+
+def _check_consequences(
+    consequences: list[Consequence], grades: Grades, extra: tuple[str, ...], failed_periods: bool
+) -> None:
+    ids = [c.id for c in consequences]
+    if len(ids) != len(set(ids)):
+        raise ValueError("consequence ids must be unique")
+    known = {*grades.order, *(v.value for v in VetoResult), *extra}
+    for c in consequences:
+        unknown = sorted(set(c.grades or ()) - known)
+        if unknown:
+            raise ValueError(
+                f"consequence {c.id!r} names unknown grades {', '.join(unknown)}; "
+                f"expected one of: {', '.join(sorted(known - {'withhold_top_grade'}))}"
+            )
+        if c.failed_periods is not None and not failed_periods:
+            raise ValueError(f"consequence {c.id!r}: failed_periods applies to roll-ups only")
 
 
 class Assessment(PolicyModel):

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar, final
 
+from gridpolicing.assessment.consequences import apply_consequences
 from gridpolicing.assessment.measures import tie_key
 from gridpolicing.assessment.models import Grades, Rollup, Scheme, TieBreaker
 from gridpolicing.assessment.result import Names, RollupScore, SubjectScore
@@ -153,6 +154,10 @@ def finish_scheme(scheme: Scheme, scored: list[Scored]) -> list[SubjectScore]:
             withheld = scheme.grades.top if s.top_grade_withheld else None
             grade = grade_of(scheme.grades, s.total, rank, size, True, without=withheld)
             tied = _tied_quotas(scheme.grades, s.total, placing)
+        applied, tiers_tied = apply_consequences(
+            scheme.consequences, grade, placing, None, s.status == "scored"
+        )
+        tied += tiers_tied
         out.append(
             SubjectScore(
                 scheme=scheme.id,
@@ -176,6 +181,7 @@ def finish_scheme(scheme: Scheme, scored: list[Scored]) -> list[SubjectScore]:
                 tied_cutoffs=tuple(tied),
                 grade_name=scheme.grades.names.get(grade),
                 names=s.names,
+                applied=applied,
             )
         )
     return out
@@ -302,6 +308,14 @@ def roll_up(
                 consequences += ["loses_award_eligibility", "admonishment_talk"]
             if placing.straddles(line):
                 tied.append("sanction_bottom")
+        applied, tiers_tied = apply_consequences(
+            rollup.consequences,
+            grade,
+            placing,
+            row.failed_periods,
+            not overridden and grade != "unsatisfactory",
+        )
+        tied += tiers_tied
         out.append(
             RollupScore(
                 scheme=scheme.id,
@@ -322,6 +336,7 @@ def roll_up(
                 tied_cutoffs=tuple(tied),
                 grade_name=rollup.grades.names.get(grade),
                 names=row.names,
+                applied=applied,
             )
         )
     return out

@@ -8,7 +8,7 @@ from typing import Any, final
 
 from gridpolicing.policy.values import Text
 
-__all__ = ["AssessmentOutcome", "ItemScore", "Names", "RollupScore", "SubjectScore"]
+__all__ = ["Applied", "AssessmentOutcome", "ItemScore", "Names", "RollupScore", "SubjectScore"]
 
 
 @final
@@ -20,6 +20,26 @@ class Names:
     station: str | None = None  # the station's id (a person's: that of their first unit)
     station_name: str = ""
     scope: str = ""
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """A declared consequence a result brought: its id, title, amount (yuan) and action."""
+
+    id: str
+    title: Text
+    amount: float | None
+    action: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for the JSON report."""
+        return {
+            "id": self.id,
+            "title": {"zh": self.title.zh, "en": self.title.en},
+            "amount": self.amount,
+            "action": self.action,
+        }
 
 
 @final
@@ -88,6 +108,7 @@ class SubjectScore:
     tied_cutoffs: tuple[str, ...] = ()
     grade_name: Text | None = None  # the grade in the policy's words (``grades.names``)
     names: Names | None = None  # the subject's, station's and scope's names, for reports
+    applied: tuple[Applied, ...] = ()  # declared consequences (amounts, actions)
 
     @property
     def group(self) -> tuple[str, str | None, str | None]:
@@ -114,6 +135,7 @@ class SubjectScore:
             "rank_shared_by": self.rank_shared_by,
             "tie_breakers": dict(self.tie_breakers),
             "tied_cutoffs": list(self.tied_cutoffs),
+            **_applied(self.applied),
             "failed_findings": self.failed_findings,
             "vetoes": list(self.vetoes),
             "items": [i.to_dict() for i in self.items],
@@ -148,6 +170,7 @@ class RollupScore:
     tied_cutoffs: tuple[str, ...] = ()
     grade_name: Text | None = None  # the grade in the policy's words (``grades.names``)
     names: Names | None = None  # the subject's, station's and scope's names, for reports
+    applied: tuple[Applied, ...] = ()  # declared consequences (amounts, actions)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the JSON report."""
@@ -167,6 +190,7 @@ class RollupScore:
             "grade": self.grade,
             "grade_name": _text(self.grade_name),
             "consequences": list(self.consequences),
+            **_applied(self.applied),
         }
 
 
@@ -178,6 +202,11 @@ def _subject(kind: str, ident: str, names: Names | None) -> dict[str, Any]:
         "station": station,
         "scope_name": n.scope,
     }
+
+
+def _applied(applied: tuple[Applied, ...]) -> dict[str, Any]:
+    total = round(sum(a.amount or 0 for a in applied), 6)
+    return {"applied_consequences": [a.to_dict() for a in applied], "amount": total}
 
 
 def _text(text: Text | None) -> dict[str, str] | None:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from gridpolicing.assessment.models import Scheme
-    from gridpolicing.assessment.result import Names, RollupScore, SubjectScore
+    from gridpolicing.assessment.result import Applied, Names, RollupScore, SubjectScore
     from gridpolicing.policy.document import Policy
     from gridpolicing.report.report import Report
 
@@ -90,14 +90,19 @@ def print_assessment(report: Report, console: Console, limit: int, lang: str) ->
             t.add_column(_HEAD["total"].get(lang), justify="right")
             t.add_column(_HEAD["grade"].get(lang))
             t.add_column(_HEAD["vetoes"].get(lang), overflow="fold")
+            if scheme.consequences:
+                t.add_column(_HEAD["consequences"].get(lang), overflow="fold")
             for m in members[:limit]:
-                t.add_row(
+                cells = [
                     *_who(m.rank, m.rank_shared_by, m.subject_id, m.names, lang),
                     *(fmt(i.points) for i in m.items),
                     fmt(m.total),
                     _grade(m.grade, m.grade_name, lang),
                     "\n".join(_veto(policy, scheme, v, lang) for v in m.vetoes),
-                )
+                ]
+                if scheme.consequences:
+                    cells.append("\n".join(_applied(a, lang) for a in m.applied))
+                t.add_row(*cells)
             console.print(t)
             _print_tie_notes(console, members, lang)
         rolls = [r for r in outcome.rollups if r.scheme == scheme.id]
@@ -118,7 +123,12 @@ def print_assessment(report: Report, console: Console, limit: int, lang: str) ->
                     *_who(u.rank, u.rank_shared_by, u.subject_id, u.names, lang),
                     fmt(u.score),
                     _grade(u.grade, u.grade_name, lang),
-                    ", ".join(_word(c, lang) for c in u.consequences),
+                    "\n".join(
+                        [
+                            *(_word(c, lang) for c in u.consequences),
+                            *(_applied(a, lang) for a in u.applied),
+                        ]
+                    ),
                 )
             console.print(t)
             _print_tie_notes(console, rolls, lang)
@@ -169,6 +179,11 @@ def _who(
         ident,
         names.station_name or (names.station or ""),
     )
+
+
+def _applied(applied: Applied, lang: str) -> str:
+    amount = "" if applied.amount is None else f" ¥{fmt(applied.amount)}"
+    return f"{applied.title.get(lang)}{amount}"
 
 
 def _grade(grade: str, name: Text | None, lang: str) -> str:
