@@ -47,6 +47,9 @@ class VetoResult(StrEnum):
 class Veto(PolicyModel):
     """A rule failing for the subject in the period, or an item exhausted, decides the result.
 
+    With ``sub_units`` (a scheme of units), a rule's veto also applies when the rule fails for
+    a unit below the subject: one whose ``parent``, ``station``, ``office`` or ``street`` is the
+    subject, and the units below those by ``parent`` (the station vetoed for its office).
     With ``deductions_reach``, an item's veto applies when what the item deducted reaches that
     many points (累计扣分达到20分), counted before the item's own ``max_deduction``: for a
     group, the sum of its lines' deductions.
@@ -57,11 +60,17 @@ class Veto(PolicyModel):
     deductions_reach: float | None = Field(
         default=None, gt=0, description="The item's deductions reaching this many points veto"
     )
+    sub_units: bool = Field(
+        default=False,
+        description="Units only: the rule failing for any unit below the subject vetoes it too",
+    )
     result: VetoResult = VetoResult.vetoed
     citation: Citation | None = None
 
     @model_validator(mode="after")
     def _one(self) -> Veto:
+        if self.sub_units and self.rule is None:
+            raise ValueError("sub_units needs a rule")
         if (self.rule is None) == (self.item is None):
             raise ValueError("expected exactly one of rule or item")
         if self.deductions_reach is not None and self.item is None:
@@ -272,6 +281,8 @@ class Scheme(PolicyModel):
         if unknown:
             raise ValueError(f"grades.names of unknown grades: {', '.join(unknown)}")
         _check_consequences(self.consequences, self.grades, (), failed_periods=False)
+        if self.subject.units is None and any(v.sub_units for v in self.vetoes):
+            raise ValueError("a veto on sub_units needs a scheme of units")
         if self.ranking is None and any(c.tiers for c in self.consequences):
             raise ValueError("consequences by tier need a ranking")
         if self.floor is not None and self.cap is not None and self.cap < self.floor:

@@ -131,7 +131,9 @@ def score_scheme(
         else:
             raw[source.id] = _assessor_item(con, source)
     vetoed_by_rule = {
-        v.rule: _failing_subjects(con, rule_index[v.rule]) for v in scheme.vetoes if v.rule
+        (v.rule, v.sub_units): _failing_subjects(con, rule_index[v.rule], v.sub_units)
+        for v in scheme.vetoes
+        if v.rule
     }
     out = []
     for key, (bstart, bend, role, scope, names) in sorted(subjects.items()):
@@ -142,8 +144,11 @@ def score_scheme(
         vetoes: list[tuple[VetoResult, str]] = []
         by_id = {i.item: i for i in items}
         for v in scheme.vetoes:
-            if v.rule is not None and key in vetoed_by_rule[v.rule]:
-                vetoes.append((v.result, f"rule:{v.rule}"))
+            failing = vetoed_by_rule[(v.rule, v.sub_units)] if v.rule is not None else {}
+            if key in failing:
+                below = [u for u in failing[key] if u != key[1]]
+                at = "@" + ",".join(below) if v.sub_units and below else ""
+                vetoes.append((v.result, f"rule:{v.rule}{at}"))
             if v.item is not None:
                 spec = next(i for i in scheme.items if i.id == v.item)
                 scored = by_id[v.item]
@@ -234,16 +239,41 @@ def _subjects(
     }
 
 
-def _failing_subjects(con: duckdb.DuckDBPyConnection, index: int) -> set[Key]:
-    rows = con.execute(
-        f"""SELECT DISTINCT s.subject_type, s.subject_id, s.bucket
-            FROM _as_subjects s JOIN _findings f
-              ON f.rule_index = {index} AND f.subject_type = s.subject_type
-             AND f.subject_id = s.subject_id
+def _failing_subjects(
+    con: duckdb.DuckDBPyConnection, index: int, sub_units: bool
+) -> dict[Key, tuple[str, ...]]:
+    """Subject-periods the rule failed for, with the units it failed for (sorted).
+
+    With ``sub_units``, a unit subject also fails by the units below it: those whose parent,
+    station, office or street it is, and those below them by parent.
+    """
+    via_tree = ""
+    if sub_units:
+        via_tree = f"""UNION
+            SELECT s.subject_type, s.subject_id, s.bucket, f.subject_id
+            FROM _as_subjects s JOIN tree ON tree.top = s.subject_id
+            JOIN _findings f
+              ON f.rule_index = {index} AND f.subject_type = 'unit' AND f.subject_id = tree.id
              AND f.bucket_end BETWEEN s.bstart AND s.bend
-            WHERE f.status = 'fail'"""
+            WHERE s.subject_type = 'unit' AND f.status = 'fail'"""
+    rows = con.execute(
+        f"""WITH RECURSIVE tree(top, id) AS (
+                SELECT t.subject_id, u.id
+                FROM (SELECT DISTINCT subject_id FROM _as_subjects WHERE subject_type = 'unit') t
+                JOIN units u ON t.subject_id IN (u.parent, u.station, u.office, u.street)
+                UNION
+                SELECT tree.top, u.id FROM tree JOIN units u ON u.parent = tree.id)
+            SELECT subject_type, subject_id, bucket, list(DISTINCT unit ORDER BY unit) FROM (
+                SELECT s.subject_type, s.subject_id, s.bucket, f.subject_id AS unit
+                FROM _as_subjects s JOIN _findings f
+                  ON f.rule_index = {index} AND f.subject_type = s.subject_type
+                 AND f.subject_id = s.subject_id
+                 AND f.bucket_end BETWEEN s.bstart AND s.bend
+                WHERE f.status = 'fail'
+                {via_tree})
+            GROUP BY ALL"""
     ).fetchall()
-    return {(r[0], r[1], r[2]) for r in rows}
+    return {(r[0], r[1], r[2]): tuple(r[3]) for r in rows}
 
 
 def _rule_item(

@@ -199,12 +199,14 @@ def _word(word: str, lang: str) -> str:
 
 def _veto(policy: Policy, scheme: Scheme, veto: str, lang: str) -> str:
     """A veto by the title of its rule or item (``rule:x`` / ``item:x`` in the results)."""
-    what, _, ident = veto.partition(":")
+    what, _, named = veto.partition(":")
+    ident, _, below = named.partition("@")  # a veto on sub-units names them after "@"
     if what == "rule":
         try:
-            return policy.rule(ident).title.get(lang)
+            title = policy.rule(ident).title.get(lang)
         except KeyError:
             return veto
+        return f"{title} ({below})" if below else title
     item = next((i for i in scheme.items if i.id == ident), None)
     return veto if item is None else item.title.get(lang)
 
