@@ -320,3 +320,15 @@ def test_the_worked_example_of_docs_assessment_md(tmp_path: Path) -> None:
     assert district_policy.assessment is not None
     (scheme,) = district_policy.assessment.schemes
     assert (scheme.title.en, scheme.citation.source) == ("Monthly assessment", "county-rules")
+
+
+def test_an_empty_scheme_list_is_an_error_at_the_list(tmp_path: Path) -> None:
+    (tmp_path / "root.yaml").write_text(
+        PARENT.split("assessment:")[0] + "assessment:\n  schemes: []\n", "utf-8"
+    )
+    with pytest.raises(PolicyError) as info:
+        load_policy(tmp_path / "root.yaml", registry=REG)
+    (problem,) = info.value.problems
+    assert str(problem).startswith(
+        "root.yaml:16:12: assessment.schemes: list should have at least 1"
+    )

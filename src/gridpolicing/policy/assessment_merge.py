@@ -96,6 +96,7 @@ def merge_assessments(sections: list[tuple[YamlSource, dict[str, Any]]]) -> Merg
     loose: list[_Written] = []  # schemes without a string id: the model reports them
     other: dict[str, _Written] = {}
     last: tuple[YamlSource, Path] | None = None
+    last_schemes: tuple[YamlSource, Path] | None = None  # the last ``schemes`` list written
     removed_any = False
     for source, section in sections:
         base: Path = ("assessment",)
@@ -108,6 +109,8 @@ def merge_assessments(sections: list[tuple[YamlSource, dict[str, Any]]]) -> Merg
                 problems.append(problem_at(source, (*base, "remove_schemes", i), message))
         seen: set[str] = set()
         raw_schemes = section.get("schemes")
+        if "schemes" in section:
+            last_schemes = (source, (*base, "schemes"))
         for si, raw in enumerate(raw_schemes if isinstance(raw_schemes, list) else []):
             at: Path = (*base, "schemes", si)
             ident = raw.get("id") if isinstance(raw, dict) else None
@@ -129,7 +132,7 @@ def merge_assessments(sections: list[tuple[YamlSource, dict[str, Any]]]) -> Merg
                 other[key] = _Written(value, source, (*base, key))
     if last is None:
         return MergedAssessment(None, {}, problems)
-    origins: dict[Path, tuple[YamlSource, Path]] = {(): last, ("schemes",): last}
+    origins: dict[Path, tuple[YamlSource, Path]] = {(): last, ("schemes",): last_schemes or last}
     out_schemes: list[dict[str, Any]] = []
     for si, scheme in enumerate([*schemes.values(), *(_Scheme(w) for w in loose)]):
         spot: Path = ("schemes", si)
