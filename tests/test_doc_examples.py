@@ -60,6 +60,15 @@ def _doc_blocks() -> list[tuple[str, str]]:
     return out
 
 
+def _sibling_block(where: str, policy_id: object) -> str | None:
+    """The block of the same page that holds the policy ``policy_id``, if any."""
+    page = where.partition("#")[0]
+    for other, block in _doc_blocks():
+        if other.startswith(f"{page}#") and block.startswith(f"id: {policy_id}\n"):
+            return block
+    return None
+
+
 @pytest.mark.parametrize(("where", "block"), _doc_blocks())
 def test_docs_yaml_examples_are_valid(where: str, block: str, tmp_path: Path) -> None:
     data = yaml.safe_load(block)
@@ -71,6 +80,9 @@ def test_docs_yaml_examples_are_valid(where: str, block: str, tmp_path: Path) ->
         pytest.skip(f"{where}: not a policy or rule example")
     path = tmp_path / "p.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    parent = _sibling_block(where, doc.get("extends"))
+    if parent is not None:  # a block may extend a policy an earlier block of its page shows
+        (tmp_path / f"{doc['extends']}.yaml").write_text(parent, encoding="utf-8")
     policy = load_policy(path, registry=REGISTRY, allow_template=True)
     if isinstance(data, dict) and data.get("extends"):
         assert not policy.is_template, f"{where}: parameters left without values"

@@ -12,15 +12,18 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from gridpolicing.model.vocabulary import ActivityKind
+from gridpolicing.assessment.consequences import Consequence
+from gridpolicing.assessment.items import AssessorsSource, Item, Line, MetricSource, RuleSource
 from gridpolicing.policy.models import IDENT, Citation, Period, Subject
 from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
 
 __all__ = [
     "Assessment",
     "AssessorsSource",
+    "GradeOverride",
     "Grades",
     "Item",
+    "Line",
     "MetricSource",
     "Quota",
     "Ranking",
@@ -33,138 +36,121 @@ __all__ = [
 ]
 
 
-class RuleSource(PolicyModel):
-    """Points from the findings of a rule for the subject inside the assessment period.
-
-    ``per_pass`` is earned for each passed finding and ``per_fail`` lost for each failed one;
-    with ``proportional``, the item earns ``max_points`` times the share of passed findings.
-    """
-
-    rule: str = Field(pattern=IDENT)
-    per_pass: float = Field(default=0, ge=0)
-    per_fail: float = Field(default=0, ge=0)
-    proportional: bool = False
-
-    @model_validator(mode="after")
-    def _some_points(self) -> RuleSource:
-        if not self.proportional and self.per_pass == 0 and self.per_fail == 0:
-            raise ValueError("expected per_pass, per_fail or proportional: true")
-        if self.proportional and (self.per_pass or self.per_fail):
-            raise ValueError("proportional scoring takes no per_pass or per_fail")
-        return self
-
-
-class MetricSource(PolicyModel):
-    """Points per unit of an activity metric of the subject in the period.
-
-    ``measure`` is summed over the subject's activities of ``activities`` kinds (a person's own
-    activities in the units they are assigned to; a unit's activities logged in it).
-    ``per_unit`` points are earned for each unit; with ``target``, ``per_unit_short`` points are
-    lost for each unit short of it ("-0.5 per missing household visit").
-    """
-
-    activities: list[ActivityKind] = Field(min_length=1)
-    measure: Literal["count", "hours", "households", "services", "quantity"] = "count"
-    per_unit: float = Field(default=0, ge=0)
-    target: float | None = Field(default=None, ge=0)
-    per_unit_short: float = Field(default=0, ge=0)
-
-    @model_validator(mode="after")
-    def _some_points(self) -> MetricSource:
-        if self.per_unit == 0 and self.per_unit_short == 0:
-            raise ValueError("expected per_unit, or target with per_unit_short")
-        if self.per_unit_short and self.target is None:
-            raise ValueError("per_unit_short needs a target")
-        return self
-
-
-class AssessorsSource(PolicyModel):
-    """Points from assessors' scores (dataset table ``assessor_scores``), weighted by assessor.
-
-    Scores of one assessor for the subject, item and period are averaged; the item's points are
-    the weighted mean over assessors. When an assessor gave no score, the weights of those that
-    did are rescaled to sum to 1 and the explanation names the missing assessor.
-    """
-
-    weights: dict[str, float] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _weights(self) -> AssessorsSource:
-        if any(w <= 0 for w in self.weights.values()):
-            raise ValueError("assessor weights must be > 0")
-        if abs(sum(self.weights.values()) - 1) > 1e-9:
-            raise ValueError("assessor weights must sum to 1")
-        return self
-
-
-class Item(PolicyModel):
-    """One scored item: exactly one source of points, and bounds on its points."""
-
-    id: str = Field(pattern=IDENT)
-    title: Text
-    from_rule: RuleSource | None = None
-    from_metric: MetricSource | None = None
-    from_assessors: AssessorsSource | None = None
-    max_points: float | None = Field(default=None, ge=0, description="Cap (null: no cap)")
-    max_deduction: float | None = Field(
-        default=None,
-        ge=0,
-        description="Most points the item can lose (扣完为止); absent or null: no limit",
-    )
-    citation: Citation | None = None
-
-    @model_validator(mode="after")
-    def _one_source(self) -> Item:
-        require_exactly_one(self, "from_rule", "from_metric", "from_assessors")
-        if self.from_rule and self.from_rule.proportional and self.max_points is None:
-            raise ValueError("proportional scoring needs max_points")
-        return self
-
-
 class VetoResult(StrEnum):
     """What a veto does to a subject's result."""
 
     vetoed = "vetoed"  # 一票否决
     unqualified = "unqualified"  # 不合格
+    withhold_top_grade = "withhold_top_grade"  # 不得评为优秀: scored and ranked, not the top grade
 
 
 class Veto(PolicyModel):
-    """A rule failing for the subject in the period, or an item exhausted, decides the result."""
+    """A rule failing for the subject in the period, or an item exhausted, decides the result.
+
+    With ``sub_units`` (a scheme of units), a rule's veto also applies when the rule fails for
+    a unit below the subject: one whose ``parent``, ``station``, ``office`` or ``street`` is the
+    subject, and the units below those by ``parent`` (the station vetoed for its office).
+    With ``deductions_reach``, an item's veto applies when what the item deducted reaches that
+    many points (累计扣分达到20分), counted before the item's own ``max_deduction``: for a
+    group, the sum of its lines' deductions.
+    """
 
     rule: str | None = Field(default=None, pattern=IDENT)
     item: str | None = Field(default=None, pattern=IDENT)
+    deductions_reach: float | None = Field(
+        default=None, gt=0, description="The item's deductions reaching this many points veto"
+    )
+    sub_units: bool = Field(
+        default=False,
+        description="Units only: the rule failing for any unit below the subject vetoes it too",
+    )
     result: VetoResult = VetoResult.vetoed
     citation: Citation | None = None
 
     @model_validator(mode="after")
     def _one(self) -> Veto:
+        if self.sub_units and self.rule is None:
+            raise ValueError("sub_units needs a rule")
         if (self.rule is None) == (self.item is None):
             raise ValueError("expected exactly one of rule or item")
+        if self.deductions_reach is not None and self.item is None:
+            raise ValueError("deductions_reach needs an item")
         return self
 
 
 class Quota(PolicyModel):
-    """The top ``share`` (0-1] of ranked subjects, at least ``min_score``, get ``grade``.
+    """A rank quota: ranked subjects within its places, at least ``min_score``, get ``grade``.
 
-    The places are ``share`` × the group's size, rounded up; subjects sharing a rank that
-    starts inside them all get the grade, so a tie at the line may give it to more.
+    With ``share`` (cumulative) the places are the top ``share`` (0-1] × the group's size,
+    rounded up. With ``quota`` (per grade: 优秀 20%, 称职 60%) this grade's own places,
+    ``quota`` × the size rounded up, follow those of the quotas before it. Subjects sharing a
+    rank that starts inside the places all get the grade, so a tie at the line may give it to
+    more.
     """
 
     grade: str = Field(min_length=1)
-    share: float = Field(gt=0, le=1)
+    share: float | None = Field(
+        default=None, gt=0, le=1, description="Cumulative: the top share of the group"
+    )
+    quota: float | None = Field(
+        default=None, gt=0, le=1, description="Per grade: this grade's own share of the group"
+    )
     min_score: float | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Quota:
+        require_exactly_one(self, "share", "quota")
+        return self
 
 
 class Grades(PolicyModel):
     """Grades by score band (``{grade: min score}``, highest first) and by rank quota.
 
     Quotas are applied first, in order, to ranked subjects without a veto; everyone else gets
-    the highest band whose minimum they reach (or ``default``).
+    the highest band whose minimum they reach (or ``default``). ``names`` gives grades (and the
+    veto words) in the policy's own words, for reports.
     """
 
     bands: dict[str, float] = Field(default_factory=dict)
     quotas: list[Quota] = Field(default_factory=list)
     default: str = "ungraded"
+    names: dict[str, Text] = Field(
+        default_factory=dict, description="Grade ids in the policy's own zh and en words"
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Grades:
+        per_grade = {q.quota is not None for q in self.quotas}
+        if len(per_grade) > 1:
+            raise ValueError("quotas are either all cumulative (share) or all per grade (quota)")
+        if per_grade == {True} and sum(q.quota or 0 for q in self.quotas) > 1 + 1e-9:
+            raise ValueError("per-grade quotas add up to more than the whole group")
+        return self
+
+    @property
+    def order(self) -> list[str]:
+        """Every grade these grades give, best first: quotas, bands by minimum, the default."""
+        ordered = [q.grade for q in self.quotas]
+        ordered += [g for g, _ in sorted(self.bands.items(), key=lambda kv: -kv[1])]
+        return list(dict.fromkeys([*ordered, self.default]))
+
+    @property
+    def top(self) -> str | None:
+        """The top grade: the first quota's, else the highest band's (None: none declared)."""
+        return self.order[0] if self.quotas or self.bands else None
+
+    def unknown_names(self, extra: tuple[str, ...] = ()) -> list[str]:
+        """Keys of ``names`` that are no grade these grades (or ``extra`` words) can give."""
+        known = {*self.order, *(v.value for v in VetoResult), *extra}
+        return sorted(set(self.names) - known)
+
+
+class GradeOverride(PolicyModel):
+    """A roll-up grade decided by failed periods: two or more failed months -> 不称职."""
+
+    failed_periods: int = Field(ge=1, description="Vetoed or unqualified periods, at least")
+    grade: str = Field(min_length=1)
+    citation: Citation | None = None
 
 
 class TieBreaker(StrEnum):
@@ -226,7 +212,22 @@ class Rollup(PolicyModel):
         default=None, ge=1, description="Fewer months in post: not the top grade"
     )
     grades: Grades = Field(default_factory=Grades)
+    overrides: list[GradeOverride] = Field(
+        default_factory=list, description="Grades decided by failed periods; the first applies"
+    )
+    consequences: list[Consequence] = Field(
+        default_factory=list, description="Amounts and actions by grade, failed periods or tier"
+    )
     citation: Citation | None = None
+
+    @model_validator(mode="after")
+    def _names(self) -> Rollup:
+        extra = ("unsatisfactory", *(o.grade for o in self.overrides))
+        unknown = self.grades.unknown_names(extra)
+        if unknown:
+            raise ValueError(f"names of unknown grades: {', '.join(unknown)}")
+        _check_consequences(self.consequences, self.grades, extra, failed_periods=True)
+        return self
 
 
 class Scheme(PolicyModel):
@@ -240,9 +241,17 @@ class Scheme(PolicyModel):
     floor: float | None = 0
     cap: float | None = None
     items: list[Item] = Field(min_length=1)
+    remove_items: list[str] = Field(
+        default_factory=list,
+        description="Inherited items to drop (a policy that extends another); applied when "
+        "the chain is merged, so a loaded scheme holds none",
+    )
     vetoes: list[Veto] = Field(default_factory=list)
     grades: Grades = Field(default_factory=Grades)
     ranking: Ranking | None = None
+    consequences: list[Consequence] = Field(
+        default_factory=list, description="Amounts and actions by grade or ranking tier"
+    )
     rollup: Rollup | None = None
     rollups: list[Rollup] = Field(
         default_factory=list, description="Further roll-ups, e.g. quarters and the year"
@@ -252,17 +261,30 @@ class Scheme(PolicyModel):
     @model_validator(mode="after")
     def _consistent(self) -> Scheme:
         ids = [i.id for i in self.items]
-        if len(ids) != len(set(ids)):
-            raise ValueError("item ids must be unique within a scheme")
+        every = ids + [line.id for i in self.items for line in i.lines or ()]
+        if len(every) != len(set(every)):
+            raise ValueError("item and line ids must be unique within a scheme")
         for v in self.vetoes:
             if v.item is not None and v.item not in ids:
                 raise ValueError(f"veto names unknown item {v.item!r}")
-            if v.item is not None and self._item(v.item).max_deduction is None:
+            if (
+                v.item is not None
+                and v.deductions_reach is None
+                and self._item(v.item).max_deduction is None
+            ):
                 # "exhausted" means at -max_deduction; without one the veto could never apply
                 raise ValueError(
                     f"veto on item {v.item!r} needs the item's max_deduction "
                     "(an item without a limit is never exhausted)"
                 )
+        unknown = self.grades.unknown_names()
+        if unknown:
+            raise ValueError(f"grades.names of unknown grades: {', '.join(unknown)}")
+        _check_consequences(self.consequences, self.grades, (), failed_periods=False)
+        if self.subject.units is None and any(v.sub_units for v in self.vetoes):
+            raise ValueError("a veto on sub_units needs a scheme of units")
+        if self.ranking is None and any(c.tiers for c in self.consequences):
+            raise ValueError("consequences by tier need a ranking")
         if self.floor is not None and self.cap is not None and self.cap < self.floor:
             raise ValueError("cap is below floor")
         periods = [r.period for r in self.all_rollups]
@@ -279,7 +301,35 @@ class Scheme(PolicyModel):
         return ([self.rollup] if self.rollup else []) + list(self.rollups)
 
 
+def _check_consequences(
+    consequences: list[Consequence], grades: Grades, extra: tuple[str, ...], failed_periods: bool
+) -> None:
+    ids = [c.id for c in consequences]
+    if len(ids) != len(set(ids)):
+        raise ValueError("consequence ids must be unique")
+    known = {*grades.order, *(v.value for v in VetoResult), *extra}
+    for c in consequences:
+        unknown = sorted(set(c.grades or ()) - known)
+        if unknown:
+            raise ValueError(
+                f"consequence {c.id!r} names unknown grades {', '.join(unknown)}; "
+                f"expected one of: {', '.join(sorted(known - {'withhold_top_grade'}))}"
+            )
+        if c.failed_periods is not None and not failed_periods:
+            raise ValueError(f"consequence {c.id!r}: failed_periods applies to roll-ups only")
+
+
 class Assessment(PolicyModel):
-    """The assessment section: one or more schemes."""
+    """The assessment section: one or more schemes.
+
+    Along an ``extends`` chain, schemes merge by id: a scheme with an inherited id amends it
+    (the keys it writes replace the inherited ones; ``items`` merge by id, ``remove_items``
+    drops inherited items) and ``remove_schemes`` drops inherited schemes.
+    """
 
     schemes: list[Scheme] = Field(min_length=1)
+    remove_schemes: list[str] = Field(
+        default_factory=list,
+        description="Inherited schemes to drop (a policy that extends another); applied when "
+        "the chain is merged, so a loaded assessment holds none",
+    )

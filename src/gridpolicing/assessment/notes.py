@@ -39,6 +39,13 @@ def _note(bucket: str, scope: str, role: str, rank: int, shared: int, cutoff: st
             f"the sanction cut-off falls inside a tie: {shared} share rank {rank}, "
             "none of them sanctioned"
         )
+    elif cutoff.startswith("tier:"):
+        name = cutoff.removeprefix("tier:")
+        zh = f"“{name}”档次线落在并列名次内:第 {rank} 名 {shared} 人并列,均计入该档"
+        en = (
+            f"the '{name}' tier cut-off falls inside a tie: {shared} share rank {rank}, "
+            "all within the tier"
+        )
     else:
         grade = cutoff.removeprefix("quota:")
         zh = f"“{grade}”比例名额线落在并列名次内:第 {rank} 名 {shared} 人并列,均计入名额"

@@ -21,12 +21,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar, final
 
+from gridpolicing.assessment.consequences import apply_consequences
 from gridpolicing.assessment.measures import tie_key
 from gridpolicing.assessment.models import Grades, Rollup, Scheme, TieBreaker
-from gridpolicing.assessment.result import RollupScore, SubjectScore
+from gridpolicing.assessment.result import Names, RollupScore, SubjectScore
 from gridpolicing.assessment.scoring import Scored
 
-__all__ = ["Placing", "finish_scheme", "grade_of", "placings", "rank_key", "roll_up"]
+__all__ = [
+    "Placing",
+    "finish_scheme",
+    "grade_of",
+    "placings",
+    "quota_places",
+    "rank_key",
+    "roll_up",
+]
 
 T = TypeVar("T")
 
@@ -69,22 +78,45 @@ def placings(
     return out
 
 
-def _quota_places(share: float, size: int) -> int:
-    return math.ceil(share * size - 1e-9)
+def quota_places(grades: Grades, size: int) -> list[int]:
+    """The last place of each quota in a group of ``size``, counted from the top.
+
+    A cumulative ``share`` is the top share rounded up; a per-grade ``quota`` adds its own
+    share, rounded up, to the places of the quotas before it.
+    """
+    out: list[int] = []
+    for q in grades.quotas:
+        if q.share is not None:
+            out.append(math.ceil(q.share * size - 1e-9))
+        else:
+            own = math.ceil((q.quota or 0) * size - 1e-9)
+            out.append(min(size, (out[-1] if out else 0) + own))
+    return out
 
 
 def grade_of(
-    grades: Grades, total: float, rank: int | None, size: int | None, eligible: bool
+    grades: Grades,
+    total: float,
+    rank: int | None,
+    size: int | None,
+    eligible: bool,
+    without: str | None = None,
 ) -> str:
-    """A subject's grade: the first quota its rank falls in, else the highest band it reaches."""
+    """A subject's grade: the first quota its rank falls in, else the highest band it reaches.
+
+    ``without`` names a grade withheld from the subject (the top grade, barred): it is passed
+    over, so the subject gets the grade it would have had if that grade did not exist.
+    """
     if eligible and rank is not None and size:
-        for quota in grades.quotas:
-            if rank <= _quota_places(quota.share, size) and (
-                quota.min_score is None or total >= quota.min_score
+        for quota, last in zip(grades.quotas, quota_places(grades, size), strict=True):
+            if (
+                quota.grade != without
+                and rank <= last
+                and (quota.min_score is None or total >= quota.min_score)
             ):
                 return quota.grade
     for grade, minimum in sorted(grades.bands.items(), key=lambda kv: -kv[1]):
-        if total >= minimum:
+        if grade != without and total >= minimum:
             return grade
     return grades.default
 
@@ -95,9 +127,8 @@ def _tied_quotas(grades: Grades, total: float, placing: Placing | None) -> list[
         return []
     return [
         f"quota:{q.grade}"
-        for q in grades.quotas
-        if placing.straddles(_quota_places(q.share, placing.size))
-        and (q.min_score is None or total >= q.min_score)
+        for q, last in zip(grades.quotas, quota_places(grades, placing.size), strict=True)
+        if placing.straddles(last) and (q.min_score is None or total >= q.min_score)
     ]
 
 
@@ -120,8 +151,13 @@ def finish_scheme(scheme: Scheme, scored: list[Scored]) -> list[SubjectScore]:
         if s.status != "scored":
             grade = s.status
         else:
-            grade = grade_of(scheme.grades, s.total, rank, size, eligible=True)
+            withheld = scheme.grades.top if s.top_grade_withheld else None
+            grade = grade_of(scheme.grades, s.total, rank, size, True, without=withheld)
             tied = _tied_quotas(scheme.grades, s.total, placing)
+        applied, tiers_tied = apply_consequences(
+            scheme.consequences, grade, placing, None, s.status == "scored"
+        )
+        tied += tiers_tied
         out.append(
             SubjectScore(
                 scheme=scheme.id,
@@ -143,6 +179,9 @@ def finish_scheme(scheme: Scheme, scored: list[Scored]) -> list[SubjectScore]:
                 rank_shared_by=placing.shared_by if placing else None,
                 tie_breakers=tuple((t.value, s.measures[t.value]) for t in tie_breakers),
                 tied_cutoffs=tuple(tied),
+                grade_name=scheme.grades.names.get(grade),
+                names=s.names,
+                applied=applied,
             )
         )
     return out
@@ -162,6 +201,7 @@ class _Combined:
     periods: int
     failed_periods: int
     measures: dict[str, float]
+    names: Names | None
 
 
 def _combine(
@@ -195,6 +235,7 @@ def _combine(
                 len(periods),
                 sum(1 for p in periods if p.status != "scored"),
                 {t.value: combined([m[t.value] for m in per_period]) for t in tie_breakers},
+                last.names,
             )
         )
     return rows
@@ -220,18 +261,26 @@ def roll_up(
         lambda r: (r.bucket, r.scope, r.role if by_role else None),
         lambda r: rank_key(False, r.score, tie_key(tie_breakers, r.measures)),
     )
-    top_grade = _top_grade(rollup.grades)
+    top_grade = rollup.grades.top
     out = []
     for i, row in enumerate(rows):
         placing = places[i]
         grade = grade_of(rollup.grades, row.score, placing.rank, placing.size, eligible=True)
         tied = _tied_quotas(rollup.grades, row.score, placing)
         consequences = []
+        overridden = False
         if rollup.unsatisfactory_after_failed and (
             row.failed_periods >= rollup.unsatisfactory_after_failed
         ):
             grade = "unsatisfactory"
+            overridden = True
             consequences.append("adjustment")
+        override = next(
+            (o for o in rollup.overrides if row.failed_periods >= o.failed_periods), None
+        )
+        if override is not None and not overridden:
+            grade = override.grade
+            overridden = True
         months = months_in_post.get((row.subject_id, row.bucket))
         if (
             rollup.min_months_for_top_grade
@@ -239,14 +288,14 @@ def roll_up(
             and months is not None
             and months < rollup.min_months_for_top_grade
         ):
+            # falls to the grade it would have had without the top grade, not the default
             grade = grade_of(
-                rollup.grades.model_copy(update={"quotas": []}), row.score, None, None, False
+                rollup.grades, row.score, placing.rank, placing.size, True, without=top_grade
             )
-            if grade == top_grade:
-                grade = _next_grade(rollup.grades, top_grade)
             consequences.append("top_grade_withheld_short_tenure")
         if rollup.reward_top:
-            if placing.rank <= rollup.reward_top and grade != "unsatisfactory":
+            # a grade decided by failed periods (or the word unsatisfactory) forfeits the reward
+            if placing.rank <= rollup.reward_top and not overridden and grade != "unsatisfactory":
                 consequences.append("reward")
             if placing.straddles(rollup.reward_top):
                 tied.append("reward_top")
@@ -259,6 +308,14 @@ def roll_up(
                 consequences += ["loses_award_eligibility", "admonishment_talk"]
             if placing.straddles(line):
                 tied.append("sanction_bottom")
+        applied, tiers_tied = apply_consequences(
+            rollup.consequences,
+            grade,
+            placing,
+            row.failed_periods,
+            not overridden and grade != "unsatisfactory",
+        )
+        tied += tiers_tied
         out.append(
             RollupScore(
                 scheme=scheme.id,
@@ -277,21 +334,9 @@ def roll_up(
                 rank_shared_by=placing.shared_by,
                 tie_breakers=tuple((t.value, row.measures[t.value]) for t in tie_breakers),
                 tied_cutoffs=tuple(tied),
+                grade_name=rollup.grades.names.get(grade),
+                names=row.names,
+                applied=applied,
             )
         )
     return out
-
-
-def _top_grade(grades: Grades) -> str | None:
-    if grades.quotas:
-        return grades.quotas[0].grade
-    if grades.bands:
-        return max(grades.bands.items(), key=lambda kv: kv[1])[0]
-    return None
-
-
-def _next_grade(grades: Grades, grade: str) -> str:
-    ordered = [g for g, _ in sorted(grades.bands.items(), key=lambda kv: -kv[1])]
-    if grade in ordered and ordered.index(grade) + 1 < len(ordered):
-        return ordered[ordered.index(grade) + 1]
-    return grades.default

@@ -8,29 +8,70 @@ from typing import Any, final
 
 from gridpolicing.policy.values import Text
 
-__all__ = ["AssessmentOutcome", "ItemScore", "RollupScore", "SubjectScore"]
+__all__ = ["Applied", "AssessmentOutcome", "ItemScore", "Names", "RollupScore", "SubjectScore"]
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Names:
+    """What a published table shows beside ids: the subject's, its station's and scope's names."""
+
+    subject: str = ""
+    station: str | None = None  # the station's id (a person's: that of their first unit)
+    station_name: str = ""
+    scope: str = ""
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """A declared consequence a result brought: its id, title, amount (yuan) and action."""
+
+    id: str
+    title: Text
+    amount: float | None
+    action: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for the JSON report."""
+        return {
+            "id": self.id,
+            "title": {"zh": self.title.zh, "en": self.title.en},
+            "amount": self.amount,
+            "action": self.action,
+        }
 
 
 @final
 @dataclass(frozen=True, slots=True)
 class ItemScore:
-    """Points one item gave a subject in a period, and how they came about."""
+    """Points one item gave a subject in a period, and how they came about.
+
+    ``deducted`` is what the item's source took away before the item's own bound (for a
+    group, the sum of its lines' deductions); a group lists its ``lines``' scores.
+    """
 
     item: str
     points: float
     raw: float
     explanation: Text
     evidence: tuple[str, ...]
+    deducted: float = 0.0
+    lines: tuple[ItemScore, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for the JSON report."""
-        return {
+        """Plain data for the JSON report (a group adds ``deducted`` and its ``lines``)."""
+        out: dict[str, Any] = {
             "item": self.item,
             "points": self.points,
             "raw": self.raw,
             "explanation": {"zh": self.explanation.zh, "en": self.explanation.en},
             "evidence": list(self.evidence),
         }
+        if self.lines:
+            out["deducted"] = self.deducted
+            out["lines"] = [line.to_dict() for line in self.lines]
+        return out
 
 
 @final
@@ -65,6 +106,9 @@ class SubjectScore:
     rank_shared_by: int | None = None
     tie_breakers: tuple[tuple[str, float], ...] = ()
     tied_cutoffs: tuple[str, ...] = ()
+    grade_name: Text | None = None  # the grade in the policy's words (``grades.names``)
+    names: Names | None = None  # the subject's, station's and scope's names, for reports
+    applied: tuple[Applied, ...] = ()  # declared consequences (amounts, actions)
 
     @property
     def group(self) -> tuple[str, str | None, str | None]:
@@ -74,7 +118,7 @@ class SubjectScore:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the JSON report."""
         return {
-            "subject": {"type": self.subject_type, "id": self.subject_id},
+            **_subject(self.subject_type, self.subject_id, self.names),
             "bucket": {
                 "key": self.bucket,
                 "start": self.bucket_start.isoformat(),
@@ -85,11 +129,13 @@ class SubjectScore:
             "total": self.total,
             "status": self.status,
             "grade": self.grade,
+            "grade_name": _text(self.grade_name),
             "rank": self.rank,
             "ranked_among": self.ranked_among,
             "rank_shared_by": self.rank_shared_by,
             "tie_breakers": dict(self.tie_breakers),
             "tied_cutoffs": list(self.tied_cutoffs),
+            **_applied(self.applied),
             "failed_findings": self.failed_findings,
             "vetoes": list(self.vetoes),
             "items": [i.to_dict() for i in self.items],
@@ -122,11 +168,14 @@ class RollupScore:
     rank_shared_by: int | None = None
     tie_breakers: tuple[tuple[str, float], ...] = ()
     tied_cutoffs: tuple[str, ...] = ()
+    grade_name: Text | None = None  # the grade in the policy's words (``grades.names``)
+    names: Names | None = None  # the subject's, station's and scope's names, for reports
+    applied: tuple[Applied, ...] = ()  # declared consequences (amounts, actions)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the JSON report."""
         return {
-            "subject": {"type": self.subject_type, "id": self.subject_id},
+            **_subject(self.subject_type, self.subject_id, self.names),
             "bucket": self.bucket,
             "role": self.role,
             "scope": self.scope,
@@ -139,8 +188,29 @@ class RollupScore:
             "tie_breakers": dict(self.tie_breakers),
             "tied_cutoffs": list(self.tied_cutoffs),
             "grade": self.grade,
+            "grade_name": _text(self.grade_name),
             "consequences": list(self.consequences),
+            **_applied(self.applied),
         }
+
+
+def _subject(kind: str, ident: str, names: Names | None) -> dict[str, Any]:
+    n = names or Names()
+    station = None if n.station is None else {"id": n.station, "name": n.station_name}
+    return {
+        "subject": {"type": kind, "id": ident, "name": n.subject},
+        "station": station,
+        "scope_name": n.scope,
+    }
+
+
+def _applied(applied: tuple[Applied, ...]) -> dict[str, Any]:
+    total = round(sum(a.amount or 0 for a in applied), 6)
+    return {"applied_consequences": [a.to_dict() for a in applied], "amount": total}
+
+
+def _text(text: Text | None) -> dict[str, str] | None:
+    return None if text is None else {"zh": text.zh, "en": text.en}
 
 
 @final

@@ -8,12 +8,13 @@ queries on the evaluation's cursor; clamping, totals and vetoes are small pure f
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, final
 
 from gridpolicing.assessment.measures import activity_measures, finding_counts
-from gridpolicing.assessment.models import Item, Scheme, TieBreaker, VetoResult
-from gridpolicing.assessment.result import ItemScore
+from gridpolicing.assessment.models import Item, Line, RuleSource, Scheme, TieBreaker, VetoResult
+from gridpolicing.assessment.result import ItemScore, Names
 from gridpolicing.engine.context import PlanContext, sql_literal
 from gridpolicing.policy.values import Text
 from gridpolicing.report.messages import fmt
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
     import duckdb
 
-__all__ = ["Scored", "clamp", "item_points", "score_scheme"]
+__all__ = ["Scored", "clamp", "group_score", "item_points", "rule_raw", "score_scheme"]
 
 Key = tuple[str, str, str]  # subject_type, subject_id, bucket
 
@@ -37,10 +38,47 @@ def clamp(value: float, low: float | None, high: float | None) -> float:
     return value
 
 
-def item_points(item: Item, raw: float) -> float:
+def item_points(item: Item | Line, raw: float) -> float:
     """An item's points: its raw points clamped to ``[-max_deduction, max_points]``."""
     low = None if item.max_deduction is None else -item.max_deduction
     return clamp(round(raw, 6), low, item.max_points)  # round first: never past a bound
+
+
+def rule_raw(src: RuleSource, max_points: float | None, passes: int, fails: int) -> float:
+    """Raw points of a rule source from the subject's passed and failed findings."""
+    if src.proportional:
+        n = passes + fails
+        return (max_points or 0) * (passes / n if n else 0.0)
+    return src.per_pass * passes - src.per_fail * fails
+
+
+def group_score(group: Item, lines: Sequence[ItemScore]) -> ItemScore:
+    """An item group's score: the sum of its lines' points within the group's own bounds.
+
+    ``deducted`` is what the lines took away together (each line's loss after its own bound,
+    before the group's): a veto's ``deductions_reach`` compares with it.
+    """
+    raw = round(sum(line.points for line in lines), 6)
+    deducted = round(sum(max(0.0, -line.points) for line in lines), 6)
+    points = item_points(group, raw)
+    zh = f"分项合计 {fmt(raw)} 分(共扣 {fmt(deducted)} 分)"
+    en = f"lines together {fmt(raw)} points ({fmt(deducted)} deducted)"
+    if group.max_deduction is not None:
+        zh += f",本项至多扣 {fmt(group.max_deduction)} 分(扣完为止)"
+        en += f", this item loses at most {fmt(group.max_deduction)}"
+    if group.max_points is not None:
+        zh += f",至多得 {fmt(group.max_points)} 分"
+        en += f", earns at most {fmt(group.max_points)}"
+    evidence = tuple(e for line in lines for e in line.evidence)
+    return ItemScore(
+        group.id,
+        points,
+        raw,
+        Text(zh=f"{zh},计 {fmt(points)} 分", en=f"{en}: {fmt(points)} points"),
+        evidence,
+        deducted=deducted,
+        lines=tuple(lines),
+    )
 
 
 def exhausted(item: Item, points: float) -> bool:
@@ -68,6 +106,8 @@ class Scored:
     items: tuple[ItemScore, ...]
     vetoes: tuple[str, ...]
     measures: dict[str, float] = field(default_factory=dict)  # declared tie-breakers' values
+    top_grade_withheld: bool = False  # a ``withhold_top_grade`` veto applies
+    names: Names | None = None  # for reports; never used to rank
 
 
 def score_scheme(
@@ -83,33 +123,39 @@ def score_scheme(
     tie_breakers = scheme.ranking.tie_breakers if scheme.ranking else []
     activity = activity_measures(con, ctx, tie_breakers, scheme.subject.people is not None)
     raw: dict[str, dict[Key, tuple[float, Text, tuple[str, ...]]]] = {}
-    for item in scheme.items:
-        if item.from_rule is not None:
-            raw[item.id] = _rule_item(con, item, rule_index[item.from_rule.rule])
-        elif item.from_metric is not None:
-            raw[item.id] = _metric_item(con, ctx, item, scheme.subject.people is not None)
+    for source in (s for item in scheme.items for s in item.sources):
+        if source.from_rule is not None:
+            raw[source.id] = _rule_item(con, source, rule_index[source.from_rule.rule])
+        elif source.from_metric is not None:
+            raw[source.id] = _metric_item(con, ctx, source, scheme.subject.people is not None)
         else:
-            raw[item.id] = _assessor_item(con, item)
+            raw[source.id] = _assessor_item(con, source)
     vetoed_by_rule = {
-        v.rule: _failing_subjects(con, rule_index[v.rule]) for v in scheme.vetoes if v.rule
+        (v.rule, v.sub_units): _failing_subjects(con, rule_index[v.rule], v.sub_units)
+        for v in scheme.vetoes
+        if v.rule
     }
     out = []
-    for key, (bstart, bend, role, scope) in sorted(subjects.items()):
-        items = []
-        for item in scheme.items:
-            value, text, evidence = raw[item.id].get(key, _nothing(item))
-            items.append(ItemScore(item.id, item_points(item, value), value, text, evidence))
+    for key, (bstart, bend, role, scope, names) in sorted(subjects.items()):
+        items = [_item_score(item, raw, key) for item in scheme.items]
         total = clamp(
             round(scheme.base_score + sum(i.points for i in items), 6), scheme.floor, scheme.cap
         )
         vetoes: list[tuple[VetoResult, str]] = []
         by_id = {i.item: i for i in items}
         for v in scheme.vetoes:
-            if v.rule is not None and key in vetoed_by_rule[v.rule]:
-                vetoes.append((v.result, f"rule:{v.rule}"))
+            failing = vetoed_by_rule[(v.rule, v.sub_units)] if v.rule is not None else {}
+            if key in failing:
+                below = [u for u in failing[key] if u != key[1]]
+                at = "@" + ",".join(below) if v.sub_units and below else ""
+                vetoes.append((v.result, f"rule:{v.rule}{at}"))
             if v.item is not None:
                 spec = next(i for i in scheme.items if i.id == v.item)
-                if exhausted(spec, by_id[v.item].points):
+                scored = by_id[v.item]
+                if v.deductions_reach is not None:
+                    if scored.deducted >= v.deductions_reach:
+                        vetoes.append((v.result, f"item:{v.item}"))
+                elif exhausted(spec, scored.points):
                     vetoes.append((v.result, f"item:{v.item}"))
         passed, failed = counts.get(key, (0, 0))
         measures = {
@@ -119,9 +165,10 @@ def score_scheme(
             **activity.get(key, {}),
         }
         status = "scored"
-        if any(r is VetoResult.vetoed for r, _ in vetoes):
+        results = {r for r, _ in vetoes}
+        if VetoResult.vetoed in results:
             status = VetoResult.vetoed.value
-        elif vetoes:
+        elif VetoResult.unqualified in results:
             status = VetoResult.unqualified.value
         out.append(
             Scored(
@@ -138,14 +185,29 @@ def score_scheme(
                 tuple(items),
                 tuple(v for _, v in vetoes),
                 {t.value: measures.get(t.value, 0.0) for t in tie_breakers},
+                VetoResult.withhold_top_grade in results,
+                names,
             )
         )
     return out
 
 
+def _item_score(
+    item: Item, raw: dict[str, dict[Key, tuple[float, Text, tuple[str, ...]]]], key: Key
+) -> ItemScore:
+    def scored(source: Item | Line) -> ItemScore:
+        value, text, evidence = raw[source.id].get(key, _nothing(source))
+        points = item_points(source, value)
+        return ItemScore(source.id, points, value, text, evidence, max(0.0, -round(value, 6)))
+
+    if item.lines is None:
+        return scored(item)
+    return group_score(item, [scored(line) for line in item.lines])
+
+
 def _subjects(
     con: duckdb.DuckDBPyConnection, ctx: PlanContext, scheme: Scheme
-) -> dict[Key, tuple[dt.date, dt.date, str | None, str | None]]:
+) -> dict[Key, tuple[dt.date, dt.date, str | None, str | None, Names]]:
     scope = scheme.ranking.scope if scheme.ranking else "all"
     scope_sql = "'all'" if scope == "all" else f"su.{scope}"
     roles = scheme.subject.people.roles if scheme.subject.people else []
@@ -157,29 +219,65 @@ def _subjects(
             f"AND a.role IN ({in_roles}) AND a.start <= s.bend "
             "AND coalesce(a.\"end\", DATE '9999-12-31') >= s.bstart)"
         )
+    # a person's unit (and so station) is the first of their units, as for the scope
     rows = con.execute(
         f"""SELECT s.subject_type, s.subject_id, s.bucket, s.bstart, s.bend, {role_sql},
-                   CAST({scope_sql} AS VARCHAR)
+                   CAST({scope_sql} AS VARCHAR),
+                   coalesce(CASE WHEN s.subject_type = 'person'
+                                 THEN (SELECT p.name FROM people p WHERE p.id = s.subject_id)
+                                 ELSE (SELECT u.name FROM units u WHERE u.id = s.subject_id)
+                            END, ''),
+                   st.id, coalesce(st.name, ''), coalesce(sc.name, '')
             FROM {ctx.subjects(scheme.period, scheme.subject)} s
-            LEFT JOIN units su ON su.id = list_min(s.units)"""
+            LEFT JOIN units su ON su.id = list_min(s.units)
+            LEFT JOIN units st ON st.id = CASE WHEN su.type = 'station' THEN su.id
+                                               ELSE su.station END
+            LEFT JOIN units sc ON sc.id = CAST({scope_sql} AS VARCHAR)"""
     ).fetchall()
-    return {(r[0], r[1], r[2]): (r[3], r[4], r[5], r[6]) for r in rows}
+    return {
+        (r[0], r[1], r[2]): (r[3], r[4], r[5], r[6], Names(r[7], r[8], r[9], r[10])) for r in rows
+    }
 
 
-def _failing_subjects(con: duckdb.DuckDBPyConnection, index: int) -> set[Key]:
-    rows = con.execute(
-        f"""SELECT DISTINCT s.subject_type, s.subject_id, s.bucket
-            FROM _as_subjects s JOIN _findings f
-              ON f.rule_index = {index} AND f.subject_type = s.subject_type
-             AND f.subject_id = s.subject_id
+def _failing_subjects(
+    con: duckdb.DuckDBPyConnection, index: int, sub_units: bool
+) -> dict[Key, tuple[str, ...]]:
+    """Subject-periods the rule failed for, with the units it failed for (sorted).
+
+    With ``sub_units``, a unit subject also fails by the units below it: those whose parent,
+    station, office or street it is, and those below them by parent.
+    """
+    via_tree = ""
+    if sub_units:
+        via_tree = f"""UNION
+            SELECT s.subject_type, s.subject_id, s.bucket, f.subject_id
+            FROM _as_subjects s JOIN tree ON tree.top = s.subject_id
+            JOIN _findings f
+              ON f.rule_index = {index} AND f.subject_type = 'unit' AND f.subject_id = tree.id
              AND f.bucket_end BETWEEN s.bstart AND s.bend
-            WHERE f.status = 'fail'"""
+            WHERE s.subject_type = 'unit' AND f.status = 'fail'"""
+    rows = con.execute(
+        f"""WITH RECURSIVE tree(top, id) AS (
+                SELECT t.subject_id, u.id
+                FROM (SELECT DISTINCT subject_id FROM _as_subjects WHERE subject_type = 'unit') t
+                JOIN units u ON t.subject_id IN (u.parent, u.station, u.office, u.street)
+                UNION
+                SELECT tree.top, u.id FROM tree JOIN units u ON u.parent = tree.id)
+            SELECT subject_type, subject_id, bucket, list(DISTINCT unit ORDER BY unit) FROM (
+                SELECT s.subject_type, s.subject_id, s.bucket, f.subject_id AS unit
+                FROM _as_subjects s JOIN _findings f
+                  ON f.rule_index = {index} AND f.subject_type = s.subject_type
+                 AND f.subject_id = s.subject_id
+                 AND f.bucket_end BETWEEN s.bstart AND s.bend
+                WHERE f.status = 'fail'
+                {via_tree})
+            GROUP BY ALL"""
     ).fetchall()
-    return {(r[0], r[1], r[2]) for r in rows}
+    return {(r[0], r[1], r[2]): tuple(r[3]) for r in rows}
 
 
 def _rule_item(
-    con: duckdb.DuckDBPyConnection, item: Item, index: int
+    con: duckdb.DuckDBPyConnection, item: Item | Line, index: int
 ) -> dict[Key, tuple[float, Text, tuple[str, ...]]]:
     src = item.from_rule
     assert src is not None
@@ -197,16 +295,14 @@ def _rule_item(
     out = {}
     for st, sid, bucket, passes, fails, ev in rows:
         evidence = tuple(f"{src.rule}@{e}" for e in ev)
+        value = rule_raw(src, item.max_points, passes, fails)
         if src.proportional:
             n = passes + fails
-            share = passes / n if n else 0.0
-            value = (item.max_points or 0) * share
             text = Text(
                 zh=f"规则 {src.rule}:合格 {passes}/{n},按比例得 {fmt(value)} 分",
                 en=f"rule {src.rule}: {passes} of {n} passed, {fmt(value)} points pro rata",
             )
         else:
-            value = src.per_pass * passes - src.per_fail * fails
             text = Text(
                 zh=f"规则 {src.rule}:合格 {passes} 次 × {fmt(src.per_pass)} 分,"
                 f"不合格 {fails} 次 × {fmt(src.per_fail)} 分,计 {fmt(value)} 分",
@@ -218,7 +314,7 @@ def _rule_item(
 
 
 def _metric_item(
-    con: duckdb.DuckDBPyConnection, ctx: PlanContext, item: Item, person_subject: bool
+    con: duckdb.DuckDBPyConnection, ctx: PlanContext, item: Item | Line, person_subject: bool
 ) -> dict[Key, tuple[float, Text, tuple[str, ...]]]:
     src = item.from_metric
     assert src is not None
@@ -277,7 +373,7 @@ def _metric_item(
 
 
 def _assessor_item(
-    con: duckdb.DuckDBPyConnection, item: Item
+    con: duckdb.DuckDBPyConnection, item: Item | Line
 ) -> dict[Key, tuple[float, Text, tuple[str, ...]]]:
     src = item.from_assessors
     assert src is not None
@@ -312,7 +408,7 @@ def _assessor_item(
     return out
 
 
-def _nothing(item: Item) -> tuple[float, Text, tuple[str, ...]]:
+def _nothing(item: Item | Line) -> tuple[float, Text, tuple[str, ...]]:
     if item.from_assessors is not None:
         return 0.0, Text(zh="无考核评分,计 0 分", en="no assessor scored this item: 0 points"), ()
     if item.from_rule is not None:

@@ -47,7 +47,7 @@ class DocumentBase(PolicyModel):
     assessment: dict[str, Any] | None = Field(
         default=None,
         description="Assessment schemes (see docs/assessment.md); checked after parameters "
-        "are substituted, and replaced as a whole by an extending policy's own",
+        "are substituted; along an extends chain, schemes and their items merge by id",
     )
     catalogues: dict[str, list[Duty]] = Field(
         default_factory=dict,

@@ -19,9 +19,10 @@ from typing import Any, final
 
 from pydantic import ValidationError
 
-from gridpolicing.assessment.models import Assessment
+from gridpolicing.assessment.models import Assessment, Item, Line, Scheme
 from gridpolicing.errors import PolicyError, Problem
 from gridpolicing.model.vocabulary import open_vocabularies
+from gridpolicing.policy.assessment_merge import MergedAssessment, merge_assessments
 from gridpolicing.policy.chain import Roots, load_chain, resolve_reference
 from gridpolicing.policy.document import DocumentBase, Policy
 from gridpolicing.policy.errors_map import problems_from_validation
@@ -102,7 +103,7 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
     sources: dict[str, Any] = {}
     rules: dict[str, tuple[dict[str, Any], _Loaded, int]] = {}
     not_encoded: list[Any] = []
-    assessment_at: _Loaded | None = None
+    assessment_in: list[_Loaded] = []
     catalogues: dict[str, Any] = {}
     raw_catalogues: dict[str, Any] = {}
     for loaded in chain:
@@ -142,7 +143,7 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
             rules[raw["id"]] = (raw, loaded, i)
         not_encoded.extend(doc.not_encoded)
         if data.get("assessment") is not None:
-            assessment_at = loaded
+            assessment_in.append(loaded)
     declared = declared_vocabulary(((c.source, c.document.vocabulary) for c in chain), problem_at)
     problems.extend(declared.problems)
     named: list[tuple[YamlSource, _Path, Any]] = [(c.source, (), c.document) for c in chain]
@@ -181,14 +182,19 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         line, _ = loaded.source.positions.of_value(("rules", index)) or (0, 0)
         origins[rid] = f"{loaded.source.file}:{line}"
     assessment = None
-    if assessment_at is not None:
+    if assessment_in:
         # A template's unset parameters get stand-in values so its assessment can be checked
         # (and its citations listed); a template is never evaluated, so they score nothing.
         stand_ins = {n: _stand_in(decls[n]) for n in missing}
         refs = _Refs({**stand_ins, **values}, decls, raw_catalogues)
-        assessment, errs = _assessment(assessment_at, refs, final_rules, sources)
+        assessment, merged, errs = _assessment(assessment_in, refs, final_rules, sources)
         problems.extend(errs)
-        named.append((assessment_at.source, ("assessment",), assessment))
+        if assessment is not None and merged is not None:
+            for term_at, message in unknown_terms(
+                assessment, declared.vocabulary, (), declared.refused
+            ):
+                if (found := merged.problem(term_at, message)) not in problems:
+                    problems.append(found)
     for src, node_at, node in named:
         terms = unknown_terms(node, declared.vocabulary, node_at, declared.refused)
         for term_at, message in terms:
@@ -291,39 +297,44 @@ def _substitute(
 
 
 def _assessment(
-    loaded: _Loaded, refs: _Refs, rules: list[RuleSpec], sources: dict[str, Any]
-) -> tuple[Assessment | None, list[Problem]]:
-    """Validate the assessment section after substitution; check the rules it names exist."""
-    source = loaded.source
-    raw, problems = _substitute(source.data["assessment"], refs, source, ("assessment",))
+    chain: list[_Loaded], refs: _Refs, rules: list[RuleSpec], sources: dict[str, Any]
+) -> tuple[Assessment | None, MergedAssessment | None, list[Problem]]:
+    """Merge the chain's assessment sections by id after substitution, validate the result and
+    check the rules and sources it names; problems are placed in the file that wrote them."""
+    problems: list[Problem] = []
+    sections: list[tuple[YamlSource, dict[str, Any]]] = []
+    for loaded in chain:
+        source = loaded.source
+        raw, errs = _substitute(source.data["assessment"], refs, source, ("assessment",))
+        problems += errs
+        sections.append((source, raw))
     if problems:
-        return None, problems
+        return None, None, problems
+    merged = merge_assessments(sections)
+    if merged.problems or merged.data is None:
+        return None, merged, merged.problems
     try:
-        assessment = validate_plain(Assessment, raw)
+        assessment = validate_plain(Assessment, merged.data)
     except ValidationError as exc:
-        return None, problems_from_validation(exc, source, Assessment, ("assessment",))
+        return None, merged, merged.validation_problems(exc, Assessment)
     rule_ids = {r.id for r in rules}
     for si, scheme in enumerate(assessment.schemes):
-        at: tuple[str | int, ...] = ("assessment", "schemes", si)
+        at: tuple[str | int, ...] = ("schemes", si)
+        scored = _item_sources(scheme)
         named: list[tuple[_Path, str]] = [
-            (("items", ii, "from_rule", "rule"), item.from_rule.rule)
-            for ii, item in enumerate(scheme.items)
-            if item.from_rule
+            ((*path, "from_rule", "rule"), s.from_rule.rule) for path, s in scored if s.from_rule
         ]
         named += [(("vetoes", vi, "rule"), v.rule) for vi, v in enumerate(scheme.vetoes) if v.rule]
         for path, rid in named:
             if rid not in rule_ids:
                 problems.append(
-                    problem_at(
-                        source,
+                    merged.problem(
                         (*at, *path),
                         f"unknown rule {rid!r}; expected one of: {_listing(rule_ids)}",
                     )
                 )
         cites: list[tuple[_Path, Citation | None]] = [(("citation", "source"), scheme.citation)]
-        cites += [
-            (("items", ii, "citation", "source"), i.citation) for ii, i in enumerate(scheme.items)
-        ]
+        cites += [((*path, "citation", "source"), i.citation) for path, i in scored]
         cites += [
             (("vetoes", vi, "citation", "source"), v.citation) for vi, v in enumerate(scheme.vetoes)
         ]
@@ -336,13 +347,21 @@ def _assessment(
         for path, citation in cites:
             if citation is not None and citation.source not in sources:
                 problems.append(
-                    problem_at(
-                        source,
+                    merged.problem(
                         (*at, *path),
                         f"unknown source {citation.source!r}; expected one of: {_listing(sources)}",
                     )
                 )
-    return (None if problems else assessment), problems
+    return (None if problems else assessment), merged, problems
+
+
+def _item_sources(scheme: Scheme) -> list[tuple[_Path, Item | Line]]:
+    """Each item of ``scheme`` and each line of its groups, with its path in the scheme."""
+    out: list[tuple[_Path, Item | Line]] = []
+    for ii, item in enumerate(scheme.items):
+        out.append((("items", ii), item))
+        out += [(("items", ii, "lines", li), line) for li, line in enumerate(item.lines or ())]
+    return out
 
 
 def _listing(names: Any) -> str:

@@ -154,6 +154,7 @@ def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
                 dumped = rollup.model_dump(
                     mode="json", exclude_none=True, exclude={"citation", "grades"}
                 )
+                dumped = {k: v for k, v in dumped.items() if v != []}  # no empty lists shown
                 facts.append((w["rollup"], _value(dumped)))
             out.append(("facts", facts))
     if policy.catalogues:

@@ -27,6 +27,9 @@ def policy_json_schema(registry: Registry) -> dict[str, Any]:
     defs = schema.setdefault("$defs", {})
     defs.update(_allow_params(assessment.pop("$defs", {})))
     defs["Assessment"] = _allow_params(assessment)
+    # A scheme in a policy that extends another may amend an inherited scheme by its id alone
+    # (docs/assessment.md); the loader checks the merged scheme is complete.
+    defs["Scheme"]["required"] = ["id"]
     describe_vocabularies(defs)
     schema["properties"]["assessment"] = {
         "anyOf": [{"$ref": "#/$defs/Assessment"}, {"type": "null"}],

@@ -9,14 +9,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from gridpolicing.assessment.notes import tied_cutoff_notes
 from gridpolicing.report.finding import Status
 from gridpolicing.report.messages import fmt, message_for
+from gridpolicing.report.ranking_table import print_assessment
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from gridpolicing.assessment.result import RollupScore, SubjectScore
     from gridpolicing.report.report import Report
 
 __all__ = ["print_report"]
@@ -85,7 +82,7 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
         if len(failures) > limit:
             console.print(f"... and {len(failures) - limit} more (use --format json for all)")
     _print_totals(report, console)
-    _print_assessment(report, console, limit, lang)
+    print_assessment(report, console, limit, lang)
     rejected = report.dataset.rejected
     if rejected:
         console.print(
@@ -101,74 +98,6 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
         f"minor {fs['minor']}), {s['by_status']['not_applicable']} not applicable, "
         f"{s['by_status']['insufficient_data']} insufficient data"
     )
-
-
-def _print_assessment(report: Report, console: Console, limit: int, lang: str) -> None:
-    """Ranking tables: per scheme and period, each group's leading subjects; then roll-ups.
-
-    A shared rank shows as ``=2``; under each table a note names every cut-off (rank quota,
-    reward, sanction) that falls inside a shared rank.
-    """
-    outcome = report.assessment
-    for sid in outcome.schemes:
-        rows = [r for r in outcome.scores if r.scheme == sid]
-        groups: dict[tuple[str, str | None, str | None], list[SubjectScore]] = {}
-        for r in sorted(
-            rows,
-            key=lambda r: (r.bucket_start, r.scope or "", r.role or "", r.rank or 0, r.subject_id),
-        ):
-            groups.setdefault(r.group, []).append(r)
-        for (bucket, scope, role), members in groups.items():
-            t = Table(
-                box=box.SIMPLE_HEAD,
-                title=f"assessment {sid}, {bucket}"
-                + (f", {scope}" if scope else "")
-                + (f", {role}" if role else ""),
-            )
-            for col in ("rank", "subject", "total", "grade", "vetoes"):
-                t.add_column(col, justify="right" if col in ("rank", "total") else "left")
-            for m in members[:limit]:
-                t.add_row(
-                    _rank_cell(m.rank, m.rank_shared_by),
-                    m.subject_id,
-                    fmt(m.total),
-                    m.grade,
-                    ", ".join(m.vetoes),
-                )
-            console.print(t)
-            _print_tie_notes(console, members, lang)
-        rolls = [r for r in outcome.rollups if r.scheme == sid]
-        if rolls:
-            t = Table(box=box.SIMPLE_HEAD, title=f"assessment {sid}: roll-up")
-            for col in ("period", "rank", "subject", "score", "grade", "consequences"):
-                t.add_column(col)
-            for u in sorted(
-                rolls, key=lambda u: (u.bucket, u.scope or "", u.role or "", u.rank or 0)
-            )[: limit * 2]:
-                t.add_row(
-                    u.bucket,
-                    _rank_cell(u.rank, u.rank_shared_by),
-                    u.subject_id,
-                    fmt(u.score),
-                    u.grade,
-                    ", ".join(u.consequences),
-                )
-            console.print(t)
-            _print_tie_notes(console, rolls, lang)
-
-
-def _rank_cell(rank: int | None, shared_by: int | None) -> str:
-    """``3``, ``=3`` when others share the rank, ``-`` unranked."""
-    if rank is None:
-        return "-"
-    return f"={rank}" if (shared_by or 1) > 1 else str(rank)
-
-
-def _print_tie_notes(
-    console: Console, rows: Sequence[SubjectScore | RollupScore], lang: str
-) -> None:
-    for note in tied_cutoff_notes(rows):
-        console.print(f"  {note.get(lang)}", markup=False)
 
 
 def _without_prefix(message: str, lang: str) -> str:

@@ -1,0 +1,142 @@
+"""Assessment items: their sources of points (a rule, a metric, assessors) and item groups."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from gridpolicing.model.vocabulary import ActivityKind
+from gridpolicing.policy.models import IDENT, Citation
+from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
+
+__all__ = ["AssessorsSource", "Item", "Line", "MetricSource", "RuleSource"]
+
+
+class RuleSource(PolicyModel):
+    """Points from the findings of a rule for the subject inside the assessment period.
+
+    ``per_pass`` is earned for each passed finding and ``per_fail`` lost for each failed one;
+    with ``proportional``, the item earns ``max_points`` times the share of passed findings.
+    """
+
+    rule: str = Field(pattern=IDENT)
+    per_pass: float = Field(default=0, ge=0)
+    per_fail: float = Field(default=0, ge=0)
+    proportional: bool = False
+
+    @model_validator(mode="after")
+    def _some_points(self) -> RuleSource:
+        if not self.proportional and self.per_pass == 0 and self.per_fail == 0:
+            raise ValueError("expected per_pass, per_fail or proportional: true")
+        if self.proportional and (self.per_pass or self.per_fail):
+            raise ValueError("proportional scoring takes no per_pass or per_fail")
+        return self
+
+
+class MetricSource(PolicyModel):
+    """Points per unit of an activity metric of the subject in the period.
+
+    ``measure`` is summed over the subject's activities of ``activities`` kinds (a person's own
+    activities in the units they are assigned to; a unit's activities logged in it).
+    ``per_unit`` points are earned for each unit; with ``target``, ``per_unit_short`` points are
+    lost for each unit short of it ("-0.5 per missing household visit").
+    """
+
+    activities: list[ActivityKind] = Field(min_length=1)
+    measure: Literal["count", "hours", "households", "services", "quantity"] = "count"
+    per_unit: float = Field(default=0, ge=0)
+    target: float | None = Field(default=None, ge=0)
+    per_unit_short: float = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _some_points(self) -> MetricSource:
+        if self.per_unit == 0 and self.per_unit_short == 0:
+            raise ValueError("expected per_unit, or target with per_unit_short")
+        if self.per_unit_short and self.target is None:
+            raise ValueError("per_unit_short needs a target")
+        return self
+
+
+class AssessorsSource(PolicyModel):
+    """Points from assessors' scores (dataset table ``assessor_scores``), weighted by assessor.
+
+    Scores of one assessor for the subject, item and period are averaged; the item's points are
+    the weighted mean over assessors. When an assessor gave no score, the weights of those that
+    did are rescaled to sum to 1 and the explanation names the missing assessor.
+    """
+
+    weights: dict[str, float] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _weights(self) -> AssessorsSource:
+        if any(w <= 0 for w in self.weights.values()):
+            raise ValueError("assessor weights must be > 0")
+        if abs(sum(self.weights.values()) - 1) > 1e-9:
+            raise ValueError("assessor weights must sum to 1")
+        return self
+
+
+class Line(PolicyModel):
+    """One deduction (or award) line of an item group: a source of points and its own bounds."""
+
+    id: str = Field(pattern=IDENT)
+    title: Text
+    from_rule: RuleSource | None = None
+    from_metric: MetricSource | None = None
+    from_assessors: AssessorsSource | None = None
+    max_points: float | None = Field(default=None, ge=0, description="Cap (null: no cap)")
+    max_deduction: float | None = Field(
+        default=None, ge=0, description="Most points the line can lose; absent or null: no limit"
+    )
+    citation: Citation | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Line:
+        require_exactly_one(self, "from_rule", "from_metric", "from_assessors")
+        if self.from_rule and self.from_rule.proportional and self.max_points is None:
+            raise ValueError("proportional scoring needs max_points")
+        return self
+
+
+class Item(PolicyModel):
+    """One scored item (a row): exactly one source of points, and bounds on its points.
+
+    The source is a rule, a metric, assessors, or ``lines``: an item group, whose raw points
+    are the sum of its lines' points, so that ``max_deduction`` caps what the lines deduct
+    together (扣完为止: the row never loses more than it is worth).
+    """
+
+    id: str = Field(pattern=IDENT)
+    title: Text
+    from_rule: RuleSource | None = None
+    from_metric: MetricSource | None = None
+    from_assessors: AssessorsSource | None = None
+    lines: list[Line] | None = Field(
+        default=None,
+        min_length=1,
+        description="An item group: deduction lines under this item's bounds (扣完为止)",
+    )
+    max_points: float | None = Field(default=None, ge=0, description="Cap (null: no cap)")
+    max_deduction: float | None = Field(
+        default=None,
+        ge=0,
+        description="Most points the item can lose (扣完为止); absent or null: no limit",
+    )
+    citation: Citation | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Item:
+        require_exactly_one(self, "from_rule", "from_metric", "from_assessors", "lines")
+        if self.from_rule and self.from_rule.proportional and self.max_points is None:
+            raise ValueError("proportional scoring needs max_points")
+        if self.lines is not None and self.max_points is None and self.max_deduction is None:
+            raise ValueError(
+                "an item group needs max_deduction or max_points (the cap its lines share)"
+            )
+        return self
+
+    @property
+    def sources(self) -> list[Item | Line]:
+        """The item itself, or a group's lines: what carries a rule, metric or assessors."""
+        return list(self.lines) if self.lines is not None else [self]

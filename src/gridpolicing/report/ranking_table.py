@@ -1,0 +1,218 @@
+"""Assessment ranking tables for the terminal, fit to publish as they are.
+
+One table per scheme, period and ranking group: the rank (``=3`` in English, ``并列3`` in
+Chinese when others share it), the subject's name beside its id, its station, one column per
+item (headed by the item's title), the total, the grade in the policy's words and the vetoes
+by title; then the roll-ups with the same names and station. Headings are in the chosen
+language; a note under a table names each cut-off that falls inside a shared rank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
+
+from rich import box
+from rich.table import Table
+
+from gridpolicing.assessment.notes import tied_cutoff_notes
+from gridpolicing.policy.values import Text
+from gridpolicing.report.messages import fmt
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from gridpolicing.assessment.models import Scheme
+    from gridpolicing.assessment.result import Applied, Names, RollupScore, SubjectScore
+    from gridpolicing.policy.document import Policy
+    from gridpolicing.report.report import Report
+
+__all__ = ["print_assessment", "rank_cell"]
+
+_HEAD: Final = {
+    "rollup": Text(zh="汇总", en="roll-up"),
+    "period": Text(zh="期间", en="period"),
+    "rank": Text(zh="名次", en="rank"),
+    "person": Text(zh="姓名", en="name"),
+    "unit": Text(zh="单位", en="unit"),
+    "id": Text(zh="编号", en="id"),
+    "station": Text(zh="派出所", en="station"),
+    "total": Text(zh="总分", en="total"),
+    "score": Text(zh="得分", en="score"),
+    "grade": Text(zh="等次", en="grade"),
+    "vetoes": Text(zh="否决", en="vetoes"),
+    "consequences": Text(zh="奖惩", en="consequences"),
+}
+_WORDS: Final = {  # the grades a veto or override gives, when the policy does not name them
+    "vetoed": Text(zh="一票否决", en="vetoed"),
+    "unqualified": Text(zh="不合格", en="unqualified"),
+    "unsatisfactory": Text(zh="不称职", en="unsatisfactory"),
+    "reward": Text(zh="奖励", en="reward"),
+    "loses_award_eligibility": Text(zh="取消评先资格", en="loses award eligibility"),
+    "admonishment_talk": Text(zh="诫勉谈话", en="admonishment talk"),
+    "adjustment": Text(zh="调整岗位", en="adjustment"),
+    "top_grade_withheld_short_tenure": Text(
+        zh="任职时间不足,不评最高等次", en="top grade withheld: short tenure"
+    ),
+}
+
+
+def rank_cell(rank: int | None, shared_by: int | None, lang: str = "en") -> str:
+    """``3``; ``=3`` (en) or ``并列3`` (zh) when others share the rank; ``-`` unranked."""
+    if rank is None:
+        return "-"
+    if (shared_by or 1) > 1:
+        return f"并列{rank}" if lang == "zh" else f"={rank}"
+    return str(rank)
+
+
+def print_assessment(report: Report, console: Console, limit: int, lang: str) -> None:
+    """Each scheme's ranking tables per period and group, then its roll-ups."""
+    policy = report.policy
+    if policy.assessment is None:
+        return
+    outcome = report.assessment
+    for scheme in policy.assessment.schemes:
+        if scheme.id not in outcome.schemes:
+            continue
+        rows = [r for r in outcome.scores if r.scheme == scheme.id]
+        groups: dict[tuple[str, str | None, str | None], list[SubjectScore]] = {}
+        for r in sorted(
+            rows,
+            key=lambda r: (r.bucket_start, r.scope or "", r.role or "", r.rank or 0, r.subject_id),
+        ):
+            groups.setdefault(r.group, []).append(r)
+        for (bucket, _, role), members in groups.items():
+            t = Table(
+                box=box.SIMPLE_HEAD, title=_title(policy, scheme, bucket, members, role, lang)
+            )
+            _columns(t, members, lang, [(i.id, i.title.get(lang)) for i in scheme.items])
+            t.add_column(_HEAD["total"].get(lang), justify="right")
+            t.add_column(_HEAD["grade"].get(lang))
+            t.add_column(_HEAD["vetoes"].get(lang), overflow="fold")
+            if scheme.consequences:
+                t.add_column(_HEAD["consequences"].get(lang), overflow="fold")
+            for m in members[:limit]:
+                cells = [
+                    *_who(m.rank, m.rank_shared_by, m.subject_id, m.names, lang),
+                    *(fmt(i.points) for i in m.items),
+                    fmt(m.total),
+                    _grade(m.grade, m.grade_name, lang),
+                    "\n".join(_veto(policy, scheme, v, lang) for v in m.vetoes),
+                ]
+                if scheme.consequences:
+                    cells.append("\n".join(_applied(a, lang) for a in m.applied))
+                t.add_row(*cells)
+            console.print(t)
+            _print_tie_notes(console, members, lang)
+        rolls = [r for r in outcome.rollups if r.scheme == scheme.id]
+        if rolls:
+            sep = ":" if lang == "zh" else ": "
+            title = f"{scheme.title.get(lang)}{sep}{_HEAD['rollup'].get(lang)}"
+            t = Table(box=box.SIMPLE_HEAD, title=title)
+            t.add_column(_HEAD["period"].get(lang))
+            _columns(t, rolls, lang, [])
+            t.add_column(_HEAD["score"].get(lang), justify="right")
+            t.add_column(_HEAD["grade"].get(lang))
+            t.add_column(_HEAD["consequences"].get(lang), overflow="fold")
+            for u in sorted(
+                rolls, key=lambda u: (u.bucket, u.scope or "", u.role or "", u.rank or 0)
+            )[: limit * 2]:
+                t.add_row(
+                    u.bucket,
+                    *_who(u.rank, u.rank_shared_by, u.subject_id, u.names, lang),
+                    fmt(u.score),
+                    _grade(u.grade, u.grade_name, lang),
+                    "\n".join(
+                        [
+                            *(_word(c, lang) for c in u.consequences),
+                            *(_applied(a, lang) for a in u.applied),
+                        ]
+                    ),
+                )
+            console.print(t)
+            _print_tie_notes(console, rolls, lang)
+
+
+def _title(
+    policy: Policy,
+    scheme: Scheme,
+    bucket: str,
+    members: Sequence[SubjectScore],
+    role: str | None,
+    lang: str,
+) -> str:
+    parts = [scheme.title.get(lang), bucket]
+    first = members[0]
+    if first.scope and first.scope != "all":
+        name = first.names.scope if first.names else ""
+        parts.append(f"{name} ({first.scope})" if name else first.scope)
+    if role:
+        term = policy.vocabulary.term("roles", role)
+        parts.append(role if term is None else (term.zh if lang == "zh" else term.en))
+    return (",".join(parts)) if lang == "zh" else ", ".join(parts)
+
+
+def _columns(
+    t: Table,
+    rows: Sequence[SubjectScore | RollupScore],
+    lang: str,
+    items: list[tuple[str, str]],
+) -> None:
+    units = bool(rows) and rows[0].subject_type == "unit"
+    t.add_column(_HEAD["rank"].get(lang), justify="right")
+    t.add_column(_HEAD["unit" if units else "person"].get(lang))
+    t.add_column(_HEAD["id"].get(lang))
+    t.add_column(_HEAD["station"].get(lang))
+    for _, title in items:
+        t.add_column(title, justify="right", overflow="fold")
+
+
+def _who(
+    rank: int | None, shared_by: int | None, ident: str, names: Names | None, lang: str
+) -> tuple[str, str, str, str]:
+    if names is None:
+        return (rank_cell(rank, shared_by, lang), "", ident, "")
+    return (
+        rank_cell(rank, shared_by, lang),
+        names.subject,
+        ident,
+        names.station_name or (names.station or ""),
+    )
+
+
+def _applied(applied: Applied, lang: str) -> str:
+    amount = "" if applied.amount is None else f" ¥{fmt(applied.amount)}"
+    return f"{applied.title.get(lang)}{amount}"
+
+
+def _grade(grade: str, name: Text | None, lang: str) -> str:
+    if name is not None:
+        return name.get(lang)
+    return _word(grade, lang)
+
+
+def _word(word: str, lang: str) -> str:
+    text = _WORDS.get(word)
+    return word if text is None else text.get(lang)
+
+
+def _veto(policy: Policy, scheme: Scheme, veto: str, lang: str) -> str:
+    """A veto by the title of its rule or item (``rule:x`` / ``item:x`` in the results)."""
+    what, _, named = veto.partition(":")
+    ident, _, below = named.partition("@")  # a veto on sub-units names them after "@"
+    if what == "rule":
+        try:
+            title = policy.rule(ident).title.get(lang)
+        except KeyError:
+            return veto
+        return f"{title} ({below})" if below else title
+    item = next((i for i in scheme.items if i.id == ident), None)
+    return veto if item is None else item.title.get(lang)
+
+
+def _print_tie_notes(
+    console: Console, rows: Sequence[SubjectScore | RollupScore], lang: str
+) -> None:
+    for note in tied_cutoff_notes(rows):
+        console.print(f"  {note.get(lang)}", markup=False)
