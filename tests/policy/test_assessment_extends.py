@@ -209,7 +209,7 @@ def test_a_scheme_wide_problem_of_an_amended_scheme_is_placed_at_the_childs_sche
         """,
     )
     assert found == [
-        "child.yaml:7:7: assessment.schemes[monthly]: cap is below floor, found a mapping"
+        "child.yaml:7:7: assessment.schemes[monthly]: cap is below floor"
     ]
 
 
@@ -262,7 +262,7 @@ def test_a_veto_on_a_removed_item_is_an_error_at_the_amended_scheme(tmp_path: Pa
     )
     assert found == [
         "child.yaml:7:7: assessment.schemes[monthly]: "
-        "veto names unknown item 'visits', found a mapping"
+        "veto names unknown item 'visits'"
     ]
 
 
