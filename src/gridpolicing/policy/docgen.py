@@ -56,9 +56,9 @@ below. `gridpolicing.load_dataset(path)` reads either
 - **a directory** with one file per table, `<table>.csv` (UTF-8, a header row) or
   `<table>.parquet`; tables without a file are empty.
 
-List columns (`posts`, `attendees`) are YAML/JSON lists, Parquet lists, or `;`-separated text in
-CSV. Dates are `YYYY-MM-DD`; times `YYYY-MM-DD HH:MM[:SS]` (or with `T`). Booleans accept
-true/false, yes/no, 1/0.
+List columns (`posts`, `attendees`, `tags`) are YAML/JSON lists, Parquet lists, or
+`;`-separated text in CSV. Dates are `YYYY-MM-DD`; times `YYYY-MM-DD HH:MM[:SS]` (or with
+`T`). Booleans accept true/false, yes/no, 1/0.
 
 **Dates and times lie between 1900-01-01 and 2200-12-31** (inclusive; a time up to
 2200-12-31 23:59:59.999999). A value outside, such as `0000-01-01` or a typo'd `9999` year, is a
