@@ -428,7 +428,7 @@ def _check_columns(file: str, line: int | None, table: str, names: list[str]) ->
     if takes_attributes(model):
         # attr.<id>: an attribute, checked per record against those the vocabulary declares
         fields.append(ATTRIBUTE_PREFIX + "<id>")
-        names = [n for n in names if not (n.startswith(ATTRIBUTE_PREFIX) and len(n) > 5)]
+        names = [n for n in names if not (n.startswith(ATTRIBUTE_PREFIX) and n != ATTRIBUTE_PREFIX)]
     problems, seen = [], set()
     for i, n in enumerate(names, 1):
         if not n:

@@ -18,8 +18,8 @@ from typing import Any, Final, final
 from pydantic import BaseModel, Field, ValidationError
 
 from gridpolicing.errors import Problem
-from gridpolicing.io.dataset_schema import columns
-from gridpolicing.model import Person, Unit
+from gridpolicing.io.dataset_schema import ATTRIBUTES_FIELD, columns
+from gridpolicing.model import TABLES
 from gridpolicing.model.terms import ATTRIBUTE_VOCABULARIES, VOCABULARIES, Vocabulary, spec_of
 from gridpolicing.model.vocabulary import AttributeType, Extensible, RoleClass, Term
 from gridpolicing.policy.errors_map import problems_from_validation
@@ -159,7 +159,8 @@ def _class_problem(name: str, decl: TermDecl) -> str | None:
 
 # An attribute is named by its id in expressions, so it is a plain SQL name.
 _ATTRIBUTE_ID: Final = re.compile(r"^[a-z][a-z0-9_]*$")
-_COLUMNS_OF: Final = {"unit_attributes": Unit, "person_attributes": Person}
+# The table each attribute vocabulary belongs to (units: unit_attributes ...).
+_TABLE_OF: Final = {s.attributes: s for s in TABLES.values() if s.attributes is not None}
 
 
 def _attribute_problem(name: str, decl: TermDecl) -> str | None:
@@ -175,12 +176,11 @@ def _attribute_problem(name: str, decl: TermDecl) -> str | None:
             f"expected an attribute id of lower-case letters, digits and _ starting with a "
             f"letter (it is a column name in where:), found {decl.id!r}"
         )
-    model = _COLUMNS_OF[name]
-    builtin = sorted(c.name for c in columns(model))
-    if decl.id in builtin or decl.id == "attributes":
-        table = "units" if model is Unit else "people"
+    spec = _TABLE_OF[name]
+    builtin = sorted(c.name for c in columns(spec.model))
+    if decl.id in builtin or decl.id == ATTRIBUTES_FIELD:
         return (
-            f"the attribute {decl.id!r} has the name of a column of {table}; expected an id "
+            f"the attribute {decl.id!r} has the name of a column of {spec.name}; expected an id "
             f"other than: {', '.join(builtin)}"
         )
     return None
