@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -248,3 +249,32 @@ def test_a_csv_column_attr_without_an_id_is_unknown(tmp_path: Path) -> None:
     (tmp_path / "units.csv").write_text("id,type,attr.\ns1,station,\n", "utf-8")
     with pytest.raises(DatasetError, match=r"unknown column \"attr\.\""):
         load_dataset(tmp_path, vocabulary=VOCABULARY)
+
+
+def test_the_documented_example_loads_the_same_from_yaml_and_csv(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "dataset-format.md").read_text("utf-8")
+    section = text.split("## Tags, attributes, rank and hire date", 1)[1].split("## Tables")[0]
+    (document,) = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    units_csv, people_csv = re.findall(r"```\n(id,.*?)```", section, re.S)
+    vocabulary = (
+        Vocabulary()
+        .with_terms("unit_tags", [Term("two_teams_one_office", "两队一室", "2t1o", "z", "e")])
+        .with_terms(
+            "unit_attributes",
+            [
+                Term(
+                    "registered_population", "户籍人口", "rp", "z", "e", None, AttributeType.integer
+                )
+            ],
+        )
+    )
+    (tmp_path / "d.yaml").write_text(document, "utf-8")
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "units.csv").write_text(units_csv, "utf-8")
+    (folder / "people.csv").write_text(people_csv, "utf-8")
+    one, two = (load_dataset(p, vocabulary=vocabulary) for p in (tmp_path / "d.yaml", folder))
+    assert one.rejected == two.rejected == ()
+    for table in ("units", "people"):
+        assert one.table(table).to_pylist() == two.table(table).to_pylist()
+    assert one.table("units").to_pylist()[0]["attr.registered_population"] == 42000
