@@ -19,7 +19,7 @@ UNITS = table_scope("units")
 ASSIGNMENTS = table_scope("assignments")
 UNIT_COLUMNS = (
     "area, category, households, id, model_since, name, office, parent, population, "
-    "rental_rooms, station, street, type"
+    "rental_rooms, station, street, tags, type"
 )
 FUNCTIONS = (
     "abs, ceil, coalesce, contains, date_diff, floor, greatest, least, length, list_contains, "

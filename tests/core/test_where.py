@@ -113,7 +113,7 @@ rules:
 UNKNOWN = (
     "rules[big].subject.units.where: unknown column 'populaton' (did you mean 'population'?); "
     "the columns of units are: area, category, households, id, model_since, name, office, "
-    "parent, population, rental_rooms, station, street, type"
+    "parent, population, rental_rooms, station, street, tags, type"
 )
 COMPARE = (
     "rules[text].subject.units.where: cannot compare name (text) with 1 (a number); both sides "

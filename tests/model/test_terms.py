@@ -20,6 +20,10 @@ EXTENSIBLE = {
     "posts",
     "meeting_kinds",
     "report_kinds",
+    "unit_tags",
+    "person_tags",
+    "unit_attributes",
+    "person_attributes",
 }
 
 

@@ -208,9 +208,7 @@ def test_a_scheme_wide_problem_of_an_amended_scheme_is_placed_at_the_childs_sche
               cap: 50
         """,
     )
-    assert found == [
-        "child.yaml:7:7: assessment.schemes[monthly]: cap is below floor"
-    ]
+    assert found == ["child.yaml:7:7: assessment.schemes[monthly]: cap is below floor"]
 
 
 def test_a_wrong_value_in_an_inherited_item_stays_in_the_child(tmp_path: Path) -> None:
@@ -261,8 +259,7 @@ def test_a_veto_on_a_removed_item_is_an_error_at_the_amended_scheme(tmp_path: Pa
         """,
     )
     assert found == [
-        "child.yaml:7:7: assessment.schemes[monthly]: "
-        "veto names unknown item 'visits'"
+        "child.yaml:7:7: assessment.schemes[monthly]: veto names unknown item 'visits'"
     ]
 
 

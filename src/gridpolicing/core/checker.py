@@ -77,9 +77,11 @@ class Checker:
             value.replace(exp.Cast(this=value.copy(), to=_sql_type(t)))
         self.nulls.clear()
 
-    def refuse(self, node: exp.Expr, message: str) -> NoReturn:
+    def refuse(self, node: exp.Expr, message: str, *, needs_vocabulary: bool = False) -> NoReturn:
         """Raise an :class:`ExpressionError` located at ``node``."""
-        raise ExpressionError(message, self.text, offset_of(node) or 0)
+        raise ExpressionError(
+            message, self.text, offset_of(node) or 0, needs_vocabulary=needs_vocabulary
+        )
 
     def show(self, node: exp.Expr, t: ValueType) -> str:
         """``population (a number)``: a part of the expression and its type, for messages."""
@@ -165,6 +167,7 @@ class Checker:
                 node,
                 f"unknown column {ident.name!r}{_hint(name, self.scope.names)}; the columns of "
                 f"{self.scope.table} are: {', '.join(self.scope.names)}",
+                needs_vocabulary=True,
             )
         return col
 
@@ -240,12 +243,18 @@ class Checker:
         if not (isinstance(column, exp.Column) and isinstance(value, exp.Literal)):
             return
         col = self.scope.column(column.name if column.this.quoted else column.name.lower())
-        if col is None or not col.allowed or not value.is_string or value.this in col.allowed:
+        if col is None or not col.closed or not value.is_string or value.this in col.allowed:
             return
+        expected = (
+            f"expected one of: {', '.join(col.allowed)}"
+            if col.allowed
+            else "the policy's vocabulary declares none"
+        )
         self.refuse(
             value,
             f"{value.this!r} is not a value of column {col.name}{_hint(value.this, col.allowed)}; "
-            f"expected one of: {', '.join(col.allowed)}",
+            f"{expected}",
+            needs_vocabulary=True,
         )
 
     def _in(self, node: exp.In) -> ValueType:

@@ -18,10 +18,14 @@ class ExpressionError(GridPolicingError, ValueError):
     raising it is reported as a validation error of the field holding the expression.
     """
 
-    def __init__(self, message: str, text: str, offset: int = 0) -> None:
+    def __init__(
+        self, message: str, text: str, offset: int = 0, *, needs_vocabulary: bool = False
+    ) -> None:
         self.message = message
         self.text = text
         self.offset = max(0, min(offset, len(text)))
+        self.needs_vocabulary = needs_vocabulary
+        """The expression names a column or value the policy's vocabulary may declare."""
         super().__init__(message)
 
     def __str__(self) -> str:

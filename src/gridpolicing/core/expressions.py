@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, Final, final
 
 import sqlglot
-from pydantic import GetCoreSchemaHandler
+from pydantic import GetCoreSchemaHandler, ValidationInfo
 from pydantic_core import core_schema
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
@@ -28,17 +28,27 @@ from sqlglot.tokenizer_core import Token, TokenType
 from gridpolicing.core.checker import Checker
 from gridpolicing.core.errors import ExpressionError
 from gridpolicing.core.scope import Scope, ValueType, table_scope
+from gridpolicing.model.terms import Vocabulary
 
 __all__ = [
+    "DEFERRED_CONTEXT",
     "MAX_BRACKETS",
     "MAX_DEPTH",
     "MAX_LENGTH",
+    "VOCABULARY_CONTEXT",
     "Expression",
     "ExpressionError",
     "check",
     "condition_json_schema",
     "condition_validator",
 ]
+
+VOCABULARY_CONTEXT: Final = "vocabulary"
+"""The key of pydantic's validation context holding the policy's vocabulary: conditions then
+see the attributes and tags it declares (policy/loader.py validates rules with it)."""
+DEFERRED_CONTEXT: Final = "conditions_deferred"
+"""A context key: the vocabulary is not known yet, so an unknown column is not an error here
+(policy/chain.py reads each file before the chain's vocabulary is merged)."""
 
 MAX_LENGTH: Final = 1000
 """Characters an expression may have."""
@@ -80,7 +90,9 @@ class Expression:
         def qualify(node: exp.Expr) -> exp.Expr:
             if isinstance(node, exp.Column):  # the checked name: exact if quoted, else lower
                 name = node.name if node.this.quoted else node.name.lower()
-                return exp.Column(this=_identifier(name), table=table.copy())
+                col = self.scope.column(name)
+                column = col.sql_name if col is not None else name
+                return exp.Column(this=_identifier(column), table=table.copy())
             return node
 
         tree = self._tree.transform(qualify)  # transform copies: the stored tree is unchanged
@@ -112,7 +124,7 @@ class Expression:
         )
 
 
-def condition_validator(table: str) -> Callable[[Any], Expression]:
+def condition_validator(table: str) -> Callable[[Any, ValidationInfo], Expression]:
     """A pydantic before-validator reading text as a condition over ``table``'s columns.
 
     Use as ``Annotated[Expression, BeforeValidator(condition_validator("units")),
@@ -120,12 +132,22 @@ def condition_validator(table: str) -> Callable[[Any], Expression]:
     ``ValueError``, so pydantic reports it at the field (policy/errors_map.py places it).
     """
 
-    def read(value: Any) -> Expression:
+    def read(value: Any, info: ValidationInfo) -> Expression:
         if isinstance(value, Expression):
             return value
         if not isinstance(value, str):
             raise ValueError("expected a condition written as text, e.g. population >= 3000")
-        return check(value, table_scope(table))
+        context = info.context if isinstance(info.context, dict) else {}
+        vocabulary = context.get(VOCABULARY_CONTEXT)
+        scope = table_scope(table, vocabulary if isinstance(vocabulary, Vocabulary) else None)
+        try:
+            return check(value, scope)
+        except ExpressionError as exc:
+            if context.get(DEFERRED_CONTEXT) and exc.needs_vocabulary:
+                # The attributes in force are known once the whole chain is read: the loader
+                # checks the rule again with them, and reports an unknown column then.
+                return Expression(value, scope, ValueType.boolean, exp.Boolean(this=True))
+            raise
 
     return read
 

@@ -1,7 +1,9 @@
 """What an expression can reach: the columns of one table, with their types and vocabularies.
 
 A :class:`Scope` is derived from the record model of a dataset table (model/tables.py through
-io/dataset_schema.py), so the columns an author may name are the columns the typed table has.
+io/dataset_schema.py), so the columns an author may name are the columns the typed table has:
+with a policy's vocabulary, also the attributes it declares (by id, of their declared type) and
+its tags as the values of ``tags``.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, final
 
-from gridpolicing.io.dataset_schema import Kind, columns
+from gridpolicing.io.dataset_schema import ATTRIBUTE_PREFIX, Kind, columns_in_force
 from gridpolicing.model import TABLES
+from gridpolicing.model.terms import Vocabulary
 
 __all__ = ["Scope", "ScopeColumn", "ValueType", "table_scope"]
 
@@ -66,6 +69,16 @@ class ScopeColumn:
     name: str
     type: ValueType
     allowed: tuple[str, ...] = ()
+    closed: bool = False
+    """The column has a vocabulary: a text compared with it must be in ``allowed`` (which is
+    empty for ``tags`` when the policy declares none)."""
+    column: str | None = None
+    """The typed table's column, when it is not ``name`` (an attribute ``x`` is ``attr.x``)."""
+
+    @property
+    def sql_name(self) -> str:
+        """The name of the column in the typed table."""
+        return self.column or self.name
 
 
 @final
@@ -87,13 +100,22 @@ class Scope:
 
 
 @functools.cache
-def table_scope(table: str) -> Scope:
-    """The scope of the dataset table ``table`` (``units``, ``people`` ...), from its model."""
+def table_scope(table: str, vocabulary: Vocabulary | None = None) -> Scope:
+    """The scope of the dataset table ``table`` (``units``, ``people`` ...), from its model.
+
+    With ``vocabulary`` (a policy's), the attributes it declares for the table are columns
+    named by their id, and ``tags`` takes the tags it declares.
+    """
     spec = TABLES.get(table)
     if spec is None:
         raise ValueError(f"unknown table {table!r}; expected one of: {', '.join(sorted(TABLES))}")
     out = []
-    for col in columns(spec.model):
+    for col in columns_in_force(spec.model, vocabulary):
         kind = ValueType.text_list if col.is_list else _KIND_TYPES[col.kind]
-        out.append(ScopeColumn(col.name, kind, col.allowed))
+        closed = col.enum is not None
+        if col.name.startswith(ATTRIBUTE_PREFIX):
+            name = col.name.removeprefix(ATTRIBUTE_PREFIX)
+            out.append(ScopeColumn(name, kind, col.allowed, closed, column=col.name))
+        else:
+            out.append(ScopeColumn(col.name, kind, col.allowed, closed))
     return Scope(table, tuple(out))

@@ -44,6 +44,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Sequence
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final, final
 
 from gridpolicing.engine.calendar import calendar_days
@@ -61,7 +63,7 @@ from gridpolicing.policy.values import Dated, ParamRef
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["EngineState", "PlanContext", "sql_literal", "unit_condition"]
+__all__ = ["EngineState", "PlanContext", "person_condition", "sql_literal", "unit_condition"]
 
 
 def sql_literal(value: Any) -> str:
@@ -102,9 +104,41 @@ def unit_condition(subject: Subject, alias: str) -> str:
         )
     if sel.ids is not None:
         conds.append(f"{alias}.id IN ({', '.join(sql_literal(i) for i in sel.ids)})")
+    conds += _tag_conditions(sel.tags, sel.without_tags, alias)
     if sel.where is not None:  # NULL (undecidable) keeps the unit: judged, never skipped
         conds.append(sel.where.sql(alias=alias, null_as=True))
     return " AND ".join(conds)
+
+
+def person_condition(subject: Subject, alias: str) -> str | None:
+    """A SQL condition selecting a people subject's people in table alias ``alias`` of
+    ``people``, or None when the subject does not narrow people by their own columns; with
+    :func:`unit_condition`, the one statement of who a rule is about (batch and monitor)."""
+    sel = subject.people
+    if sel is None:
+        raise ValueError("person_condition needs a people subject")
+    conds = []
+    if sel.party_member is not None:
+        conds.append(f"{alias}.party_member = {sql_literal(sel.party_member)}")
+    conds += _tag_conditions(sel.tags, sel.without_tags, alias)
+    if sel.rank_at_least is not None:  # a rank not given keeps the person, as where: does
+        ranks = ", ".join(sql_literal(r.value) for r in sel.rank_at_least.at_least())
+        conds.append(f"({alias}.rank IS NULL OR {alias}.rank IN ({ranks}))")
+    if sel.where is not None:  # NULL (undecidable) keeps the person: judged, never skipped
+        conds.append(sel.where.sql(alias=alias, null_as=True))
+    return " AND ".join(conds) if conds else None
+
+
+def _tag_conditions(
+    tags: Sequence[StrEnum] | None, without: Sequence[StrEnum] | None, alias: str
+) -> list[str]:
+    """The record holds every tag of ``tags`` and none of ``without`` (``tags`` is never NULL)."""
+    conds = []
+    if tags is not None:
+        conds.append(f"list_has_all({alias}.tags, {sql_literal([t.value for t in tags])})")
+    if without is not None:
+        conds.append(f"NOT list_has_any({alias}.tags, {sql_literal([t.value for t in without])})")
+    return conds
 
 
 @final
@@ -427,11 +461,9 @@ class PlanContext:
             conds.append(f"a.employment = {sql_literal(sel.employment.value)}")
         if sel.concurrent is not None:
             conds.append(f"a.concurrent = {sql_literal(sel.concurrent)}")
-        if sel.party_member is not None:
-            conds.append(
-                "a.person IN (SELECT id FROM people WHERE party_member = "
-                f"{sql_literal(sel.party_member)})"
-            )
+        people = person_condition(subject, "p")
+        if people is not None:
+            conds.append(f"a.person IN (SELECT p.id FROM people p WHERE {people})")
         if sel.unit_area is not None:
             conds.append(
                 f"a.unit IN (SELECT id FROM units WHERE area = {sql_literal(sel.unit_area.value)})"

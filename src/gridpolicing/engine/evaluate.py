@@ -127,10 +127,13 @@ def evaluate(
 
 def _same_vocabulary(policy: Policy, dataset: Dataset) -> None:
     """Refuse a dataset checked without the terms the policy adds: its records naming them were
-    rejected, and a rule on an added kind would find nothing to fail on."""
-    added = {(name, t.id) for name, terms in policy.vocabulary.added for t in terms}
-    known = {(name, t.id) for name, terms in dataset.vocabulary.added for t in terms}
-    missing = sorted(f"{n}: {i}" for n, i in added - known)
+    rejected, and a rule on an added kind would find nothing to fail on. Tags and attributes
+    are such terms too, an attribute with its type (its values were checked as that type)."""
+    added = {(n, t.id, t.value_type) for n, terms in policy.vocabulary.added for t in terms}
+    known = {(n, t.id, t.value_type) for n, terms in dataset.vocabulary.added for t in terms}
+    missing = sorted(
+        f"{n}: {i}" + (f" ({v.value})" if v is not None else "") for n, i, v in added - known
+    )
     if missing:
         raise UsageError(
             f"the dataset was loaded without the terms policy {policy.id!r} adds "

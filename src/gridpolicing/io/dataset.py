@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, final
 
+from gridpolicing.io.dataset_schema import ATTRIBUTE_PREFIX, ATTRIBUTES_FIELD
 from gridpolicing.model import TABLES
 from gridpolicing.model.base import Record
 from gridpolicing.model.terms import BUILTIN, Vocabulary
@@ -114,7 +115,7 @@ class Dataset:
             # The rows passed the check against the vocabulary in force, which may hold terms
             # a policy added; opened per row, so the caller's code between rows stays closed.
             with open_vocabularies():
-                record = spec.model.model_validate(_drop_none(row))
+                record = spec.model.model_validate(_attributes_folded(_drop_none(row)))
             yield record
 
     def count(self, name: str) -> int:
@@ -147,6 +148,17 @@ def _check_table(name: str) -> Any:
         raise UsageError(
             f"unknown table {name!r}; expected one of {', '.join(sorted(TABLES))}"
         ) from None
+
+
+def _attributes_folded(row: dict[str, Any]) -> dict[str, Any]:
+    """The ``attr.<id>`` columns of a row as its ``attributes`` mapping (as the model holds it)."""
+    attributes = {
+        k.removeprefix(ATTRIBUTE_PREFIX): row.pop(k)
+        for k in [k for k in row if k.startswith(ATTRIBUTE_PREFIX)]
+    }
+    if attributes:
+        row[ATTRIBUTES_FIELD] = attributes
+    return row
 
 
 def _drop_none(row: dict[str, Any]) -> dict[str, Any]:

@@ -23,9 +23,11 @@ from pydantic.json_schema import models_json_schema
 from gridpolicing.model import TABLES
 from gridpolicing.model.terms import Vocabulary, spec_of
 from gridpolicing.model.terms_doc import describe_vocabularies
-from gridpolicing.model.vocabulary import Extensible
+from gridpolicing.model.vocabulary import AttributeType, Extensible
 
 __all__ = [
+    "ATTRIBUTES_FIELD",
+    "ATTRIBUTE_PREFIX",
     "DATASET_KEY",
     "DEFAULT_MAX_ACTIVITY_HOURS",
     "DEFAULT_TIMEZONE",
@@ -34,12 +36,30 @@ __all__ = [
     "MAX_ACTIVITY_HOURS",
     "Column",
     "Kind",
+    "attribute_columns",
     "columns",
     "columns_in_force",
     "dataset_json_schema",
+    "refused_attribute",
+    "takes_attributes",
 ]
 
 Kind = Literal["str", "int", "float", "bool", "date", "datetime", "enum"]
+
+ATTRIBUTES_FIELD: Final = "attributes"
+"""The mapping field of units and people holding the values of declared attributes."""
+
+ATTRIBUTE_PREFIX: Final = "attr."
+"""A declared attribute ``x`` is the column ``attr.x`` of a CSV or Parquet file and of the typed
+table (``attributes: {x: ...}`` in YAML/JSON); rejected records name the field ``attr.x``."""
+
+_ATTRIBUTE_KINDS: Final[dict[AttributeType, Kind]] = {
+    AttributeType.integer: "int",
+    AttributeType.number: "float",
+    AttributeType.text: "str",
+    AttributeType.boolean: "bool",
+    AttributeType.date: "date",
+}
 
 DATASET_KEY: Final = "dataset"
 """The optional top-level key of a single-file dataset holding its name and description."""
@@ -96,6 +116,9 @@ class Column:
     lt: float | None = None
     min_length: int | None = None
     max_length: int | None = None
+    refused: str | None = None
+    """Set on the column of an attribute no vocabulary declares: any value given in it is
+    rejected with this message (the column is left out of the typed table)."""
 
     @property
     def sql_type(self) -> str:
@@ -112,7 +135,9 @@ class Column:
             "bool": "true or false",
             "date": f"a date YYYY-MM-DD from {FIRST_DATE} to {LAST_DATE}",
             "datetime": f"a date and time YYYY-MM-DD HH:MM[:SS] from {FIRST_DATE} to {LAST_DATE}",
-            "enum": "one of " + ", ".join(self.allowed),
+            "enum": "one of " + ", ".join(self.allowed)
+            if self.allowed
+            else "a term the policy's vocabulary declares (it declares none)",
         }[self.kind]
         bounds = [
             f"{op} {_num(v)}"
@@ -137,6 +162,8 @@ def columns(model: type[BaseModel]) -> tuple[Column, ...]:
     """The model's fields as columns, in field order; unsupported field types fail loudly."""
     out = []
     for name, info in model.model_fields.items():
+        if name == ATTRIBUTES_FIELD:
+            continue  # one column per declared attribute: see attribute_columns
         annotation, nullable = _unwrap_optional(info.annotation)
         is_list = typing.get_origin(annotation) is list
         if is_list:
@@ -176,7 +203,41 @@ def columns_in_force(model: type[BaseModel], vocabulary: Vocabulary | None) -> t
             added = [t.id for t in vocabulary.added_terms(spec_of(c.enum).name)]
             c = dataclasses.replace(c, allowed=tuple(sorted((*c.allowed, *added))))
         out.append(c)
+    return (*out, *attribute_columns(model, vocabulary))
+
+
+def attribute_columns(model: type[BaseModel], vocabulary: Vocabulary | None) -> tuple[Column, ...]:
+    """One optional column ``attr.<id>`` per attribute ``vocabulary`` declares for ``model``."""
+    name = _attribute_vocabulary(model)
+    if name is None or vocabulary is None:
+        return ()
+    out = []
+    for t in vocabulary.added_terms(name):
+        assert t.value_type is not None  # Vocabulary checks every attribute has one
+        kind = _ATTRIBUTE_KINDS[t.value_type]
+        out.append(Column(ATTRIBUTE_PREFIX + t.id, kind, nullable=True))
     return tuple(out)
+
+
+def refused_attribute(model: type[BaseModel], vocabulary: Vocabulary | None, name: str) -> Column:
+    """The column of ``name`` (``attr.<id>``), an attribute no vocabulary declares for ``model``."""
+    declared = [c.name.removeprefix(ATTRIBUTE_PREFIX) for c in attribute_columns(model, vocabulary)]
+    vocab = _attribute_vocabulary(model)
+    listing = ", ".join(sorted(declared)) or "none"
+    why = (
+        f"unknown attribute {name.removeprefix(ATTRIBUTE_PREFIX)!r}: the policy's vocabulary "
+        f"({vocab}) declares {listing}; found "
+    )
+    return Column(name, "str", nullable=True, refused=why)
+
+
+def takes_attributes(model: type[BaseModel]) -> bool:
+    """Whether records of ``model`` carry declared attributes (units and people do)."""
+    return _attribute_vocabulary(model) is not None
+
+
+def _attribute_vocabulary(model: type[BaseModel]) -> str | None:
+    return next((s.attributes for s in TABLES.values() if s.model is model), None)
 
 
 def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:

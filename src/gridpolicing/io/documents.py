@@ -20,7 +20,13 @@ from typing import Any, Final
 import yaml
 
 from gridpolicing.errors import DatasetError, Problem
-from gridpolicing.io.dataset_schema import DATASET_KEY, columns
+from gridpolicing.io.dataset_schema import (
+    ATTRIBUTE_PREFIX,
+    ATTRIBUTES_FIELD,
+    DATASET_KEY,
+    columns,
+    takes_attributes,
+)
 from gridpolicing.model import TABLES
 
 __all__ = ["DocRecord", "error", "quote", "read_document"]
@@ -267,12 +273,16 @@ def _tables(doc: Any, file: str, problems: list[Problem]) -> dict[str, list[DocR
 
 
 def _record(table: str, item: _Obj, report: _Report) -> DocRecord:
-    fields = {c.name: c for c in columns(TABLES[table].model)}
+    model = TABLES[table].model
+    fields = {c.name: c for c in columns(model)}
     rec = DocRecord(item.line)
     for key, v in item.items():
         c = fields.get(key)
-        if c is None:
-            message = f"unknown field {quote(key)}; expected {', '.join(fields)}"
+        if key == ATTRIBUTES_FIELD and takes_attributes(model):
+            _attributes(rec, v)
+        elif c is None:
+            names = [*fields, ATTRIBUTES_FIELD] if takes_attributes(model) else list(fields)
+            message = f"unknown field {quote(key)}; expected {', '.join(names)}"
             report(item.where(key), table, message)
         elif isinstance(v, list) and c.is_list:
             nested = [x for x in v if isinstance(x, list | dict)]
@@ -295,6 +305,29 @@ def _record(table: str, item: _Obj, report: _Report) -> DocRecord:
                 text = None
             rec.values[key] = [text] if c.is_list and text is not None else text
     return rec
+
+
+def _attributes(rec: DocRecord, value: Any) -> None:
+    """``attributes: {id: value}`` as the fields ``attr.<id>`` (validation checks each)."""
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        found = _kind(value)
+        rec.problems.append(
+            (ATTRIBUTES_FIELD, f"expected a mapping of attribute values, found {found}")
+        )
+        return
+    for key, v in value.items():
+        name = ATTRIBUTE_PREFIX + str(key)
+        if isinstance(v, list | dict):
+            rec.problems.append((name, f"expected a single value, found {_kind(v)}"))
+            rec.values[name] = None
+            continue
+        text = None if v is None else _text(v)
+        if text is not None and _SURROGATE.search(text):
+            rec.problems.append((name, _not_text(text)))
+            text = None
+        rec.values[name] = text
 
 
 def _not_text(text: str) -> str:

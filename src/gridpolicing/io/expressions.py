@@ -156,7 +156,7 @@ def parsed(c: Column, native: str | None, text: str | None = None) -> str:
     if c.is_list:
         if c.kind != "enum":
             return r
-        return f"CASE WHEN len(list_filter({r}, lambda x: x NOT IN {_in(c)})) = 0 THEN {r} END"
+        return f"CASE WHEN len(list_filter({r}, lambda x: {_not_in(c, 'x')})) = 0 THEN {r} END"
     if c.kind == "str":
         return r
     if c.kind == "enum":
@@ -200,6 +200,8 @@ def fails(f: Field) -> str | None:
     optional field's NULL value needs to know whether a text was given at all.
     """
     c, v = f.c, sql_id("_v_" + f.c.name)
+    if c.refused is not None:
+        return f.given
     ok = None if c.is_list else _bounds(c, v)
     if ok is None and (c.kind == "str" or (c.is_list and c.kind != "enum")):
         return f"{v} IS NULL" if c.required else None
@@ -214,11 +216,13 @@ def message(c: Column) -> str | None:
     """Layer 3: why the value is not valid, or NULL; None when no value can fail."""
     r, v = sql_id("_r_" + c.name), sql_id("_v_" + c.name)
     missing = _REQUIRED if c.required else "NULL"
+    if c.refused is not None:
+        return f"CASE WHEN {r} IS NOT NULL THEN {sql_str(c.refused)} || _q({r}) END"
     expected = sql_str(f"expected {c.describe()}, found ")
     if c.is_list:
         if c.kind != "enum":
             return f"CASE WHEN {r} IS NULL THEN {missing} END" if c.required else None
-        bad = f"list_transform(list_filter({r}, lambda x: x NOT IN {_in(c)}), lambda x: _q(x))"
+        bad = f"list_transform(list_filter({r}, lambda x: {_not_in(c, 'x')}), lambda x: _q(x))"
         return (
             f"CASE WHEN {r} IS NULL THEN {missing} WHEN {v} IS NULL "
             f"THEN {expected} || array_to_string({bad}, ', ') END"
@@ -286,6 +290,11 @@ def _member(c: Column, x: str) -> str:
     Parquet column), where ``x IN (...)`` compares with every allowed value in turn.
     """
     return f"TRY_CAST(TRY_CAST({x} AS ENUM{_in(c)}) AS VARCHAR)"
+
+
+def _not_in(c: Column, x: str) -> str:
+    """``x`` is not an allowed value of ``c`` (always, when none is: no tag declared)."""
+    return f"{x} NOT IN {_in(c)}" if c.allowed else "TRUE"
 
 
 def _in(c: Column) -> str:

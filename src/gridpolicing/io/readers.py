@@ -21,10 +21,12 @@ import pyarrow as pa
 from gridpolicing.errors import DatasetError, Problem, UsageError
 from gridpolicing.io.dataset import Dataset
 from gridpolicing.io.dataset_schema import (
+    ATTRIBUTE_PREFIX,
     DEFAULT_MAX_ACTIVITY_HOURS,
     DEFAULT_TIMEZONE,
     MAX_ACTIVITY_HOURS,
     columns,
+    takes_attributes,
 )
 from gridpolicing.io.documents import DocRecord, error, quote, read_document
 from gridpolicing.io.validate import Staged, build_dataset
@@ -145,6 +147,12 @@ class _Stager:
             if any(c.name in r.values for r in records):
                 kind = pa.list_(pa.string()) if c.is_list else pa.string()
                 data[c.name] = pa.array([r.values.get(c.name) for r in records], kind)
+        # Attributes as given (validation checks them against the declared ones), in name order.
+        attributes = sorted(
+            {k for r in records for k in r.values if k.startswith(ATTRIBUTE_PREFIX)}
+        )
+        for name in attributes:
+            data[name] = pa.array([r.values.get(name) for r in records], pa.string())
         name = f"_stage_{table}"
         self.con.register("_arrow_stage", pa.table(data))
         self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM _arrow_stage")
@@ -415,7 +423,12 @@ def _record_lines(path: Path, records: int, n_columns: int) -> array[int] | None
 
 
 def _check_columns(file: str, line: int | None, table: str, names: list[str]) -> None:
-    fields = [c.name for c in columns(TABLES[table].model)]
+    model = TABLES[table].model
+    fields = [c.name for c in columns(model)]
+    if takes_attributes(model):
+        # attr.<id>: an attribute, checked per record against those the vocabulary declares
+        fields.append(ATTRIBUTE_PREFIX + "<id>")
+        names = [n for n in names if not (n.startswith(ATTRIBUTE_PREFIX) and n != ATTRIBUTE_PREFIX)]
     problems, seen = [], set()
     for i, n in enumerate(names, 1):
         if not n:

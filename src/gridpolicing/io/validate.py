@@ -23,9 +23,12 @@ import duckdb
 from gridpolicing.errors import DatasetError, Problem
 from gridpolicing.io.dataset import Dataset, RejectedRecord, TableCount
 from gridpolicing.io.dataset_schema import (
+    ATTRIBUTE_PREFIX,
     DEFAULT_MAX_ACTIVITY_HOURS,
     Column,
     columns_in_force,
+    refused_attribute,
+    takes_attributes,
 )
 from gridpolicing.io.expressions import TRIM as _TRIM
 from gridpolicing.io.expressions import BadType as _BadType
@@ -111,7 +114,9 @@ def build_dataset(
             if name in targets:
                 con.execute(f"CREATE TEMP TABLE {_id('_gone_' + name)} (id VARCHAR)")
             continue
-        check = _TableCheck(con, spec, cols, item, round(max_activity_hours * 3_600_000_000))
+        check = _TableCheck(
+            con, spec, cols, item, round(max_activity_hours * 3_600_000_000), vocabulary
+        )
         try:
             rejected.extend(check.run())
         except INPUT_ERRORS as exc:
@@ -149,8 +154,12 @@ class _TableCheck:
         cols: tuple[Column, ...],
         s: Staged,
         max_us: int,
+        vocabulary: Vocabulary | None,
     ) -> None:
         self.con, self.spec, self.cols, self.s = con, spec, cols, s
+        self.vocabulary = vocabulary
+        self.kept = cols
+        """The columns of the typed table (``cols`` also holds refused attributes, see _plan)."""
         kinds = {c.name: c.kind for c in cols}
         # Pairs of times (not dates: a task may span weeks) whose span is bounded by max_us.
         self.spans = [(a, b) for a, b in spec.ordered if kinds[a] == kinds[b] == "datetime"]
@@ -190,6 +199,15 @@ class _TableCheck:
         source = self.s.scan or self.s.relation
         described = self.con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
         source_types = {str(r[0]): str(r[1]) for r in described}
+        if takes_attributes(self.spec.model):
+            # An attribute no vocabulary declares: each record giving it a value is rejected.
+            known = {c.name for c in self.cols}
+            undeclared = sorted(
+                n for n in source_types if n.startswith(ATTRIBUTE_PREFIX) and n not in known
+            )
+            self.cols += tuple(
+                refused_attribute(self.spec.model, self.vocabulary, n) for n in undeclared
+            )
         problems: list[Problem] = []
         for c in self.cols:
             try:
@@ -216,7 +234,9 @@ class _TableCheck:
     def _typed(self, *, keys: bool = True) -> str:
         """Layer 3: ``_key``, ``_row``, the typed columns and ``_bad``: some field has a message."""
         typed = [
-            f"CAST({_windowed(f.c)} AS {f.c.sql_type}) AS {_id(f.c.name)}" for f in self.fields
+            f"CAST({_windowed(f.c)} AS {f.c.sql_type}) AS {_id(f.c.name)}"
+            for f in self.fields
+            if f.c.refused is None
         ]
         fails = [x for x in map(_fails, self.fields) if x is not None]
         bad = " OR ".join(f"({x})" for x in fails) or "FALSE"
@@ -235,7 +255,7 @@ class _TableCheck:
         failing += [f"COALESCE({self._span_over(s, e)}, FALSE)" for s, e in self.spans]
         if self.spec.one_of:
             failing.append("(" + " AND ".join(f"{_id(n)} IS NULL" for n in self.spec.one_of) + ")")
-        first, *rest = (_id(c.name) for c in self.cols)
+        first, *rest = (_id(c.name) for c in self.kept)
         guarded = f"CASE WHEN {' OR '.join(failing)} THEN error('_reject') ELSE {first} END"
         select = f"SELECT {', '.join([guarded, *rest])} FROM ({self._typed(keys=False)})"
         try:
@@ -245,7 +265,7 @@ class _TableCheck:
         if self._any_duplicate() or self._any_unknown():
             # Emptied by a new table: a DELETE would keep the rows' memory until the end.
             self.con.execute(f"DROP TABLE {self.t}")
-            self.con.execute(f"CREATE TABLE {self.t} ({_defs(self.cols)})")
+            self.con.execute(f"CREATE TABLE {self.t} ({_defs(self.kept)})")
             return False
         self.count = TableCount(used, used, 0)
         return True
@@ -388,7 +408,7 @@ class _TableCheck:
         )
 
     def _finish(self) -> list[RejectedRecord]:
-        names = ", ".join(_id(c.name) for c in self.cols)
+        names = ", ".join(_id(c.name) for c in self.kept)
         read = _count(self.con, f"SELECT count(*) FROM {self.p}")
         # _p holds the rows in _key order (staged relations are, and scans keep their order), so
         # a filter keeps it too. _bad now marks the rejected rows: a filter on a column, not an

@@ -20,11 +20,14 @@ from gridpolicing.model.vocabulary import (
     IncidentKind,
     LocalityCategory,
     MeetingKind,
+    PersonTag,
     Post,
+    Rank,
     ReportKind,
     Role,
     TaskKind,
     TaskReason,
+    UnitTag,
     UnitType,
 )
 
@@ -46,6 +49,8 @@ __all__ = [
 
 Id = str
 Count = int
+AttributeValue = bool | int | float | dt.date | str
+"""The value of a declared attribute; its declared type (policy ``vocabulary:``) decides which."""
 
 
 class Unit(Record):
@@ -69,6 +74,10 @@ class Unit(Record):
     rental_rooms: Count | None = Field(default=None, ge=0)
     model_since: dt.date | None = None
     """The date the unit was named a model (示范/标准化) office, if it was."""
+    tags: list[UnitTag] = Field(default_factory=list)
+    """Tags the policy declares (``vocabulary: unit_tags``), e.g. 城关所, 两队一室."""
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+    """Values of attributes the policy declares (``vocabulary: unit_attributes``), by id."""
 
 
 class Person(Record):
@@ -79,6 +88,14 @@ class Person(Record):
     home_unit: Id | None = None
     """The unit the person belongs to (编制), e.g. 禁毒大队 for a dispatched officer."""
     party_member: bool = False
+    rank: Rank | None = None
+    """The person's administrative level (职务层级), e.g. 股级."""
+    hire_date: dt.date | None = None
+    """When the person joined the police or was hired (参加公安工作 / 入职日期)."""
+    tags: list[PersonTag] = Field(default_factory=list)
+    """Tags the policy declares (``vocabulary: person_tags``)."""
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
+    """Values of attributes the policy declares (``vocabulary: person_attributes``), by id."""
 
 
 class Assignment(Record):

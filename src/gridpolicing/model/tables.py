@@ -43,6 +43,8 @@ class TableSpec:
     one_of: tuple[str, ...] = ()
     """Columns of which at least one must be set."""
     doc: str = ""
+    attributes: str | None = None
+    """The vocabulary of attributes the table's records may carry (``unit_attributes`` ...)."""
 
 
 _SPECS: Final = (
@@ -51,8 +53,15 @@ _SPECS: Final = (
         Unit,
         {"parent": "units", "station": "units", "office": "units", "street": "units"},
         doc="units (单位与辖区)",
+        attributes="unit_attributes",
     ),
-    TableSpec("people", Person, {"home_unit": "units"}, doc="people (人员)"),
+    TableSpec(
+        "people",
+        Person,
+        {"home_unit": "units"},
+        doc="people (人员)",
+        attributes="person_attributes",
+    ),
     TableSpec(
         "assignments",
         Assignment,

@@ -23,16 +23,28 @@ from gridpolicing.model.vocabulary import (
     IncidentKind,
     LocalityCategory,
     MeetingKind,
+    PersonAttribute,
+    PersonTag,
     Post,
+    Rank,
     ReportKind,
     Role,
     TaskKind,
     TaskReason,
     Term,
+    UnitAttribute,
+    UnitTag,
     UnitType,
 )
 
-__all__ = ["BUILTIN", "VOCABULARIES", "Vocabulary", "VocabularySpec", "spec_of"]
+__all__ = [
+    "ATTRIBUTE_VOCABULARIES",
+    "BUILTIN",
+    "VOCABULARIES",
+    "Vocabulary",
+    "VocabularySpec",
+    "spec_of",
+]
 
 
 @final
@@ -106,8 +118,30 @@ VOCABULARIES: Final[dict[str, VocabularySpec]] = {
             "Incident kinds",
             work.INCIDENT_KINDS,
         ),
+        _spec("ranks", Rank, "rank", "职务层级", "Ranks", people.RANKS),
+        _spec("unit_tags", UnitTag, "unit tag", "单位标签", "Unit tags", people.NO_TERMS),
+        _spec("person_tags", PersonTag, "person tag", "人员标签", "Person tags", people.NO_TERMS),
+        _spec(
+            "unit_attributes",
+            UnitAttribute,
+            "unit attribute",
+            "单位属性",
+            "Unit attributes",
+            people.NO_TERMS,
+        ),
+        _spec(
+            "person_attributes",
+            PersonAttribute,
+            "person attribute",
+            "人员属性",
+            "Person attributes",
+            people.NO_TERMS,
+        ),
     )
 }
+
+ATTRIBUTE_VOCABULARIES: Final = ("unit_attributes", "person_attributes")
+"""The vocabularies whose terms are attributes: each added term has a ``value_type``."""
 
 _BY_ENUM: Final[dict[type[StrEnum], VocabularySpec]] = {s.enum: s for s in VOCABULARIES.values()}
 
@@ -140,6 +174,8 @@ class Vocabulary:
                     raise ValueError(f"{name}: {t.id!r} is a built-in term")
                 if (t.role_class is None) == (name == "roles"):
                     raise ValueError(f"{name}: {t.id!r}: a role, and only a role, has a class")
+                if (t.value_type is None) == (name in ATTRIBUTE_VOCABULARIES):
+                    raise ValueError(f"{name}: {t.id!r}: an attribute, and only one, has a type")
 
     def with_terms(self, name: str, terms: Iterable[Term]) -> Vocabulary:
         """This vocabulary with ``terms`` added to the vocabulary ``name``."""

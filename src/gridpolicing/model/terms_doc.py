@@ -112,13 +112,17 @@ _ADDING = """\
 
 A policy adds terms under a top-level `vocabulary:` key, one list per extensible vocabulary
 (`roles`, `posts`, `activity_kinds`, `meeting_kinds`, `report_kinds`, `task_kinds`,
-`incident_kinds`). Each term has an `id` (lower case, digits, `_ . -`), `zh`, `en` and a
-`definition` in `zh` and `en`; a role also has its `class`. An added id must not be a built-in
-one nor be declared twice in the `extends` chain. The terms may instead (or as well) live in a
-file beside the policy: `vocabulary: {file: terms.yaml}`, a relative path from the policy's
-folder (never the working directory), holding the same lists. A policy inherits the terms of
-the policy it extends. Rules may then name the added ids; any other id is an error at its line
-and column.
+`incident_kinds`, `unit_tags`, `person_tags`, `unit_attributes`, `person_attributes`). Each
+term has an `id` (lower case, digits, `_ . -`), `zh`, `en` and a `definition` in `zh` and `en`;
+a role also has its `class`, an attribute its `type` (`integer`, `number`, `text`, `boolean`
+or `date`). An added id must not be a built-in one nor be declared twice in the `extends`
+chain. An attribute's id is a column name in `where:` expressions, so it is lower-case
+letters, digits and `_`, starting with a letter, and not the name of a column of its table
+(`population`, `rank` ...): that is an error at its line and column. The terms may instead
+(or as well) live in a file beside the policy: `vocabulary: {file: terms.yaml}`, a relative
+path from the policy's folder (never the working directory), holding the same lists. A policy
+inherits the terms of the policy it extends. Rules may then name the added ids; any other id
+is an error at its line and column.
 
 政策在顶层 `vocabulary:` 中按词汇表新增词条;新增 id 不得与内置 id 或继承链中已声明的 id
 重复。也可写在政策旁的文件中:`vocabulary: {file: terms.yaml}`(相对于政策所在目录)。
@@ -156,6 +160,44 @@ rules:
     min_people: 1
     citation: {source: example, quote: 每村配备一名驻村民警}
 ```
+
+Tags and attributes select units and people where the built-in columns cannot (see
+[the policy language](policy-language.md#subjects-tags-attributes-rank)); a dataset carries them
+as `tags` and `attributes` ([dataset-format.md](dataset-format.md)).
+标签和属性由政策声明,数据按声明校验;规则可按标签、属性选择单位和人员。
+
+```yaml
+id: example-station-classes
+jurisdiction: 示例县
+title: {zh: 派出所分类示例, en: Station classes}
+sources:
+  - {id: example, title: 示例文件, issuer: 示例县公安局}
+vocabulary:
+  unit_tags:
+    - id: chengguan
+      zh: 城关派出所
+      en: county-seat station
+      definition:
+        zh: 驻县城城关镇、管辖县城城区的派出所。
+        en: The station of the county seat, in charge of its built-up area.
+  unit_attributes:
+    - id: registered_population
+      zh: 户籍人口
+      en: registered population
+      type: integer
+      definition:
+        zh: 辖区户籍人口数。
+        en: People with household registration in the station's area.
+rules:
+  - id: chengguan-station-staff
+    kind: staffing
+    title: {zh: 城关派出所社区民警不少于10名, en: Ten community officers in the county-seat station}
+    severity: major
+    subject: {units: {type: station, tags: [chengguan], where: "registered_population >= 50000"}}
+    roles: [community_officer]
+    min_people: 10
+    citation: {source: example, quote: 城关派出所社区民警不少于10名}
+```
 """
 
 
@@ -167,11 +209,23 @@ def _table(spec: VocabularySpec) -> list[str]:
     roles = spec.name == "roles"
     state = "extensible / 可扩展" if spec.extensible else "closed / 封闭"
     doc = (spec.enum.__doc__ or "").strip().splitlines()[0]
+    head = [f"## {spec.title_zh} / {spec.title_en} (`{spec.name}`)", "", f"{doc} *{state}*.", ""]
+    if not spec.terms:
+        return [
+            *head,
+            "No built-in terms: a policy declares them (see "
+            "[Adding terms](#adding-terms--新增词条)).",
+            "无内置词条,由政策声明。",
+            "",
+        ]
+    if spec.name == "ranks":
+        head += [
+            "Ordered from the lowest level up: `rank_at_least: unit_level` (股级以上) selects "
+            "that level and every level below it in this table. 按由低到高排列。",
+            "",
+        ]
     out = [
-        f"## {spec.title_zh} / {spec.title_en} (`{spec.name}`)",
-        "",
-        f"{doc} *{state}*.",
-        "",
+        *head,
         "| id | 中文 | English | 定义 | Definition |" + (" class |" if roles else ""),
         "| --- | --- | --- | --- | --- |" + (" --- |" if roles else ""),
     ]

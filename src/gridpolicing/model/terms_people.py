@@ -13,13 +13,23 @@ from gridpolicing.model.vocabulary import (
     Employment,
     LocalityCategory,
     Post,
+    Rank,
     Role,
     RoleClass,
     Term,
     UnitType,
 )
 
-__all__ = ["AREAS", "EMPLOYMENTS", "LOCALITY_CATEGORIES", "POSTS", "ROLES", "UNIT_TYPES"]
+__all__ = [
+    "AREAS",
+    "EMPLOYMENTS",
+    "LOCALITY_CATEGORIES",
+    "NO_TERMS",
+    "POSTS",
+    "RANKS",
+    "ROLES",
+    "UNIT_TYPES",
+]
 
 _OFFICER, _AUXILIARY, _CIVILIAN = RoleClass.officer, RoleClass.auxiliary, RoleClass.civilian
 
@@ -320,3 +330,96 @@ POSTS: Final = (
         "officer (Xinxiang).",
     ),
 )
+
+
+NO_TERMS: Final[tuple[Term, ...]] = ()
+"""The built-in terms of the tag and attribute vocabularies: none, a policy declares them."""
+
+RANKS: Final = (
+    Term(
+        Rank.clerk.value,
+        "办事员",
+        "clerk",
+        "公务员最低一级职务层级(办事员、试用期人员),多为新录用人员。",
+        "The lowest administrative level of a civil servant, mostly new entrants.",
+    ),
+    Term(
+        Rank.staff_member.value,
+        "科员",
+        "staff member",
+        "科员级:普通民警的常见层级,不担任领导职务。",
+        "Staff-member level (科员): the usual level of an officer without a leading post.",
+    ),
+    Term(
+        Rank.deputy_unit_level.value,
+        "副股级",
+        "deputy unit level",
+        "县级公安机关内设股、所、队副职的层级(如派出所副所长、中队副中队长),各地按内部规定确定。",
+        "Deputy head of a section (股), team or station inside a county-level bureau, as set "
+        "by local rules (e.g. a deputy station head).",
+    ),
+    Term(
+        Rank.unit_level.value,
+        "股级",
+        "unit level",
+        "县级公安机关内设股、所、队正职的层级(股长、所长、中队长);“股级以上”自此级起。",
+        "Head of a section (股), team or station inside a county-level bureau (股长, 所长, "
+        "中队长); 股级以上 starts here.",
+    ),
+    Term(
+        Rank.deputy_section_level.value,
+        "副科级",
+        "deputy section level",
+        "副科级领导职务或相当层级(如县级公安局内设大队副大队长、重点派出所所长)。",
+        "Deputy section-chief level (副科级), e.g. a deputy brigade head or the head of a "
+        "major station.",
+    ),
+    Term(
+        Rank.section_level.value,
+        "正科级",
+        "section level",
+        "正科级领导职务或相当层级(如县级公安局大队长、科长、副局长)。",
+        "Section-chief level (正科级), e.g. a brigade head, section chief or a county deputy "
+        "bureau chief.",
+    ),
+    Term(
+        Rank.deputy_division_level.value,
+        "副处级",
+        "deputy division level",
+        "副处级(如县级公安局局长、地市公安局支队副支队长)。",
+        "Deputy division level (副处级), e.g. a county bureau's chief or a city deputy "
+        "detachment head.",
+    ),
+    Term(
+        Rank.division_level.value,
+        "正处级",
+        "division level",
+        "正处级(如地市公安局支队长、市辖区公安分局局长)。",
+        "Division level (正处级), e.g. a city detachment head or a district sub-bureau's chief.",
+    ),
+    Term(
+        Rank.deputy_bureau_level.value,
+        "副厅级",
+        "deputy bureau level",
+        "副厅(局)级(如地市公安局局长、副省级城市公安局副局长)。",
+        "Deputy bureau level (副厅级), e.g. a prefecture city's police chief.",
+    ),
+    Term(
+        Rank.bureau_level.value,
+        "正厅级",
+        "bureau level",
+        "正厅(局)级(如副省级城市公安局局长、省公安厅副厅长以上)。",
+        "Bureau level (正厅级), e.g. the police chief of a sub-provincial city.",
+    ),
+)
+"""The ladder of 职务层级, lowest first: why these levels.
+
+The civil service law's leading-post levels (领导职务层次) run 办事员, 科员, 副科级, 正科级,
+副处级, 正处级, 副厅级, 正厅级 and on; a county-level public security bureau, where community
+policing is run, sits at 副处级 or 正处级 and its stations, brigades and sections at 股级 or 科级.
+股级 and 副股级 are not levels of the law but of local staffing rules, and the texts select
+by them (“股级以上领导干部包村”), so they are kept, between 科员 and 副科级. The ladder stops
+at 正厅级, the head of the largest city bureaus: higher levels never appear in a deployment.
+The 2019 parallel ranks (职级, 一级警长 ...) and police ranks (警衔) are other ladders and are
+not folded in; a policy that needs them declares a person attribute.
+"""

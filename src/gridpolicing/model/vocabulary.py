@@ -2,8 +2,9 @@
 
 Each vocabulary is a StrEnum of built-in ids; :mod:`gridpolicing.model.terms` gives every id its
 Chinese term, English name and a one-line definition, and for roles the :class:`RoleClass`.
-Seven vocabularies (roles, posts, activity, meeting, report, task and incident kinds) are
-:class:`Extensible`: a policy may add terms to them. Policies and datasets name these values; an
+Eleven vocabularies (roles, posts, activity, meeting, report, task and incident kinds, and the
+tags and attributes of units and people) are :class:`Extensible`: a policy may add terms to them;
+tags and attributes have no built-in terms at all. Policies and datasets name these values; an
 unknown value is an error that lists the allowed ones.
 """
 
@@ -16,25 +17,38 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final, final
 
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
+
 __all__ = [
     "ActivityKind",
     "Area",
+    "AttributeType",
+    "Declared",
     "Employment",
     "EndReason",
     "Extensible",
     "IncidentKind",
     "LocalityCategory",
     "MeetingKind",
+    "PersonAttribute",
+    "PersonTag",
     "Post",
+    "Rank",
     "ReportKind",
     "Role",
     "RoleClass",
     "TaskKind",
     "TaskReason",
     "Term",
+    "UnitAttribute",
+    "UnitTag",
     "UnitType",
     "open_vocabularies",
 ]
+
+# The ids a policy may add (the IDENT pattern of the policy language).
+_ADDED_ID: Final = r"^[a-z0-9][a-z0-9_.-]*$"
 
 # Whether an extensible vocabulary takes ids that are not built in (see open_vocabularies).
 _OPEN: Final = contextvars.ContextVar("gridpolicing_open_vocabularies", default=False)
@@ -92,7 +106,7 @@ class RoleClass(StrEnum):
 class Term:
     """One term of a vocabulary: its id, Chinese term, English name and definitions.
 
-    ``role_class`` is set for roles only.
+    ``role_class`` is set for roles only, ``value_type`` for attributes only.
     """
 
     id: str
@@ -101,6 +115,17 @@ class Term:
     definition_zh: str
     definition_en: str
     role_class: RoleClass | None = None
+    value_type: AttributeType | None = None
+
+
+class AttributeType(StrEnum):
+    """The type of a declared attribute's values (what a dataset's values are checked as)."""
+
+    integer = "integer"
+    number = "number"
+    text = "text"
+    boolean = "boolean"
+    date = "date"
 
 
 class UnitType(StrEnum):
@@ -252,3 +277,69 @@ class IncidentKind(Extensible):
     claimed_reimbursement = "claimed_reimbursement"  # 报销费用
     partial_conduct = "partial_conduct"  # 倾向性不公行为
     improper_activity = "improper_activity"  # 有损形象的活动
+
+
+class Rank(StrEnum):
+    """Administrative levels (职务层级) of a person, from the lowest up.
+
+    The order of the members is the ladder: ``rank_at_least`` selects a level and every level
+    after it. See :data:`gridpolicing.model.terms_people.RANKS` for why these levels.
+    """
+
+    clerk = "clerk"  # 办事员
+    staff_member = "staff_member"  # 科员
+    deputy_unit_level = "deputy_unit_level"  # 副股级
+    unit_level = "unit_level"  # 股级 (正股级)
+    deputy_section_level = "deputy_section_level"  # 副科级
+    section_level = "section_level"  # 正科级
+    deputy_division_level = "deputy_division_level"  # 副处级
+    division_level = "division_level"  # 正处级
+    deputy_bureau_level = "deputy_bureau_level"  # 副厅级
+    bureau_level = "bureau_level"  # 正厅级
+
+    def at_least(self) -> tuple[Rank, ...]:
+        """This level and every level above it, lowest first."""
+        ladder = list(Rank)
+        return tuple(ladder[ladder.index(self) :])
+
+
+class Declared(Extensible):
+    """An extensible vocabulary without built-in terms: every term is one a policy declares.
+
+    pydantic cannot build a schema of an enum without members, so these read text and take it
+    as an id of the vocabulary (in force only inside :func:`open_vocabularies`, as for the
+    others); the JSON Schema is any id of the pattern added terms have.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            cls.read, core_schema.str_schema(pattern=_ADDED_ID)
+        )
+
+    @classmethod
+    def read(cls, value: str) -> Declared:
+        """``value`` as a term of this vocabulary (an enum without members cannot be called)."""
+        member = cls._missing_(value)
+        if member is None:
+            raise ValueError(f"{value!r} is not a declared {cls.__name__}")
+        assert isinstance(member, cls)
+        return member
+
+
+class UnitTag(Declared):
+    """Tags a policy declares for units (城关所, 两队一室 ...); none are built in."""
+
+
+class PersonTag(Declared):
+    """Tags a policy declares for people; none are built in."""
+
+
+class UnitAttribute(Declared):
+    """Attributes a policy declares for units, each with a value type; none are built in."""
+
+
+class PersonAttribute(Declared):
+    """Attributes a policy declares for people, each with a value type; none are built in."""

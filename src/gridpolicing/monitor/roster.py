@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, final
 
 from gridpolicing.engine.calendar import calendar_days
-from gridpolicing.engine.context import unit_condition
+from gridpolicing.engine.context import person_condition, unit_condition
 from gridpolicing.monitor.bounds import FIRST_DAY, LAST_BUCKET_DAY
 from gridpolicing.monitor.tables import rows
 
@@ -73,14 +73,16 @@ class Roster:
 
     def unit_ids(self, condition: str) -> list[str]:
         """The ids of the units meeting an SQL ``condition`` on alias ``u``, sorted."""
+        return self._ids(f"SELECT id FROM units u WHERE {condition} ORDER BY id")
+
+    def person_ids(self, condition: str) -> frozenset[str]:
+        """The ids of the people meeting an SQL ``condition`` on alias ``p``."""
+        return frozenset(self._ids(f"SELECT id FROM people p WHERE {condition}"))
+
+    def _ids(self, query: str) -> list[str]:
         con = self._dataset.cursor()
         try:
-            return [
-                r[0]
-                for r in con.execute(
-                    f"SELECT id FROM units u WHERE {condition} ORDER BY id"
-                ).fetchall()
-            ]
+            return [r[0] for r in con.execute(query).fetchall()]
         finally:
             con.close()
 
@@ -112,6 +114,9 @@ class Scope:
         people = subject.people
         assert people is not None
         roles = {r.value for r in people.roles}
+        # The people a rule is about, by the batch engine's own condition (where: included).
+        condition = person_condition(subject, "p")
+        chosen = roster.person_ids(condition) if condition is not None else None
         for a in roster.assignments:
             if a["role"] not in roles:
                 continue
@@ -119,10 +124,8 @@ class Scope:
                 continue
             if people.concurrent is not None and a["concurrent"] != people.concurrent:
                 continue
-            if people.party_member is not None:
-                person = roster.people.get(a["person"])
-                if person is None or person["party_member"] != people.party_member:
-                    continue
+            if chosen is not None and a["person"] not in chosen:
+                continue
             if people.unit_area is not None:
                 unit = roster.units.get(a["unit"])
                 if unit is None or unit["area"] != people.unit_area.value:

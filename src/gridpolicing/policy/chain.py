@@ -22,6 +22,7 @@ from typing import Any, Final, final
 
 from pydantic import ValidationError
 
+from gridpolicing.core.expressions import DEFERRED_CONTEXT, VOCABULARY_CONTEXT
 from gridpolicing.errors import PolicyError, Problem
 from gridpolicing.policy.document import DocumentBase, document_model
 from gridpolicing.policy.errors_map import problems_from_validation
@@ -29,6 +30,7 @@ from gridpolicing.policy.places import problem_at
 from gridpolicing.policy.registry import Registry
 from gridpolicing.policy.resources import bundled_dir, bundled_policy_path
 from gridpolicing.policy.values import validate_plain
+from gridpolicing.policy.vocabulary import VocabularySection, declared_vocabulary
 from gridpolicing.policy.yamlsrc import POLICY_LIMITS, YamlSource, read_yaml_file
 
 __all__ = ["MAX_CHAIN", "ChainFile", "Roots", "display", "load_chain", "resolve_reference"]
@@ -176,10 +178,35 @@ def _load_one(path: Path, registry: Registry) -> ChainFile:
         return ChainFile(path, None, None, (problem,))
     model = document_model(registry)
     try:
-        document = validate_plain(model, source.data)
+        # The chain's vocabulary is not merged yet: a condition naming an attribute or tag it
+        # may declare is checked when the loader validates the rule again (with it).
+        document = validate_plain(model, source.data, {DEFERRED_CONTEXT: True})
     except ValidationError as exc:
-        return ChainFile(path, source, None, tuple(problems_from_validation(exc, source, model)))
+        return ChainFile(path, source, None, tuple(_problems(model, source, exc)))
     return ChainFile(path, source, document, ())
+
+
+def _problems(model: type[DocumentBase], source: YamlSource, exc: ValidationError) -> list[Problem]:
+    """The problems of a document that failed, all at once where that can be told exactly.
+
+    The loader checks deferred conditions only for a valid chain. A file that neither extends
+    another nor reads a vocabulary file holds its whole vocabulary, so its conditions are checked
+    again here with it; otherwise they wait until the file's other problems are fixed.
+    """
+    data = source.data
+    section = data.get("vocabulary")
+    if "extends" in data or (isinstance(section, dict) and "file" in section):
+        return problems_from_validation(exc, source, model)
+    try:
+        terms = validate_plain(VocabularySection, section) if section is not None else None
+    except ValidationError:
+        return problems_from_validation(exc, source, model)  # the section's problems are there
+    vocabulary = declared_vocabulary([(source, terms)], problem_at).vocabulary
+    try:
+        validate_plain(model, data, {VOCABULARY_CONTEXT: vocabulary})
+    except ValidationError as again:
+        exc = again
+    return problems_from_validation(exc, source, model)
 
 
 def raw_problems(sources: Sequence[YamlSource], complete: bool) -> list[Problem]:

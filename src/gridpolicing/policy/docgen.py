@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import inspect
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 from gridpolicing.io.dataset_schema import columns
 from gridpolicing.model import TABLES
+from gridpolicing.model.terms import spec_of
 from gridpolicing.model.terms_doc import vocabulary_markdown
 from gridpolicing.policy.coverage import coverage_markdown
 from gridpolicing.policy.loader import load_policy
@@ -54,9 +56,9 @@ below. `gridpolicing.load_dataset(path)` reads either
 - **a directory** with one file per table, `<table>.csv` (UTF-8, a header row) or
   `<table>.parquet`; tables without a file are empty.
 
-List columns (`posts`, `attendees`) are YAML/JSON lists, Parquet lists, or `;`-separated text in
-CSV. Dates are `YYYY-MM-DD`; times `YYYY-MM-DD HH:MM[:SS]` (or with `T`). Booleans accept
-true/false, yes/no, 1/0.
+List columns (`posts`, `attendees`, `tags`) are YAML/JSON lists, Parquet lists, or
+`;`-separated text in CSV. Dates are `YYYY-MM-DD`; times `YYYY-MM-DD HH:MM[:SS]` (or with
+`T`). Booleans accept true/false, yes/no, 1/0.
 
 **Dates and times lie between 1900-01-01 and 2200-12-31** (inclusive; a time up to
 2200-12-31 23:59:59.999999). A value outside, such as `0000-01-01` or a typo'd `9999` year, is a
@@ -102,6 +104,56 @@ policy may add terms, accepted when the dataset is loaded with that policy's voc
 Large tables stay columnar: records are staged and checked as SQL over whole columns in an
 embedded DuckDB database; only rejected rows ever become Python objects.
 
+## Tags, attributes, rank and hire date
+
+What a text selects units and people by, beyond the columns below (城关所 or not, 两队一室,
+a large district, 股级以上, years of service), is declared by the policy and carried by the
+dataset:
+
+- **`tags`** of `units` and `people`: ids the policy declares under `vocabulary: unit_tags` or
+  `person_tags` ([vocabulary.md](vocabulary.md#adding-terms--新增词条)). A YAML/JSON list, a
+  Parquet list of text, or one `;`-separated CSV cell (`chengguan;two_teams_one_office`). A
+  tag the policy does not declare rejects the record, naming the field `tags`.
+- **attributes** of `units` and `people`: values of the attributes the policy declares under
+  `vocabulary: unit_attributes` or `person_attributes`, each with a `type` (`integer`,
+  `number`, `text`, `boolean` or `date`). In YAML/JSON a mapping `attributes: {id: value}`;
+  in CSV and Parquet one column `attr.<id>` per attribute (text in CSV, text or the native
+  type in Parquet), empty where not known. A value not of the declared type, or a value of an
+  attribute the policy does not declare, rejects the record, naming the field `attr.<id>`;
+  in the typed table the attribute is the column `attr.<id>`, and in `where:` its id.
+- **`rank`** of `people`: the person's administrative level (职务层级), one of the ordered
+  built-in [ranks](vocabulary.md#职务层级--ranks-ranks), from `clerk` (办事员) to
+  `bureau_level` (正厅级).
+- **`hire_date`** of `people`: when the person joined the police or was hired (参加公安工作 /
+  入职日期), a date.
+
+The attributes and tags in force are those of the policy the dataset is loaded for
+(`load_dataset(path, vocabulary=policy.vocabulary)`); without it none are declared, so any
+tag or attribute value is rejected. For a policy declaring the tag `two_teams_one_office` and
+the integer attribute `registered_population`:
+
+```yaml
+units:
+  - id: s1
+    type: station
+    tags: [two_teams_one_office]
+    attributes: {registered_population: 42000}
+people:
+  - {id: p1, rank: unit_level, hire_date: 2009-07-01, tags: []}
+```
+
+is, as CSV, `units.csv` and `people.csv`:
+
+```
+id,type,tags,attr.registered_population
+s1,station,two_teams_one_office,42000
+```
+
+```
+id,rank,hire_date
+p1,unit_level,2009-07-01
+```
+
 ## Tables
 """
 
@@ -122,12 +174,20 @@ def dataset_markdown() -> str:
             notes = []
             if c.allowed:
                 notes.append("one of " + ", ".join(f"`{a}`" for a in c.allowed))
+            elif c.enum is not None and issubclass(c.enum, StrEnum):
+                notes.append(f"ids the policy declares (`vocabulary: {spec_of(c.enum).name}`)")
             if c.name in spec.references:
                 notes.append(f"an id in `{spec.references[c.name]}`")
             if c.default not in (None, (), ""):
                 notes.append(f"default `{c.default}`")
             required = "yes" if c.required else "no"
             out.append(f"| `{c.name}` | {c.sql_type.lower()} | {required} | {'; '.join(notes)} |")
+        if spec.attributes is not None:
+            notes_text = (
+                f"one column per attribute the policy declares (`vocabulary: {spec.attributes}`), "
+                "of its type; `attributes: {id: value}` in YAML/JSON"
+            )
+            out.append(f"| `attr.<id>` | the declared type | no | {notes_text} |")
         extra = [f"`{b}` must not come before `{a}`" for a, b in spec.ordered]
         if spec.one_of:
             extra.append("at least one of " + ", ".join(f"`{x}`" for x in spec.one_of) + " is set")

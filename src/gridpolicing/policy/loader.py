@@ -20,6 +20,7 @@ from typing import Any, final
 from pydantic import ValidationError
 
 from gridpolicing.assessment.models import Assessment, Item, Line, Scheme
+from gridpolicing.core.expressions import VOCABULARY_CONTEXT
 from gridpolicing.errors import PolicyError, Problem
 from gridpolicing.model.vocabulary import open_vocabularies
 from gridpolicing.policy.assessment_merge import MergedAssessment, merge_assessments
@@ -173,7 +174,8 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         if errs:
             continue
         try:
-            rule = validate_plain(spec_by_kind[raw["kind"]], substituted)
+            context = {VOCABULARY_CONTEXT: declared.vocabulary}
+            rule = validate_plain(spec_by_kind[raw["kind"]], substituted, context)
         except ValidationError as exc:
             problems.extend(problems_from_validation(exc, loaded.source, None, ("rules", index)))
             continue

@@ -18,7 +18,10 @@ from gridpolicing.model.vocabulary import (
     Area,
     Employment,
     LocalityCategory,
+    PersonTag,
+    Rank,
     Role,
+    UnitTag,
     UnitType,
 )
 from gridpolicing.policy.values import PolicyModel, Text
@@ -86,30 +89,60 @@ UnitsCondition = Annotated[
 ]
 """A condition on the columns of ``units``, checked at load time (core/expressions.py)."""
 
+PeopleCondition = Annotated[
+    Expression,
+    BeforeValidator(condition_validator("people")),
+    WithJsonSchema(condition_json_schema("people")),
+]
+"""A condition on the columns of ``people`` (and the attributes the policy declares for them)."""
+
 
 class UnitSelector(PolicyModel):
-    """Units of one type, optionally narrowed by area, category, explicit ids or a condition.
+    """Units of one type, optionally narrowed by area, category, ids, tags or a condition.
 
-    ``where`` is an SQL condition on the unit's own columns (``population >= 3000``); a unit
-    for which it cannot be decided (a column it reads is empty) stays a subject, so missing
-    data is judged rather than passed over.
+    ``where`` is an SQL condition on the unit's own columns and the attributes the policy
+    declares (``population >= 3000``); a unit for which it cannot be decided (a column it reads
+    is empty) stays a subject, so missing data is judged rather than passed over. ``tags``
+    keeps the units holding every tag listed, ``without_tags`` those holding none of them.
     """
 
     type: UnitType
     area: Area | None = None
     category: list[LocalityCategory] | None = Field(default=None, min_length=1)
     ids: list[str] | None = Field(default=None, min_length=1)
+    tags: list[UnitTag] | None = Field(
+        default=None, min_length=1, description="The unit holds every one of these tags"
+    )
+    without_tags: list[UnitTag] | None = Field(
+        default=None, min_length=1, description="The unit holds none of these tags"
+    )
     where: UnitsCondition | None = None
 
 
 class PeopleSelector(PolicyModel):
-    """People holding one of ``roles`` through an assignment, optionally narrowed."""
+    """People holding one of ``roles`` through an assignment, optionally narrowed.
+
+    ``tags`` / ``without_tags`` keep the people holding every / none of the tags listed;
+    ``rank_at_least`` those of that rank (职务层级) or above; ``where`` is a condition on the
+    person's columns and declared attributes. A person whose rank is not given, or for whom
+    ``where`` cannot be decided, stays a subject: missing data is judged, not passed over.
+    """
 
     roles: list[Role] = Field(min_length=1)
     employment: Employment | None = None
     party_member: bool | None = None
     concurrent: bool | None = None
     unit_area: Area | None = Field(default=None, description="Area of the assigned unit")
+    tags: list[PersonTag] | None = Field(
+        default=None, min_length=1, description="The person holds every one of these tags"
+    )
+    without_tags: list[PersonTag] | None = Field(
+        default=None, min_length=1, description="The person holds none of these tags"
+    )
+    rank_at_least: Rank | None = Field(
+        default=None, description="This rank (职务层级) or above; a person without one is kept"
+    )
+    where: PeopleCondition | None = None
 
 
 class Subject(PolicyModel):

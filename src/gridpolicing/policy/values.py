@@ -53,14 +53,16 @@ class PolicyModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-def validate_plain(model: type[M], data: Any) -> M:
+def validate_plain(model: type[M], data: Any, context: dict[str, Any] | None = None) -> M:
     """Validate plain data (as read from YAML) against ``model`` with JSON's strict rules.
 
     Strict JSON validation reads text as a date or an enum where one is expected, but never
     ``true`` or ``"24"`` as a number, nor ``yes`` as a boolean: what a policy author wrote is
     what the rule gets. The data holds only str, int, float, bool, None, lists and mappings.
+    ``context`` is pydantic's validation context (see core/expressions.py for its keys).
     """
-    return model.model_validate_json(json.dumps(data, allow_nan=False), strict=True)
+    text = json.dumps(data, allow_nan=False)
+    return model.model_validate_json(text, strict=True, context=context)
 
 
 def check_threshold(v: Any, *, zero: bool = False) -> Any:

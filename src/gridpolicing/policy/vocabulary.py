@@ -9,16 +9,19 @@ against them, whatever the rule kind, so no kind needs code of its own for added
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, final
+from typing import Any, Final, final
 
 from pydantic import BaseModel, Field, ValidationError
 
 from gridpolicing.errors import Problem
-from gridpolicing.model.terms import VOCABULARIES, Vocabulary, spec_of
-from gridpolicing.model.vocabulary import Extensible, RoleClass, Term
+from gridpolicing.io.dataset_schema import ATTRIBUTES_FIELD, columns
+from gridpolicing.model import TABLES
+from gridpolicing.model.terms import ATTRIBUTE_VOCABULARIES, VOCABULARIES, Vocabulary, spec_of
+from gridpolicing.model.vocabulary import AttributeType, Extensible, RoleClass, Term
 from gridpolicing.policy.errors_map import problems_from_validation
 from gridpolicing.policy.models import IDENT
 from gridpolicing.policy.values import PolicyModel, Text
@@ -49,6 +52,10 @@ class TermDecl(PolicyModel):
         alias="class",
         description="Roles only (required there): officer, auxiliary or civilian",
     )
+    type: AttributeType | None = Field(
+        default=None,
+        description="Attributes only (required there): integer, number, text, boolean or date",
+    )
 
 
 class VocabularyTerms(PolicyModel):
@@ -61,6 +68,10 @@ class VocabularyTerms(PolicyModel):
     report_kinds: list[TermDecl] = Field(default_factory=list)
     task_kinds: list[TermDecl] = Field(default_factory=list)
     incident_kinds: list[TermDecl] = Field(default_factory=list)
+    unit_tags: list[TermDecl] = Field(default_factory=list)
+    person_tags: list[TermDecl] = Field(default_factory=list)
+    unit_attributes: list[TermDecl] = Field(default_factory=list)
+    person_attributes: list[TermDecl] = Field(default_factory=list)
 
 
 class VocabularySection(VocabularyTerms):
@@ -117,7 +128,7 @@ def declared_vocabulary(
                 for i, decl in enumerate(getattr(terms, name)):
                     at = (*prefix, name, i)
                     why = _clash(spec.label, decl, builtin, declared.get((name, decl.id)))
-                    why = why or _class_problem(name, decl)
+                    why = why or _class_problem(name, decl) or _attribute_problem(name, decl)
                     if why:
                         problems.append(problem(where, at, why))
                         refused.add((name, decl.id))
@@ -146,8 +157,45 @@ def _class_problem(name: str, decl: TermDecl) -> str | None:
     return None
 
 
+# An attribute is named by its id in expressions, so it is a plain SQL name.
+_ATTRIBUTE_ID: Final = re.compile(r"^[a-z][a-z0-9_]*$")
+# The table each attribute vocabulary belongs to (units: unit_attributes ...).
+_TABLE_OF: Final = {s.attributes: s for s in TABLES.values() if s.attributes is not None}
+
+
+def _attribute_problem(name: str, decl: TermDecl) -> str | None:
+    if name not in ATTRIBUTE_VOCABULARIES:
+        if decl.type is not None:
+            return f"only attributes have a type; remove it from {decl.id!r}"
+        return None
+    if decl.type is None:
+        allowed = ", ".join(t.value for t in AttributeType)
+        return f"the attribute {decl.id!r} needs a type: one of {allowed}"
+    if not _ATTRIBUTE_ID.match(decl.id):
+        return (
+            f"expected an attribute id of lower-case letters, digits and _ starting with a "
+            f"letter (it is a column name in where:), found {decl.id!r}"
+        )
+    spec = _TABLE_OF[name]
+    builtin = sorted(c.name for c in columns(spec.model))
+    if decl.id in builtin or decl.id == ATTRIBUTES_FIELD:
+        return (
+            f"the attribute {decl.id!r} has the name of a column of {spec.name}; expected an id "
+            f"other than: {', '.join(builtin)}"
+        )
+    return None
+
+
 def _term(decl: TermDecl) -> Term:
-    return Term(decl.id, decl.zh, decl.en, decl.definition.zh, decl.definition.en, decl.class_)
+    return Term(
+        decl.id,
+        decl.zh,
+        decl.en,
+        decl.definition.zh,
+        decl.definition.en,
+        decl.class_,
+        decl.type,
+    )
 
 
 def _read_file(
