@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridpolicing import PolicyError
+from gridpolicing import PolicyError, load_dataset
 from gridpolicing.rules.measure import KIND, MeasureRule
-from tests.helpers import make_policy, run_rule, statuses
+from tests.helpers import evaluate_both, make_policy, run_rule, statuses
 
 STATION = {"units": {"type": "station"}}
 
@@ -476,3 +477,53 @@ def test_home_unit_strength_without_a_role_counts_everyone_of_the_unit(tmp_path:
     data["people"].pop()
     [short] = run_rule(tmp_path, rule, data, "2022")
     assert (short.status.value, short.measured) == ("fail", 3)
+
+
+def _term(tid: str) -> dict[str, Any]:
+    return {"id": tid, "zh": tid, "en": tid, "definition": {"zh": tid, "en": tid}}
+
+
+STATION_CLASSES = {"unit_tags": [_term("chengguan"), _term("town")]}
+
+
+def test_thresholds_per_station_class_by_tag(tmp_path: Path) -> None:
+    # 城关派出所不少于20人, 建制镇派出所不少于10人, 其他派出所不少于5人 (an illustrative scheme).
+    rule = {
+        "id": "r",
+        "kind": "measure",
+        "subject": STATION,
+        "period": "year",
+        "measure": {
+            "count": {"people": {"role_class": "officer"}},
+            "within": "self_and_descendants",
+        },
+        "at_least": {"by_tag": {"chengguan": 20, "town": 10}, "otherwise": 5},
+    }
+    policy = make_policy(tmp_path, [rule], vocabulary=STATION_CLASSES)
+    units = [
+        unit("s20", "station", tags=["chengguan"]),
+        unit("s10", "station", tags=["town"]),
+        unit("s5", "station"),
+    ]
+    people, assignments = [], []
+    for station, n in (("s20", 19), ("s10", 10), ("s5", 4)):
+        for i in range(n):
+            people.append({"id": f"{station}-{i}"})
+            assignments.append(
+                assign(f"a-{station}-{i}", f"{station}-{i}", station, "station_officer")
+            )
+    path = tmp_path / "data.yaml"
+    path.write_text(
+        yaml.safe_dump({"units": units, "people": people, "assignments": assignments}), "utf-8"
+    )
+    data = load_dataset(path, vocabulary=policy.vocabulary)
+    assert not data.rejected
+    found = {
+        f.subject_id: (f.status.value, f.measured, f.required)
+        for f in evaluate_both(policy, data, "2022").findings
+    }
+    assert found == {"s20": ("fail", 19, 20), "s10": ("pass", 10, 10), "s5": ("fail", 4, 5)}
+    # A tag the policy does not declare is refused where it is written.
+    undeclared = {**rule, "at_least": {"by_tag": {"chengguan": 20, "city": 10}}}
+    with pytest.raises(PolicyError, match="unknown unit tag 'city'"):
+        make_policy(tmp_path, [undeclared], vocabulary=STATION_CLASSES)

@@ -38,6 +38,7 @@ from gridpolicing.model.vocabulary import (
     Role,
     RoleClass,
     TaskKind,
+    UnitTag,
     UnitType,
 )
 from gridpolicing.policy.models import UnitsCondition
@@ -277,16 +278,20 @@ Measure.model_rebuild()
 
 
 class PerClass(PolicyModel):
-    """A threshold that differs by unit class: the first matching tag or category, else
-    ``otherwise`` (absent: the rule does not apply to units of no listed class)."""
+    """A threshold that differs by unit class: by the unit's tag (the first listed tag the unit
+    holds), its locality category or its area, else ``otherwise`` (absent: the rule does not
+    apply to units of no listed class)."""
 
+    by_tag: dict[UnitTag, float] | None = Field(
+        default=None, description="Tags the policy declares (vocabulary: unit_tags)"
+    )
     by_category: dict[LocalityCategory, float] | None = None
     by_area: dict[Area, float] | None = None
     otherwise: float | None = None
 
     @model_validator(mode="after")
     def _one_mapping(self) -> PerClass:
-        require_exactly_one(self, "by_category", "by_area")
+        require_exactly_one(self, "by_tag", "by_category", "by_area")
         return self
 
 

@@ -253,4 +253,5 @@ def unknown_terms(
             yield from unknown_terms(item, vocabulary, (*at, i), refused)
     elif isinstance(node, dict):
         for key, item in node.items():
+            yield from unknown_terms(key, vocabulary, (*at, key), refused)  # a term as a key
             yield from unknown_terms(item, vocabulary, (*at, key), refused)

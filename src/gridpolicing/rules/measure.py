@@ -295,12 +295,18 @@ def _parts_words(parts: list[Standard], finding: Finding) -> tuple[str, str]:
 def _threshold(value: object, ctx: PlanContext) -> str:
     """SQL of a threshold on the bucket's first day, per unit class when so written."""
     if isinstance(value, PerClass):
-        mapping = value.by_category or value.by_area or {}
-        column = "u.category" if value.by_category is not None else "u.area"
-        branches = " ".join(
-            f"WHEN {column} = {ctx.lit(k.value)} THEN {ctx.lit(float(v))}"
-            for k, v in mapping.items()
-        )
+        if value.by_tag is not None:  # the first listed tag the unit holds
+            branches = " ".join(
+                f"WHEN list_contains(u.tags, {ctx.lit(k.value)}) THEN {ctx.lit(float(v))}"
+                for k, v in value.by_tag.items()
+            )
+        else:
+            mapping = value.by_category or value.by_area or {}
+            column = "u.category" if value.by_category is not None else "u.area"
+            branches = " ".join(
+                f"WHEN {column} = {ctx.lit(k.value)} THEN {ctx.lit(float(v))}"
+                for k, v in mapping.items()
+            )
         return f"(CASE {branches} ELSE {ctx.lit(value.otherwise)} END)"
     return ctx.value(value, "s.bstart")
 
