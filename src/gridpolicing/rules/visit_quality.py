@@ -87,7 +87,8 @@ class VisitQualityRule(RuleSpec):
 
 
 def _visits(rule: VisitQualityRule, ctx: PlanContext) -> str:
-    """Relation ``person, unit, day, households, services, with_log, with_photo, ids``."""
+    """Relation ``person, unit, day, households, services, with_log, with_photo`` and the
+    records: ``ids`` (a list, per day) or ``id`` (per activity)."""
     kinds = ""
     if rule.activity_kinds:
         kinds = f"AND kind IN ({', '.join(ctx.lit(k.value) for k in rule.activity_kinds)})"
@@ -101,7 +102,7 @@ def _visits(rule: VisitQualityRule, ctx: PlanContext) -> str:
                    FROM {ctx.activity_daily} d WHERE TRUE {kinds} GROUP BY person, unit, day"""
     return f"""SELECT person, unit, CAST(start AS DATE) AS day, households_visited AS households,
                       services_done AS services, has_work_log::INTEGER AS with_log,
-                      has_photo::INTEGER AS with_photo, [id] AS ids
+                      has_photo::INTEGER AS with_photo, id
                FROM activities
                WHERE CAST(start AS DATE) BETWEEN {ctx.lit(ctx.window.reads_from)}
                                              AND {ctx.lit(ctx.range.end)} {kinds}"""
@@ -133,13 +134,16 @@ class VisitQualityKind:
         )
         sv = ctx.value(rule.min_services, "s.bstart") if rule.min_services is not None else "NULL"
         log, photo = ctx.lit(rule.require_work_log), ctx.lit(rule.require_photo)
+        # a day's records come as a list; a single activity as its id
+        records, evidence = (
+            ("v.ids", "flatten(list(ids))") if rule.per == "day" else ("v.id", "list(id)")
+        )
         return f"""
         WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
         q AS (SELECT s.*, {hh}::BIGINT AS min_hh, {sv}::BIGINT AS min_sv FROM s),
         v AS ({_visits(rule, ctx)}),
         chk AS (
-          SELECT q.subject_type, q.subject_id, q.bucket, v.day, v.ids,
-                 strftime(v.day, '%Y-%m-%d') || ' ' || {who} AS label,
+          SELECT q.subject_type, q.subject_id, q.bucket, v.day, {records}, {who} AS who,
                  -- concat_ws skips NULLs: an empty string means nothing is lacking.
                  concat_ws(', ',
                    CASE WHEN v.households < q.min_hh
@@ -150,13 +154,21 @@ class VisitQualityKind:
                    CASE WHEN {photo} AND v.with_photo = 0 THEN 'no_photo' END) AS lacks
           FROM q JOIN v ON v.day BETWEEN q.bstart AND q.bend AND {mine}
         ),
+        n AS (
+          SELECT subject_type, subject_id, bucket, count(*) AS visits FROM chk GROUP BY ALL
+        ),
+        -- the words are built for the visits that miss a minimum only
+        b AS (
+          SELECT subject_type, subject_id, bucket, count(*) AS bad,
+                 {evidence} AS ids,
+                 list(strftime(day, '%Y-%m-%d') || ' ' || who || ': ' || lacks
+                      ORDER BY day, strftime(day, '%Y-%m-%d') || ' ' || who) AS shown
+          FROM chk WHERE lacks <> '' GROUP BY ALL
+        ),
         m AS (
-          SELECT subject_type, subject_id, bucket, count(*) AS visits,
-                 count(*) FILTER (WHERE lacks <> '') AS bad,
-                 flatten(list(ids) FILTER (WHERE lacks <> '')) AS ids,
-                 list(label || ': ' || lacks ORDER BY day, label)
-                   FILTER (WHERE lacks <> '') AS shown
-          FROM chk GROUP BY ALL
+          SELECT n.subject_type, n.subject_id, n.bucket, n.visits, coalesce(b.bad, 0) AS bad,
+                 b.ids, b.shown
+          FROM n LEFT JOIN b USING (subject_type, subject_id, bucket)
         )
         SELECT q.subject_type, q.subject_id, q.bucket, q.bstart AS bucket_start,
                q.bend AS bucket_end,
