@@ -206,8 +206,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--out", default=None, help="keep generated data here")
     args = ap.parse_args(argv)
-    from gridpolicing.synth import generate
-
     sizes = [int(s) for s in args.sizes.split(",")]
     profiles = args.profiles.split(",")
     root = Path(args.out or tempfile.mkdtemp(prefix="gridpolicing-bench-"))
@@ -221,7 +219,9 @@ def main(argv: list[str] | None = None) -> int:
             out = root / f"{prof}-{n}"
             t0 = time.perf_counter()
             if not (out / "truth.json").exists():
-                generate(prof, scale=max(1.0, n / 1_000_000), seed=1, out=out, activities=n)
+                # in a child of its own: Linux carries a process's peak memory into the
+                # children it starts, so generating here would inflate every later peak
+                _child(["generate", prof, str(n), str(out)])
             gen = time.perf_counter() - t0
             truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
             r = _child(["engine", str(out), POLICY_OF[prof], truth["period"]])
@@ -274,7 +274,14 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         what, *rest = sys.argv[2:]
-        result = child_engine(*rest) if what == "engine" else child_three(*rest)
+        if what == "generate":
+            from gridpolicing.synth import generate
+
+            prof, n, out = rest
+            generate(prof, scale=max(1.0, int(n) / 1_000_000), seed=1, out=out, activities=int(n))
+            result: dict[str, Any] = {"generated": out}
+        else:
+            result = child_engine(*rest) if what == "engine" else child_three(*rest)
         print(json.dumps(result))
         sys.exit(0)
     sys.exit(main())
