@@ -47,4 +47,5 @@ def test_the_rule_check_reports_exactly_the_terms_not_in_force(
     expected = [i for i, n in enumerate(named) if n not in added]
     assert [path for path, _ in found] == [("rules", 0, "roles", i) for i in expected]
     for (_, message), i in zip(found, expected, strict=True):
-        assert message.startswith(f"unknown role {named[i]!r}; expected one of: ")
+        assert message.startswith(f"unknown role {named[i]!r}")
+        assert "; expected one of: " in message

@@ -11,6 +11,7 @@ from gridpolicing import Policy, Registry, evaluate, load_dataset, load_policy
 from gridpolicing.cli.main import main
 from gridpolicing.errors import PolicyError, UsageError
 from gridpolicing.model.vocabulary import Role, RoleClass
+from tests.helpers import make_policy
 
 REG = Registry.from_entry_points()
 
@@ -77,7 +78,8 @@ def test_an_undeclared_role_is_an_error_at_its_line_listing_the_allowed_ids(
     (message,) = messages(path)
     # Line 12, column 32: the second item of `roles: [...]`.
     assert message.startswith(f"{path.resolve()}:12:32: rules[r1].roles[1]: ")
-    assert "unknown role 'resident_village_officer'; expected one of: auxiliary, " in message
+    assert "unknown role 'resident_village_officer'" in message
+    assert "expected one of: auxiliary, " in message
     assert "community_officer" in message
 
 
@@ -342,3 +344,20 @@ def test_an_assessment_item_naming_an_undeclared_kind_is_an_error(tmp_path: Path
     (message,) = messages(write(tmp_path, HEAD + ASSESSMENT))
     assert ":24:38: assessment.schemes[monthly].items[watch].from_metric.activities[0]: " in message
     assert "unknown activity kind 'flood_watch'; expected one of: case_assistance, " in message
+
+
+def test_a_misspelt_term_gets_a_suggestion(tmp_path: Path) -> None:
+    rule = {
+        "id": "r",
+        "kind": "staffing",
+        "subject": {"units": {"type": "locality"}},
+        "period": "month",
+        "roles": ["comunity_officer"],
+        "min_people": 1,
+    }
+    with pytest.raises(
+        PolicyError,
+        match=r"unknown role 'comunity_officer' \(did you mean "
+        r"'community_officer'\?\); expected one of: ",
+    ):
+        make_policy(tmp_path, [rule])

@@ -9,6 +9,7 @@ against them, whatever the rule kind, so no kind needs code of its own for added
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -242,7 +243,9 @@ def unknown_terms(
         allowed = vocabulary.ids(spec.name)
         if node.value not in allowed and (spec.name, node.value) not in refused:
             listing = ", ".join(allowed)
-            yield at, f"unknown {spec.label} {node.value!r}; expected one of: {listing}"
+            close = difflib.get_close_matches(node.value, allowed, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            yield at, f"unknown {spec.label} {node.value!r}{hint}; expected one of: {listing}"
     elif isinstance(node, BaseModel):
         for name, info in type(node).model_fields.items():
             yield from unknown_terms(
