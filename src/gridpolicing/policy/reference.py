@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic.fields import FieldInfo
 
+from gridpolicing.model.terms import spec_of
+from gridpolicing.model.vocabulary import Extensible
 from gridpolicing.policy.models import RuleSpec
 from gridpolicing.policy.registry import Registry
 
@@ -82,7 +84,13 @@ def _type_name(tp: Any) -> str:
         return " \\| ".join(f"`{a}`" for a in args)
     if isinstance(tp, type):
         if hasattr(tp, "__members__"):
-            return "one of " + ", ".join(f"`{m}`" for m in tp.__members__)
+            listed = ", ".join(f"`{m}`" for m in tp.__members__)
+            if issubclass(tp, Extensible):  # a policy may add terms (docs/vocabulary.md)
+                spec = spec_of(tp)
+                if not listed:
+                    return f"a {spec.label} the policy declares (`vocabulary: {spec.name}`)"
+                return f"one of {listed}, or a {spec.label} the policy adds"
+            return "one of " + listed
         return tp.__name__
     return str(tp).replace("|", "\\|")
 
