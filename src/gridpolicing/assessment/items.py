@@ -6,11 +6,12 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gridpolicing.core.measures import RecordsFilter
 from gridpolicing.model.vocabulary import ActivityKind
 from gridpolicing.policy.models import IDENT, Citation
 from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
 
-__all__ = ["AssessorsSource", "Item", "Line", "MetricSource", "RuleSource"]
+__all__ = ["AssessorsSource", "Item", "Line", "MetricSource", "RecordsSource", "RuleSource"]
 
 
 class RuleSource(PolicyModel):
@@ -58,6 +59,39 @@ class MetricSource(PolicyModel):
         return self
 
 
+class RecordsSource(RecordsFilter):
+    """Points lost for each record of the listed kinds of the subject in the period: a
+    deduction per violation (离岗 -2 each), every record counted, not one a day.
+
+    The records are the subject's own, as a ``measure`` counts them (core/measures.py): a
+    person's incidents, tasks, activities, meetings attended or reports written; a unit's
+    activities and meetings, and the incidents of people assigned there on the day. Each
+    record costs ``per_record``; with ``escalation``, the n-th record of the period costs the
+    n-th value, the last value for every record after (1st -1, 2nd -2, 3rd and later -5).
+    """
+
+    per_record: float | None = Field(default=None, gt=0, description="Points lost per record")
+    escalation: list[float] | None = Field(
+        default=None,
+        min_length=1,
+        description="Points lost by the 1st, 2nd, ... record of the period; the last repeats",
+    )
+
+    @model_validator(mode="after")
+    def _one_charge(self) -> RecordsSource:
+        require_exactly_one(self, "per_record", "escalation")
+        if self.escalation is not None and any(v <= 0 for v in self.escalation):
+            raise ValueError("every escalation step must be greater than 0")
+        return self
+
+    def deduction(self, records: int) -> float:
+        """The points ``records`` records cost together."""
+        if self.escalation is None:
+            return records * (self.per_record or 0)
+        steps = self.escalation
+        return sum(steps[min(i, len(steps) - 1)] for i in range(records))
+
+
 class AssessorsSource(PolicyModel):
     """Points from assessors' scores (dataset table ``assessor_scores``), weighted by assessor.
 
@@ -85,6 +119,7 @@ class Line(PolicyModel):
     from_rule: RuleSource | None = None
     from_metric: MetricSource | None = None
     from_assessors: AssessorsSource | None = None
+    from_records: RecordsSource | None = None
     max_points: float | None = Field(default=None, ge=0, description="Cap (null: no cap)")
     max_deduction: float | None = Field(
         default=None, ge=0, description="Most points the line can lose; absent or null: no limit"
@@ -93,7 +128,7 @@ class Line(PolicyModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> Line:
-        require_exactly_one(self, "from_rule", "from_metric", "from_assessors")
+        require_exactly_one(self, "from_rule", "from_metric", "from_assessors", "from_records")
         if self.from_rule and self.from_rule.proportional and self.max_points is None:
             raise ValueError("proportional scoring needs max_points")
         return self
@@ -112,6 +147,7 @@ class Item(PolicyModel):
     from_rule: RuleSource | None = None
     from_metric: MetricSource | None = None
     from_assessors: AssessorsSource | None = None
+    from_records: RecordsSource | None = None
     lines: list[Line] | None = Field(
         default=None,
         min_length=1,
@@ -127,7 +163,9 @@ class Item(PolicyModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> Item:
-        require_exactly_one(self, "from_rule", "from_metric", "from_assessors", "lines")
+        require_exactly_one(
+            self, "from_rule", "from_metric", "from_assessors", "from_records", "lines"
+        )
         if self.from_rule and self.from_rule.proportional and self.max_points is None:
             raise ValueError("proportional scoring needs max_points")
         if self.lines is not None and self.max_points is None and self.max_deduction is None:

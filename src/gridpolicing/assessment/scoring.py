@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, final
 
 from gridpolicing.assessment.measures import activity_measures, finding_counts
 from gridpolicing.assessment.models import Item, Line, RuleSource, Scheme, TieBreaker, VetoResult
+from gridpolicing.assessment.records import records_item
 from gridpolicing.assessment.result import ItemScore, Names
 from gridpolicing.engine.context import PlanContext, sql_literal
 from gridpolicing.policy.values import Text
@@ -128,6 +129,8 @@ def score_scheme(
             raw[source.id] = _rule_item(con, source, rule_index[source.from_rule.rule])
         elif source.from_metric is not None:
             raw[source.id] = _metric_item(con, ctx, source, scheme.subject.people is not None)
+        elif source.from_records is not None:
+            raw[source.id] = records_item(con, ctx, source, scheme.subject.people is not None)
         else:
             raw[source.id] = _assessor_item(con, source)
     vetoed_by_rule = {
