@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from gridpolicing.assessment.measures import Key
 from gridpolicing.core.measures import Measure, measure_sql
 from gridpolicing.model.vocabulary import open_vocabularies
 from gridpolicing.policy.values import Text
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from gridpolicing.engine.context import PlanContext
 
 __all__ = ["records_item"]
-
-Key = tuple[str, str, str]  # subject_type, subject_id, bucket
 
 
 def records_item(

@@ -21,11 +21,14 @@ recorded, a ratio over nothing) is NULL, and a NULL is never a pass: it is repor
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+from pydantic import Field, model_validator
 
-from gridpolicing.core.expressions import Expression, check
+# engine.context states which units a selector selects; it imports (through the assessment)
+# this module, so it is read by attribute at planning time, not imported by name.
+import gridpolicing.engine.context as _selection
+from gridpolicing.core.expressions import check
 from gridpolicing.core.scope import ValueType, table_scope
 from gridpolicing.model.vocabulary import (
     ActivityKind,
@@ -39,56 +42,24 @@ from gridpolicing.model.vocabulary import (
     RoleClass,
     TaskKind,
     UnitTag,
-    UnitType,
 )
-from gridpolicing.policy.models import UnitsCondition
+from gridpolicing.policy.models import UnitSelector
 from gridpolicing.policy.values import PolicyModel, UpperBound, Value, require_exactly_one
 
 if TYPE_CHECKING:
     from gridpolicing.engine.context import PlanContext
 
 __all__ = [
-    "Comparison",
     "CountOf",
     "Measure",
     "PeopleFilter",
     "PerClass",
     "RecordsFilter",
-    "UnitsFilter",
     "measure_sql",
     "reach_sql",
 ]
 
 Within = Literal["self", "children", "descendants", "self_and_descendants"]
-
-
-def _number_validator(table: str) -> Any:
-    def read(value: Any) -> Expression:
-        if isinstance(value, Expression):
-            return value
-        if not isinstance(value, str):
-            raise ValueError(f"expected a number written as text over the columns of {table}")
-        return check(value, table_scope(table), want=ValueType.number)
-
-    return read
-
-
-def _number_schema(table: str) -> dict[str, Any]:
-    return {
-        "type": "string",
-        "minLength": 1,
-        "description": f"A number computed from the columns of {table}, e.g. population / 1000",
-    }
-
-
-UnitsNumber = Annotated[
-    Expression, BeforeValidator(_number_validator("units")), WithJsonSchema(_number_schema("units"))
-]
-PeopleNumber = Annotated[
-    Expression,
-    BeforeValidator(_number_validator("people")),
-    WithJsonSchema(_number_schema("people")),
-]
 
 
 class PeopleFilter(PolicyModel):
@@ -107,15 +78,6 @@ class PeopleFilter(PolicyModel):
     )
     employment: Employment | None = None
     via: Literal["assignment", "home_unit"] = "assignment"
-
-
-class UnitsFilter(PolicyModel):
-    """Which reached units count: a type, optionally narrowed like a units subject."""
-
-    type: UnitType
-    area: Area | None = None
-    category: list[LocalityCategory] | None = Field(default=None, min_length=1)
-    where: UnitsCondition | None = None
 
 
 class RecordsFilter(PolicyModel):
@@ -152,13 +114,6 @@ class RecordsFilter(PolicyModel):
         return [k.value for k in getattr(self, self.table)]
 
 
-ACTIVITY_FIELDS = (
-    "households_visited",
-    "services_done",
-    "quantity",
-    "hazards_found",
-    "hazards_rectified",
-)
 UNIT_FIELDS = ("population", "households", "rental_rooms")
 
 
@@ -166,7 +121,7 @@ class CountOf(PolicyModel):
     """What is counted (exactly one): distinct ``people``, ``units`` or ``records``."""
 
     people: PeopleFilter | None = None
-    units: UnitsFilter | None = None
+    units: UnitSelector | None = None
     records: RecordsFilter | None = None
 
     @model_validator(mode="after")
@@ -196,7 +151,7 @@ class SumOf(PolicyModel):
     activities: list[ActivityKind] | None = Field(
         default=None, min_length=1, description="Only these kinds (all when absent)"
     )
-    units: UnitsFilter | None = Field(
+    units: UnitSelector | None = Field(
         default=None, description="With a unit field: the reached units summed (required)"
     )
 
@@ -240,7 +195,7 @@ class Measure(PolicyModel):
     ratio: Ratio | None = None
     share: Share | None = None
     within: Within | None = None
-    in_units: UnitsFilter | None = Field(
+    in_units: UnitSelector | None = Field(
         default=None,
         description="Only the reached units of this kind count, e.g. the stations of a bureau",
     )
@@ -313,22 +268,6 @@ class About(PolicyModel):
     tolerance: float = Field(ge=0)
 
 
-class Comparison(PolicyModel):
-    """How a measure is judged (exactly one): ``at_least``, ``at_most``, ``between``,
-    ``about`` or ``equal``."""
-
-    at_least: Threshold | None = None
-    at_most: Bound | None = None
-    between: Between | None = None
-    about: About | None = None
-    equal: float | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Comparison:
-        require_exactly_one(self, "at_least", "at_most", "between", "about", "equal")
-        return self
-
-
 # ---------------------------------------------------------------------------------- SQL
 
 
@@ -392,38 +331,28 @@ def _share(m: Measure) -> tuple[Measure, Measure]:
     return m.share.of, m.share.in_
 
 
-def units_conds(u: UnitsFilter, alias: str, ctx: PlanContext) -> str:
-    """SQL condition: the unit ``alias`` is of the filter's type and class."""
-    conds = [f"{alias}.type = {ctx.lit(u.type.value)}"]
-    if u.area is not None:
-        conds.append(f"{alias}.area = {ctx.lit(u.area.value)}")
-    if u.category is not None:
-        conds.append(f"{alias}.category IN ({', '.join(ctx.lit(c.value) for c in u.category)})")
-    if u.where is not None:  # undecidable keeps the unit, as for subjects
-        conds.append(u.where.sql(alias=alias, null_as=True))
-    return " AND ".join(conds)
-
-
-def _su(s: str, person: bool, m: Measure, ctx: PlanContext) -> str:
+def _su(s: str, person: bool, m: Measure) -> str:
     """Rows ``subject_type, subject_id, bucket, bstart, bend, unit``: the units counted."""
     if person:
         return f"(SELECT s.*, unnest(s.units) AS unit FROM {s} s)"
     only = ""
     if m.in_units is not None:
-        only = f"JOIN units ru ON ru.id = r.unit AND {units_conds(m.in_units, 'ru', ctx)}"
+        only = (
+            f"JOIN units ru ON ru.id = r.unit AND {_selection.selector_condition(m.in_units, 'ru')}"
+        )
     return f"""(SELECT s.*, r.unit FROM {s} s JOIN {reach_sql(m.reach)} r
                   ON r.subject = s.subject_id {only})"""
 
 
 def _inner(m: Measure, ctx: PlanContext, s: str, person: bool) -> str:
-    su = _su(s, person, m, ctx)
+    su = _su(s, person, m)
     key = "su.subject_type, su.subject_id, su.bucket"
     if m.count is not None and m.count.people is not None:
         return _people(m.count.people, ctx, su, key)
     if m.count is not None and m.count.units is not None:
         return f"""(SELECT {key}, count(DISTINCT u.id) AS value, list(DISTINCT u.id) AS ids
                     FROM {su} su JOIN units u ON u.id = su.unit
-                    WHERE {units_conds(m.count.units, "u", ctx)} GROUP BY ALL)"""
+                    WHERE {_selection.selector_condition(m.count.units, "u")} GROUP BY ALL)"""
     if m.sum is not None and m.sum.units is not None:
         f = m.sum.field
         return f"""(SELECT {key},
@@ -431,7 +360,7 @@ def _inner(m: Measure, ctx: PlanContext, s: str, person: bool) -> str:
                                AS value,
                            list(DISTINCT u.id) AS ids
                     FROM {su} su JOIN units u ON u.id = su.unit
-                    WHERE {units_conds(m.sum.units, "u", ctx)} GROUP BY ALL)"""
+                    WHERE {_selection.selector_condition(m.sum.units, "u")} GROUP BY ALL)"""
     if m.count is not None and m.count.records is not None:
         return _records(m.count.records, ctx, su, key, person)
     if m.sum is not None:
@@ -511,13 +440,13 @@ def _people(p: PeopleFilter, ctx: PlanContext, su: str, key: str) -> str:
 
 def _records(r: RecordsFilter, ctx: PlanContext, su: str, key: str, person: bool) -> str:
     table, day = r.table, _DAY[r.table]
-    kinds = f"r.kind IN ({', '.join(ctx.lit(k) for k in r.kinds)})"
+    listed = ", ".join(ctx.lit(k) for k in r.kinds)
     if table == "activities":
         who = "AND d.person = su.subject_id" if person else ""
         return f"""(SELECT {key}, sum(d.n) AS value, flatten(list({ctx.ids("d")})) AS ids
                     FROM {su} su JOIN {ctx.activity_daily} d
                       ON d.unit = su.unit AND d.day BETWEEN su.bstart AND su.bend {who}
-                    WHERE {kinds.replace("r.kind", "d.kind")} GROUP BY ALL)"""
+                    WHERE d.kind IN ({listed}) GROUP BY ALL)"""
     if person:
         match = {
             "meetings": "list_contains(r.attendees, su.subject_id)",
@@ -538,4 +467,4 @@ def _records(r: RecordsFilter, ctx: PlanContext, su: str, key: str, person: bool
         source = su
     return f"""(SELECT {key}, count(DISTINCT r.id) AS value, list(DISTINCT r.id) AS ids
                 FROM {source} su JOIN {table} r ON {day} BETWEEN su.bstart AND su.bend
-                WHERE {kinds} AND {match} GROUP BY ALL)"""
+                WHERE r.kind IN ({listed}) AND {match} GROUP BY ALL)"""

@@ -57,13 +57,21 @@ from gridpolicing.engine.intervals import (
 from gridpolicing.engine.periods import Bucket, DateRange
 from gridpolicing.engine.window import Unevaluated, Window
 from gridpolicing.model.terms import BUILTIN, Vocabulary
-from gridpolicing.policy.models import Period, RuleSpec, Subject
+from gridpolicing.policy.models import Period, RuleSpec, Subject, UnitSelector
 from gridpolicing.policy.values import Dated, ParamRef
 
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["EngineState", "PlanContext", "person_condition", "sql_literal", "unit_condition"]
+__all__ = [
+    "EngineState",
+    "PlanContext",
+    "person_condition",
+    "plan_context",
+    "selector_condition",
+    "sql_literal",
+    "unit_condition",
+]
 
 
 def sql_literal(value: Any) -> str:
@@ -92,9 +100,14 @@ def sql_literal(value: Any) -> str:
 def unit_condition(subject: Subject, alias: str) -> str:
     """A SQL condition selecting a units subject's units in table alias ``alias``; the one
     statement of which units a rule is about (the batch plans and the monitor both use it)."""
-    sel = subject.units
-    if sel is None:
+    if subject.units is None:
         raise ValueError("unit_condition needs a units subject")
+    return selector_condition(subject.units, alias)
+
+
+def selector_condition(sel: UnitSelector, alias: str) -> str:
+    """A SQL condition: the unit in table alias ``alias`` is one ``sel`` selects (a rule's
+    subject, or the units a measure reaches)."""
     conds = [f"{alias}.type = {sql_literal(sel.type.value)}"]
     if sel.area is not None:
         conds.append(f"{alias}.area = {sql_literal(sel.area.value)}")
@@ -493,3 +506,18 @@ class PlanContext:
     def lit(value: Any) -> str:
         """A SQL literal (see :func:`sql_literal`)."""
         return sql_literal(value)
+
+
+def plan_context(
+    state: EngineState, rule: RuleSpec, kind: object, *, restrict: str | None = None
+) -> PlanContext:
+    """The context ``rule`` plans in, with what its kind declares: whether it reads history
+    before the range (snapshot kinds say ``reads_history = False``; a kind that does not say
+    is taken to) and whether it measures time (``reads_time``)."""
+    return PlanContext(
+        state,
+        rule,
+        reads_history=getattr(kind, "reads_history", True),
+        reads_time=getattr(kind, "reads_time", False),
+        restrict=restrict,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from gridpolicing.assessment.engine import assess
-from gridpolicing.engine.context import EngineState, PlanContext, sql_literal
+from gridpolicing.engine.context import EngineState, plan_context, sql_literal
 from gridpolicing.engine.evidence import EVIDENCE_MODES, Evidence, resolve_failing
 from gridpolicing.engine.periods import DateRange, buckets, parse_range
 from gridpolicing.engine.window import Unevaluated, window_for
@@ -73,14 +73,7 @@ def evaluate(
         shared: list[int] = []  # rules whose failing findings need evidence resolved
         for index, rule in enumerate(policy.rules):
             kind = policy.registry[rule.kind]
-            # A kind that judges a snapshot (assignments held on a bucket's last day) reads
-            # nothing before the range; one that does not say so is taken to read history.
-            ctx = PlanContext(
-                state,
-                rule,
-                reads_history=getattr(kind, "reads_history", True),
-                reads_time=getattr(kind, "reads_time", False),
-            )
+            ctx = plan_context(state, rule, kind)
             sql = kind.plan(rule, ctx)
             con.execute(f"INSERT INTO _findings SELECT {index}, {_OUTCOME} FROM ({sql})")
             unevaluated.extend(ctx.unevaluated())

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final, Literal, get_args
 
-from gridpolicing.engine.context import EngineState, PlanContext
+from gridpolicing.engine.context import EngineState, plan_context
 from gridpolicing.engine.intervals import ACTIVITY_COLUMNS
 
 if TYPE_CHECKING:
@@ -58,14 +58,8 @@ def resolve_failing(state: EngineState, policy: Policy, rules: Sequence[int]) ->
     for index in sorted(failing):
         rule = policy.rules[index]
         kind = policy.registry[rule.kind]
-        ctx = PlanContext(
-            with_ids,
-            rule,
-            reads_history=getattr(kind, "reads_history", True),
-            reads_time=getattr(kind, "reads_time", False),
-            restrict=f"(SELECT subject_type, subject_id, bucket FROM _ev_keys "
-            f"WHERE rule_index = {index})",
-        )
+        keys = f"(SELECT subject_type, subject_id, bucket FROM _ev_keys WHERE rule_index = {index})"
+        ctx = plan_context(with_ids, rule, kind, restrict=keys)
         sql = kind.plan(rule, ctx)
         con.execute(
             f"""UPDATE _findings f SET evidence = e.evidence

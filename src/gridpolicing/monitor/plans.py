@@ -248,17 +248,7 @@ def measure_watch(rule: Any) -> tuple[dict[str, Any] | None, str | None]:
     if time is not None:
         spec = getattr(m, time)
         kinds = frozenset(k.value for k in spec.activities) if spec.activities else None
-        req = _req(at_least)
-        conds: Verdicts = (
-            ("breached", AllOf((_is("t", "close"), Cmp("measured", "lt", req)))),
-            ("at_risk", _PACE),
-            (
-                "at_risk",
-                AllOf((_is("t", "check"), _is("why", "feasible"), Cmp("reach", "lt", req))),
-            ),
-        )
-        plan = {"source": "activity", "kinds": kinds, "measure": time}
-        return {**plan, "threshold": at_least, "conditions": conds}, None
+        return _time_plan(time, kinds, at_least), None
     records = m.count.records if m.count is not None else None
     sources: dict[str, Source] = {
         "activities": "activity",
@@ -296,13 +286,19 @@ def _time_commitment(rule: Any) -> dict[str, Any]:
         measure, threshold = "working_days", rule.min_working_days
     else:
         measure, threshold = "days", rule.min_days
+    kinds = frozenset(k.value for k in rule.activity_kinds) if rule.activity_kinds else None
+    return _time_plan(measure, kinds, threshold)
+
+
+def _time_plan(measure: str, kinds: frozenset[str] | None, threshold: Any) -> dict[str, Any]:
+    """A plan of time (hours, days, working days) at least ``threshold``: breached when a
+    bucket closes short, at risk behind the pace or when the rest cannot reach it."""
     req = _req(threshold)
     conds: Verdicts = (
         ("breached", AllOf((_is("t", "close"), Cmp("measured", "lt", req)))),
         ("at_risk", _PACE),
         ("at_risk", AllOf((_is("t", "check"), _is("why", "feasible"), Cmp("reach", "lt", req)))),
     )
-    kinds = frozenset(k.value for k in rule.activity_kinds) if rule.activity_kinds else None
     return {
         "source": "activity",
         "kinds": kinds,

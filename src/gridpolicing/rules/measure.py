@@ -8,7 +8,7 @@ Where no preset kind says a clause, a ``measure`` rule does: what is counted, su
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, final
+from typing import Any, ClassVar, Literal, final
 
 from pydantic import Field, model_validator
 
@@ -35,6 +35,11 @@ __all__ = ["KIND", "MeasureRule"]
 _COMPARISONS = ("at_least", "at_most", "between", "about", "equal")
 
 
+def _comparisons(model: object) -> list[str]:
+    """The comparisons written on ``model`` (a rule or one of its standards)."""
+    return [c for c in _COMPARISONS if getattr(model, c) is not None]
+
+
 class Standard(PolicyModel):
     """One standard: a measure and exactly one comparison."""
 
@@ -48,8 +53,7 @@ class Standard(PolicyModel):
 
     @model_validator(mode="after")
     def _one_comparison(self) -> Standard:
-        given = [c for c in _COMPARISONS if getattr(self, c) is not None]
-        if len(given) != 1:
+        if len(_comparisons(self)) != 1:
             raise ValueError(f"expected exactly one of {', '.join(_COMPARISONS)}")
         return self
 
@@ -113,7 +117,7 @@ class MeasureRule(RuleSpec):
 
     @model_validator(mode="after")
     def _shape(self) -> MeasureRule:
-        given = [c for c in _COMPARISONS if getattr(self, c) is not None]
+        given = _comparisons(self)
         if self.require is not None:
             if self.measure is not None or given:
                 raise ValueError(
@@ -295,18 +299,17 @@ def _parts_words(parts: list[Standard], finding: Finding) -> tuple[str, str]:
 def _threshold(value: object, ctx: PlanContext) -> str:
     """SQL of a threshold on the bucket's first day, per unit class when so written."""
     if isinstance(value, PerClass):
-        if value.by_tag is not None:  # the first listed tag the unit holds
-            branches = " ".join(
-                f"WHEN list_contains(u.tags, {ctx.lit(k.value)}) THEN {ctx.lit(float(v))}"
-                for k, v in value.by_tag.items()
-            )
-        else:
-            mapping = value.by_category or value.by_area or {}
-            column = "u.category" if value.by_category is not None else "u.area"
-            branches = " ".join(
-                f"WHEN {column} = {ctx.lit(k.value)} THEN {ctx.lit(float(v))}"
-                for k, v in mapping.items()
-            )
+        # the first listed class the unit has (a tag it holds, its category or its area)
+        classes: list[tuple[str, dict[Any, float] | None]] = [
+            ("list_contains(u.tags, {})", value.by_tag),
+            ("u.category = {}", value.by_category),
+            ("u.area = {}", value.by_area),
+        ]
+        test, mapping = next((t, m) for t, m in classes if m is not None)
+        branches = " ".join(
+            f"WHEN {test.format(ctx.lit(k.value))} THEN {ctx.lit(float(v))}"
+            for k, v in mapping.items()
+        )
         return f"(CASE {branches} ELSE {ctx.lit(value.otherwise)} END)"
     return ctx.value(value, "s.bstart")
 

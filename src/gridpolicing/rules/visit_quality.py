@@ -162,7 +162,7 @@ class VisitQualityKind:
           SELECT subject_type, subject_id, bucket, count(*) AS bad,
                  {evidence} AS ids,
                  list(strftime(day, '%Y-%m-%d') || ' ' || who || ': ' || lacks
-                      ORDER BY day, strftime(day, '%Y-%m-%d') || ' ' || who) AS shown
+                      ORDER BY day, who) AS shown
           FROM chk WHERE lacks <> '' GROUP BY ALL
         ),
         m AS (
