@@ -527,3 +527,55 @@ def test_thresholds_per_station_class_by_tag(tmp_path: Path) -> None:
     undeclared = {**rule, "at_least": {"by_tag": {"chengguan": 20, "city": 10}}}
     with pytest.raises(PolicyError, match="unknown unit tag 'city'"):
         make_policy(tmp_path, [undeclared], vocabulary=STATION_CLASSES)
+
+
+def test_a_sum_over_units_reaches_every_unit_below_by_default(tmp_path: Path) -> None:
+    # The localities sit under the station's office, not under the station itself: reaching
+    # only the station (or its children) would sum 0 residents and pass "at most 5000".
+    rule = {
+        "kind": "measure",
+        "subject": STATION,
+        "period": "year",
+        "measure": {"sum": {"field": "population", "units": {"type": "locality"}}},
+        "at_most": 5000,
+    }
+    units = [
+        unit("st1", "station"),
+        unit("o1", "office", "st1"),
+        unit("l1", "locality", "o1", population=3000),
+        unit("l2", "locality", "o1", population=3000),
+    ]
+    [found] = run_rule(tmp_path, rule, {"units": units}, "2022")
+    assert (found.status.value, found.measured) == ("fail", 6000)
+
+
+def test_an_attribute_measure_reads_the_attributes_the_policy_declares(tmp_path: Path) -> None:
+    declared = {"unit_attributes": [{**_term("staff_quota"), "type": "integer"}]}
+    rule = {
+        "id": "r",
+        "kind": "measure",
+        "subject": STATION,
+        "period": "year",
+        "measure": {"attribute": "staff_quota"},
+        "at_least": 10,
+    }
+    policy = make_policy(tmp_path, [rule], vocabulary=declared)
+    path = tmp_path / "data.yaml"
+    units = [
+        unit("s1", "station", attributes={"staff_quota": 10}),
+        unit("s2", "station", attributes={"staff_quota": 9}),
+        unit("s3", "station"),
+    ]
+    path.write_text(yaml.safe_dump({"units": units}), "utf-8")
+    data = load_dataset(path, vocabulary=policy.vocabulary)
+    assert not data.rejected
+    found = statuses(list(evaluate_both(policy, data, "2022").findings))
+    assert found == {
+        ("s1", "2022"): "pass",
+        ("s2", "2022"): "fail",
+        ("s3", "2022"): "insufficient_data",
+    }
+    with pytest.raises(PolicyError, match="staff_quot"):
+        make_policy(
+            tmp_path, [{**rule, "measure": {"attribute": "staff_quot"}}], vocabulary=declared
+        )

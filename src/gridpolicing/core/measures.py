@@ -179,7 +179,8 @@ class Measure(PolicyModel):
     """One number per subject and bucket (exactly one of the measure fields).
 
     ``within`` says which units a unit subject reaches (``self``, ``children``,
-    ``descendants``); a count of units reaches ``children`` unless told otherwise.
+    ``descendants``, ``self_and_descendants``); counts and sums of units reach
+    ``descendants`` unless told otherwise, every other measure ``self``.
     """
 
     count: CountOf | None = None
@@ -212,7 +213,12 @@ class Measure(PolicyModel):
         """The units a unit subject reaches for this measure."""
         if self.within is not None:
             return self.within
-        return "children" if self.count is not None and self.count.units is not None else "self"
+        # Counts and sums of units reach every unit below the subject: reaching only part of
+        # them would undercount, and pass an "at most" standard that the whole breaks.
+        over_units = (self.count is not None and self.count.units is not None) or (
+            self.sum is not None and self.sum.units is not None
+        )
+        return "descendants" if over_units else "self"
 
 
 class Ratio(PolicyModel):
@@ -313,7 +319,8 @@ def measure_sql(m: Measure, ctx: PlanContext, s: str, person: bool) -> str:
                     FROM {a} a JOIN {b} b USING (subject_type, subject_id, bucket))"""
     if m.attribute is not None:
         table = "people" if person else "units"
-        expr = check(m.attribute, table_scope(table), want=ValueType.number)
+        scope = table_scope(table, ctx.vocabulary)  # the attributes the policy declares
+        expr = check(m.attribute, scope, want=ValueType.number)
         return f"""(SELECT {key}, CAST({expr.sql("x")} AS DOUBLE) AS value,
                            []::VARCHAR[] AS ids
                     FROM {s} s LEFT JOIN {table} x ON x.id = s.subject_id)"""

@@ -496,6 +496,11 @@ class PlanContext:
             return sql_literal(value.value)  # an enum
         return sql_literal(value)
 
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The terms in force: the built-in ones and those the policy declares."""
+        return self._state.vocabulary
+
     def roles_of_class(self, role_class: str) -> list[str]:
         """The roles in force (built-in and the policy's) of the class ``role_class``
         (``officer``, ``auxiliary`` or ``civilian``), sorted."""
