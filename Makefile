@@ -31,10 +31,11 @@ docs-check: $(STAMP)
 	$(BIN)/python -m gridpolicing.policy.docgen --check
 
 policies: $(STAMP)
-	$(BIN)/gridpolicing validate policies tests/policies/clauses
+	$(BIN)/gridpolicing validate policies tests/policies/clauses tests/policies/readings
 	mkdir -p build
 	$(BIN)/gridpolicing test policies --junit build/policy-tests.xml
 	$(BIN)/gridpolicing test tests/policies/clauses --junit build/clause-tests.xml
+	$(BIN)/gridpolicing test tests/policies/readings --junit build/reading-tests.xml
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -5,7 +5,8 @@ randomness), so the committed data.yaml is exactly what this script writes.
 
 The deployment: a fictional district (示例区) with one urban street (4 urban communities, one
 community officer each) and one rural town (9 rural communities shared by 3 officers). Every
-community has its full governance team; officers log a regular working week in their communities;
+community has its full governance team (and its grids); officers log a regular working week in
+their communities and brief every grid on Mondays;
 communities hold their meetings; the sensitive periods of the month (国庆中秋假期 and the 19th
 Party Congress) get daily screenings and daily reports.
 
@@ -57,12 +58,17 @@ OFFICERS: list[tuple[str, str, bool, list[str]]] = [
     ("o-rc", "陈卫东", True, ["r6", "r7", "r8", "r9"]),
 ]
 CENTRE_ITEMS = ["社区综治中心标牌", "群众接待室", "矛盾纠纷调处室", "视频监控室"]
-# An officer's week: (weekday, activity kind, start hour, hours). Monday's security briefing
-# is the weekly notice to the grids; 22 h a week in all.
+OLD_SIGNBOARD = "社区综治办标牌"  # taken down (不再悬挂社区综治办标牌)
+# Grids (网格) of each community: two in an urban community, one in a rural one.
+GRIDS = {u: [f"g-{u}-1", f"g-{u}-2"] for u in ["u1", "u2", "u3", "u4"]} | {
+    f"r{i}": [f"g-r{i}-1"] for i in range(1, 10)
+}
+# An officer's week in the communities: (weekday, activity kind, start hour, hours), 21 h in
+# all. On Mondays from 16:00 the officer also briefs every grid served, an hour each, logged
+# on the grid (the weekly notice to the grids, 通报各网格).
 WEEK_PLAN = [
     (0, "patrol", 8, 3),
     (0, "information_collection", 14, 1),
-    (0, "security_briefing", 16, 1),
     (1, "household_visit", 8, 3),
     (1, "population_registration", 14, 2),
     (2, "mediation", 8, 2),
@@ -127,6 +133,10 @@ def build() -> dict[str, Any]:
                 "street": "str-b",
             }
         )
+
+    for community, grids in GRIDS.items():
+        for n, gid in enumerate(grids, 1):
+            units.append({"id": gid, "type": "grid", "name": f"第{n}网格", "parent": community})
 
     people: list[dict[str, Any]] = []
     assignments: list[dict[str, Any]] = []
@@ -204,6 +214,10 @@ def build() -> dict[str, Any]:
                 log(pid, unit, kind, day, hour, hours)
             if not todays and sensitive(day):  # weekend in a sensitive period: a patrol
                 log(pid, unit, "patrol", day, 19, 2)
+            if day.weekday() == 0:
+                grids = [g for community in served for g in GRIDS[community]]
+                for hour, grid in enumerate(grids, 16):
+                    log(pid, grid, "security_briefing", day, hour, 1)
     for unit in URBAN + RURAL:
         receptionist = f"sw-{unit}-1"
         for day in days():
@@ -305,13 +319,13 @@ def build() -> dict[str, Any]:
 
     checklists: list[dict[str, Any]] = []
     for unit in URBAN + RURAL:
-        for item in CENTRE_ITEMS:
+        for item in [*CENTRE_ITEMS, OLD_SIGNBOARD]:
             checklists.append(
                 {
                     "id": f"ck-{len(checklists) + 1:03d}",
                     "unit": unit,
                     "item": item,
-                    "present": True,
+                    "present": item != OLD_SIGNBOARD,
                     "checked_on": "2017-06-30",
                 }
             )

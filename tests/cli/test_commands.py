@@ -173,6 +173,15 @@ def test_render_html_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
 
 
+def test_a_draft_source_is_rendered_as_a_draft(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "nanjing-2016", "--lang", "en"]) == 0
+    assert "**consultation draft, not the text as issued**" in capsys.readouterr().out
+    assert main(["render", "nanjing-2016", "--lang", "zh"]) == 0
+    assert "**征求意见稿,非正式印发文本**" in capsys.readouterr().out
+    assert main(["render", "chengdu-xindu-2022", "--lang", "en"]) == 0
+    assert "consultation draft" not in capsys.readouterr().out
+
+
 def test_policy_tests_can_say_a_unit_is_not_a_subject_and_write_bare_years(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -37,6 +37,22 @@ def test_plans_come_from_the_rules_and_unwatched_kinds_are_listed(tmp_path: Path
     assert skipped == [("staffing", "staffing rules are evaluated in batch, not watched")]
 
 
+def test_reports_to_named_recipients_are_not_watched(tmp_path: Path) -> None:
+    upward = {
+        "id": "upward",
+        "kind": "cadence",
+        "subject": {"people": {"roles": ["community_officer"]}},
+        "period": "month",
+        "count": {"reports": ["work_report"], "to": [{"type": "station"}]},
+        "min_count": 1,
+    }
+    plans, skipped = compile_plans(policy_of(tmp_path, [RULES[0], upward]))
+    assert [p.rule.id for p in plans] == ["tc-hours"]
+    assert skipped == [
+        ("upward", "a cadence of reports to named recipients is evaluated in batch, not watched")
+    ]
+
+
 def test_pace_must_name_a_watched_count_rule(tmp_path: Path) -> None:
     policy = policy_of(tmp_path, RULES)
     with pytest.raises(UsageError, match="does not watch: nope"):

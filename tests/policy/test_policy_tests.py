@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gridpolicing.policy.registry import Registry
 from gridpolicing.testing.junit import junit_xml, xml_text
-from gridpolicing.testing.runner import CaseResult, FileResult, _close
+from gridpolicing.testing.runner import CaseResult, FileResult, _close, run_test_file
 
 
 def test_a_nan_found_never_matches_an_expected_number() -> None:
@@ -37,3 +39,58 @@ def test_junit_xml_parses_whatever_the_names_and_messages(
 
 def test_xml_text_shows_what_it_replaces() -> None:
     assert xml_text("a\x01b\ud800c\td\n") == "a\\x01b\\ud800c\td\n"
+
+
+_POLICY = """
+id: p
+jurisdiction: 某地
+title: {zh: 示例, en: Example}
+sources: [{id: s, title: 示例, issuer: 某局}]
+rules:
+  - id: covered
+    kind: coverage
+    title: {zh: 覆盖, en: Covered}
+    severity: major
+    subject: {units: {type: locality}}
+    roles: [community_officer]
+    citation: {source: s, quote: 每个社区配备社区民警}
+  - id: other
+    kind: coverage
+    title: {zh: 另一, en: Other}
+    severity: major
+    subject: {units: {type: locality}}
+    roles: [auxiliary]
+    citation: {source: s, quote: 每个社区配备辅警}
+"""
+
+_CASES = """
+policy: p.yaml
+{covers}
+base_data:
+  units: [{{id: c1, type: locality}}]
+  people: [{{id: o1}}]
+cases:
+  - name: covered
+    period: 2022-03
+    data: {{assignments: [{{id: a1, person: o1, unit: c1, role: community_officer,
+                            start: 2022-01-01}}]}}
+    expect: [{{rule: covered, subject: c1, status: pass}}]
+  - name: not covered
+    period: 2022-03
+    expect: [{{rule: covered, subject: c1, status: fail}}]
+"""
+
+
+def test_covers_limits_the_rules_a_file_must_test(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(_POLICY, encoding="utf-8")
+    test = tmp_path / "p.test.yaml"
+    test.write_text(_CASES.format(covers=""), encoding="utf-8")
+    whole = run_test_file(test, Registry.from_entry_points())
+    assert any("rule 'other' has no case" in p for p in whole.problems)
+    test.write_text(_CASES.format(covers="covers: [covered]"), encoding="utf-8")
+    part = run_test_file(test, Registry.from_entry_points())
+    assert part.problems == ()
+    assert all(not c.failures for c in part.cases)
+    test.write_text(_CASES.format(covers="covers: [covered, nonesuch]"), encoding="utf-8")
+    wrong = run_test_file(test, Registry.from_entry_points())
+    assert any("has no rule or scheme 'nonesuch'" in p for p in wrong.problems)

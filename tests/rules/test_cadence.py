@@ -170,6 +170,26 @@ def test_reports_authored_and_received(tmp_path: Path) -> None:
     assert statuses(found) == {("s1", "2022-H1"): "pass"}
 
 
+def test_reports_to_named_recipients_only(tmp_path: Path) -> None:
+    def report(rid: str, to: str) -> dict[str, Any]:
+        return {"id": rid, "kind": "summary", "author": "p1", "recipient": to, "date": "2022-06-30"}
+
+    rule = {
+        **SCREENING,
+        "period": "half_year",
+        "count": {"reports": ["summary"], "to": [{"type": "station"}]},
+    }
+    to_bureau = run_rule(tmp_path, rule, {**BASE, "reports": [report("r1", "b1")]}, "2022-H1")
+    assert statuses(to_bureau) == {("p1", "2022-H1"): "fail"}  # a report, but not to the station
+    both = {**BASE, "reports": [report("r1", "b1"), report("r2", "s1")]}
+    found = run_rule(tmp_path, rule, both, "2022-H1")
+    assert statuses(found) == {("p1", "2022-H1"): "pass"}
+    assert found[0].evidence == ("r2",)
+    either = {**rule, "count": {**rule["count"], "to": [{"type": "station"}, {"type": "bureau"}]}}
+    found = run_rule(tmp_path, either, both, "2022-H1")
+    assert found[0].measured == 2
+
+
 def test_dated_minimum(tmp_path: Path) -> None:
     rule = {**SCREENING, "min_count": {"values": {"2022-01-01": 1, "2022-03-14": 2}}}
     found = run_rule(

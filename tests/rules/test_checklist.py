@@ -103,6 +103,28 @@ def test_latest_check_up_to_the_bucket_end_wins(tmp_path: Path) -> None:
     assert found[1].detail == "missing: 视频监控室"
 
 
+def test_an_absent_item_must_be_checked_and_found_gone(tmp_path: Path) -> None:
+    rule = {**RULE, "items": ["社区综治中心标牌"], "absent_items": ["社区综治办标牌"]}
+    new_sign = _check("k0", "社区综治中心标牌")
+    taken_down = {**BASE, "checklists": [new_sign, _check("k1", "社区综治办标牌", present=False)]}
+    found = run_rule(tmp_path, rule, taken_down, "2022")
+    assert statuses(found) == {("o1", "2022"): "pass"}
+    assert (found[0].measured, found[0].required) == (2, 2)
+    still_up = {**BASE, "checklists": [new_sign, _check("k1", "社区综治办标牌")]}
+    found = run_rule(tmp_path, rule, still_up, "2022")
+    assert (found[0].status.value, found[0].detail) == ("fail", "still present: 社区综治办标牌")
+    assert "应撤除而仍在:社区综治办标牌" in KIND.describe(_spec(**rule), found[0]).zh
+    never_checked = run_rule(tmp_path, rule, {**BASE, "checklists": [new_sign]}, "2022")
+    assert never_checked[0].detail == "not checked: 社区综治办标牌"
+
+
+def test_an_item_is_either_present_or_absent() -> None:
+    with pytest.raises(ValidationError, match="both present and absent"):
+        _spec(absent_items=[ITEMS[0]])
+    with pytest.raises(ValidationError, match="expected items, absent_items"):
+        _spec(items=[])
+
+
 def test_items_must_be_distinct() -> None:
     with pytest.raises(ValidationError, match="distinct"):
         _spec(items=["a", "a"])

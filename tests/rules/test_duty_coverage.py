@@ -83,3 +83,18 @@ def test_unknown_catalogue_is_a_policy_error(tmp_path: Path) -> None:
         make_policy(
             tmp_path, [{**RULE, "duties": {"catalogue": "nope"}}], catalogues={"vco": CATALOGUE}
         )
+
+
+def test_a_units_duties_are_performed_by_anyone_logging_in_it(tmp_path: Path) -> None:
+    rule = {**RULE, "subject": {"units": {"type": "locality"}}}
+    policy = make_policy(tmp_path, [rule], catalogues={"vco": CATALOGUE})
+    team = [act(1, "mediation"), {**act(2, "publicity"), "person": "p2"}, act(3, "publicity", "v2")]
+    tables = {**TABLES, "people": [{"id": "p1"}, {"id": "p2"}], "activities": team}
+    found = {
+        f.subject_id: f
+        for f in evaluate_both(policy, make_dataset(tmp_path, tables), "2022-03").findings
+    }
+    # v1: mediation by p1 and publicity by p2 (no assignment needed): both duties
+    assert (found["v1"].status.value, found["v1"].evidence) == ("pass", ("x1", "x2"))
+    # v2: only publicity, logged there by p1 although p1 is assigned to v1
+    assert (found["v2"].status.value, found["v2"].detail) == ("fail", "disputes")

@@ -215,3 +215,42 @@ def test_describe_when_no_requirement_is_in_force(tmp_path: Path) -> None:
     assert _describe(tmp_path, rule, found[0]).zh == (
         "[不适用] 单位 c1,2022-01:该期间没有生效的配备要求"
     )
+
+
+# -- max_units_per_person: a person shared between subject units is neither one's own ----------
+
+OWN = {**OFFICERS, "roles": ["auxiliary"], "max_units_per_person": 1}
+
+
+def test_a_person_shared_by_two_units_counts_for_neither(tmp_path: Path) -> None:
+    shared = _tables(_assign("a1", "p1", "c1", "auxiliary"), _assign("a2", "p1", "c2", "auxiliary"))
+    found = run_rule(tmp_path, OWN, shared, "2022-03")
+    assert statuses(found) == {("c1", "2022-03"): "fail", ("c2", "2022-03"): "fail"}
+    assert {f.detail for f in found} == {"shared p1=2"}
+    assert all(f.measured == 0 and f.evidence == () for f in found)
+    # without the limit the same person counts in each (the reading the limit rules out)
+    found = run_rule(tmp_path, {**OWN, "max_units_per_person": None}, shared, "2022-03")
+    assert statuses(found) == {("c1", "2022-03"): "pass", ("c2", "2022-03"): "pass"}
+
+
+def test_a_person_of_ones_own_counts_beside_a_shared_one(tmp_path: Path) -> None:
+    tables = _tables(
+        _assign("a1", "p1", "c1", "auxiliary"),
+        _assign("a2", "p1", "c2", "auxiliary"),
+        _assign("a3", "p2", "c2", "auxiliary"),
+    )
+    found = {f.subject_id: f for f in run_rule(tmp_path, OWN, tables, "2022-03")}
+    assert (found["c1"].status.value, found["c2"].status.value) == ("fail", "pass")
+    assert (found["c2"].measured, found["c2"].evidence) == (1, ("a3",))
+    # a load is counted among the subject units only: an office is not a locality
+    office = _tables(_assign("a1", "p1", "c1", "auxiliary"), _assign("a2", "p1", "o1", "auxiliary"))
+    found = {f.subject_id: f for f in run_rule(tmp_path, OWN, office, "2022-03")}
+    assert found["c1"].status.value == "pass"
+
+
+def test_the_shared_people_are_worded(tmp_path: Path) -> None:
+    shared = _tables(_assign("a1", "p1", "c1", "auxiliary"), _assign("a2", "p1", "c2", "auxiliary"))
+    finding = run_rule(tmp_path, OWN, shared, "2022-03")[0]
+    text = _describe(tmp_path, OWN, finding)
+    assert "shared p1=2" in text.zh
+    assert "people left out" in text.en

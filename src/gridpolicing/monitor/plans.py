@@ -28,6 +28,7 @@ from gridpolicing.monitor.pace import Checkpoint
 from gridpolicing.policy.document import Policy
 from gridpolicing.policy.models import Period, RuleSpec
 from gridpolicing.policy.values import Dated, value_at
+from gridpolicing.rules.cadence import CadenceRule
 
 __all__ = [
     "TIME_MEASURES",
@@ -172,6 +173,10 @@ def compile_plans(
             skipped.append((rule.id, f"{rule.kind} rules are evaluated in batch, not watched"))
             continue
         why_not = measure_watch(rule)[1] if rule.kind == "measure" else None
+        if isinstance(rule, CadenceRule) and rule.count.to is not None:
+            # a report event names no recipient unit's type: counting it could pass a rule
+            # that counts only reports to the station
+            why_not = "a cadence of reports to named recipients is evaluated in batch, not watched"
         if why_not is not None:
             skipped.append((rule.id, why_not))
             continue

@@ -72,6 +72,11 @@ class Source(PolicyModel):
     date: dt.date | None = None
     url: str | None = None
     file: str | None = Field(default=None, description="Copy kept under docs/sources/")
+    status: Literal["issued", "draft"] = Field(
+        default="issued",
+        description="draft: a consultation draft (征求意见稿), not the text as finally issued; "
+        "renders and reports say so",
+    )
 
 
 class Citation(PolicyModel):

@@ -46,6 +46,7 @@ _WORDS: Final = {
         "vetoes": "一票否决",
         "ranking": "排名",
         "rollup": "汇总",
+        "draft": "征求意见稿,非正式印发文本",
     },
     "en": {
         "jurisdiction": "Jurisdiction",
@@ -74,6 +75,7 @@ _WORDS: Final = {
         "vetoes": "Vetoes",
         "ranking": "Ranking",
         "rollup": "Roll-up",
+        "draft": "consultation draft, not the text as issued",
     },
 }
 
@@ -101,6 +103,7 @@ def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
             "list",
             [
                 f"`{s.id}`: {s.title} ({s.issuer}{', ' + str(s.date) if s.date else ''})"
+                + (f" **{w['draft']}**" if s.status == "draft" else "")
                 + (f" {s.url}" if s.url else "")
                 for s in policy.sources.values()
             ],

@@ -6,9 +6,9 @@ from typing import ClassVar, Literal, final
 
 from pydantic import Field, model_validator
 
-from gridpolicing.engine.context import PlanContext
+from gridpolicing.engine.context import PlanContext, selector_condition
 from gridpolicing.model.vocabulary import ActivityKind, MeetingKind, ReportKind
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, UnitSelector
 from gridpolicing.policy.values import PolicyModel, Text, Value, require_exactly_one
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import verdict
@@ -17,15 +17,27 @@ __all__ = ["KIND", "CadenceCount", "CadenceRule"]
 
 
 class CadenceCount(PolicyModel):
-    """What is counted: activities, meetings or reports of the listed kinds (exactly one)."""
+    """What is counted: activities, meetings or reports of the listed kinds (exactly one).
+
+    ``to`` (reports only) counts only the reports whose recipient is a unit one of its
+    selectors selects: "向所领导报告" is ``to: [{type: station}]``, and a report to another
+    unit does not count for it.
+    """
 
     activities: list[ActivityKind] | None = Field(default=None, min_length=1)
     meetings: list[MeetingKind] | None = Field(default=None, min_length=1)
     reports: list[ReportKind] | None = Field(default=None, min_length=1)
+    to: list[UnitSelector] | None = Field(
+        default=None,
+        min_length=1,
+        description="Reports only: count those to a unit one of these selects",
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> CadenceCount:
         require_exactly_one(self, "activities", "meetings", "reports")
+        if self.to is not None and self.reports is None:
+            raise ValueError("to names the recipients of reports; it needs reports")
         return self
 
 
@@ -87,8 +99,12 @@ def _records(rule: CadenceRule, ctx: PlanContext) -> str:
     assert c.reports is not None
     kinds = ", ".join(ctx.lit(k.value) for k in c.reports)
     who = "author" if person else "recipient"
+    to = ""
+    if c.to is not None:
+        anyof = " OR ".join(f"({selector_condition(sel, 'ru')})" for sel in c.to)
+        to = f"AND recipient IN (SELECT ru.id FROM units ru WHERE {anyof})"
     return f"""SELECT {who} AS who, NULL::VARCHAR AS unit, date AS day, 1 AS n, [id] AS ids
-               FROM reports WHERE kind IN ({kinds})"""
+               FROM reports WHERE kind IN ({kinds}) {to}"""
 
 
 @final

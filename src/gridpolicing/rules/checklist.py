@@ -17,6 +17,7 @@ __all__ = ["KIND", "ChecklistKind", "ChecklistRule"]
 # Words of the finding's detail, translated by ``describe`` (the detail itself is one string).
 _MISSING: Final = "missing: "
 _UNCHECKED: Final = "not checked: "
+_STILL: Final = "still present: "
 
 
 class ChecklistRule(RuleSpec):
@@ -26,7 +27,10 @@ class ChecklistRule(RuleSpec):
     and item) dated on or before the bucket's last day; between two checks of one day the one
     with the greater id wins. An item never checked by then fails as "not checked", so missing
     records never pass silently. Measured is the number of items present, required the number
-    listed; the detail names the missing and unchecked items. Subjects must be units. Example
+    listed; the detail names the missing and unchecked items. ``absent_items`` must be checked
+    and found **not** present (不再悬挂社区综治办标牌: the old signboard taken down): one still
+    present fails, and one never checked fails as "not checked" too. Subjects must be units.
+    Example
     (Xinxiang 2016, 标准化警务室)::
 
         - id: standard-police-office
@@ -45,10 +49,14 @@ class ChecklistRule(RuleSpec):
     kind: Literal["checklist"]
     period: Period = Period.year
     items: list[str] = Field(
-        min_length=1, description="Item names as the checklists table has them"
+        default_factory=list, description="Item names as the checklists table has them"
+    )
+    absent_items: list[str] = Field(
+        default_factory=list,
+        description="Items that must be checked and found not present (taken down, removed)",
     )
 
-    @field_validator("items")
+    @field_validator("items", "absent_items")
     @classmethod
     def _distinct(cls, v: list[str]) -> list[str]:
         if any(not i.strip() for i in v):
@@ -61,6 +69,11 @@ class ChecklistRule(RuleSpec):
     def _units_subject(self) -> ChecklistRule:
         if self.subject.units is None:
             raise ValueError("a checklist rule's subject must be units")
+        if not self.items and not self.absent_items:
+            raise ValueError("expected items, absent_items or both")
+        both = sorted(set(self.items) & set(self.absent_items))
+        if both:
+            raise ValueError(f"an item cannot be both present and absent: {', '.join(both)}")
         return self
 
 
@@ -74,10 +87,15 @@ class ChecklistKind:
     def plan(self, rule: ChecklistRule, ctx: PlanContext) -> str:
         """Take each item's latest check up to the bucket's end, count the items present."""
         # Positions keep the detail in the policy's order of items.
-        items = ", ".join(f"({pos}, {ctx.lit(item)})" for pos, item in enumerate(rule.items))
+        wanted = [(i, True) for i in rule.items] + [(i, False) for i in rule.absent_items]
+        items = ", ".join(
+            f"({pos}, {ctx.lit(item)}, {'TRUE' if want else 'FALSE'})"
+            for pos, (item, want) in enumerate(wanted)
+        )
+        n = len(wanted)
         return f"""
         WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
-        i AS (SELECT * FROM (VALUES {items}) AS t(pos, item)),
+        i AS (SELECT * FROM (VALUES {items}) AS t(pos, item, want)),
         k AS (
           SELECT s.subject_id, s.bucket, k.item, k.present, k.id
           FROM s JOIN checklists k ON k.unit = s.subject_id AND k.checked_on <= s.bend
@@ -87,8 +105,9 @@ class ChecklistKind:
         ),
         m AS (
           SELECT s.subject_id, s.bucket,
-                 count(*) FILTER (WHERE k.present) AS n,
-                 list(i.item ORDER BY i.pos) FILTER (WHERE NOT k.present) AS missing,
+                 count(*) FILTER (WHERE k.present = i.want) AS n,
+                 list(i.item ORDER BY i.pos) FILTER (WHERE i.want AND NOT k.present) AS missing,
+                 list(i.item ORDER BY i.pos) FILTER (WHERE NOT i.want AND k.present) AS still,
                  list(i.item ORDER BY i.pos) FILTER (WHERE k.id IS NULL) AS unchecked,
                  list(k.id ORDER BY k.id) FILTER (WHERE k.id IS NOT NULL) AS ids
           FROM s CROSS JOIN i
@@ -97,10 +116,11 @@ class ChecklistKind:
         )
         SELECT s.subject_type, s.subject_id, s.bucket, s.bstart AS bucket_start,
                s.bend AS bucket_end,
-               {compare_status("m.n", str(len(rule.items)))} AS status,
-               m.n AS measured, {len(rule.items)} AS required, m.ids AS evidence,
+               {compare_status("m.n", str(n))} AS status,
+               m.n AS measured, {n} AS required, m.ids AS evidence,
                nullif(concat_ws('; ',
                    {ctx.lit(_MISSING)} || nullif(array_to_string(m.missing, '、'), ''),
+                   {ctx.lit(_STILL)} || nullif(array_to_string(m.still, '、'), ''),
                    {ctx.lit(_UNCHECKED)} || nullif(array_to_string(m.unchecked, '、'), '')),
                  '') AS detail
         FROM s JOIN m USING (subject_id, bucket)
@@ -114,7 +134,11 @@ class ChecklistKind:
                 "具备全部 {required} 项设施要求",
                 "all {required} items present",
             )
-        zh_detail = finding.detail.replace(_MISSING, "缺少:").replace(_UNCHECKED, "未检查:")
+        zh_detail = (
+            finding.detail.replace(_MISSING, "缺少:")
+            .replace(_STILL, "应撤除而仍在:")
+            .replace(_UNCHECKED, "未检查:")
+        )
         zh = finding.model_copy(update={"detail": zh_detail})
         return Text(
             zh=verdict(zh, "具备 {measured}/{required} 项;{detail}", "").zh,

@@ -22,13 +22,15 @@ class CatalogueRef(PolicyModel):
 
 
 class DutyCoverageRule(RuleSpec):
-    """Each person performs every duty of a catalogue at least ``min_per_duty`` times a period.
+    """Each subject performs every duty of a catalogue at least ``min_per_duty`` times a period.
 
-    A duty is performed by an activity of one of its ``activity_kinds`` logged by the person in an
-    assigned unit. ``measured`` is the number of duties performed, ``required`` the number listed;
-    the detail names the duties not performed. A person assigned for only part of a bucket is
-    ``not_applicable`` for it. ``duties`` is usually ``{catalogue: NAME}``, a reference to the
-    policy's top-level ``catalogues``, so the same classification serves several rules. Example
+    A duty is performed by an activity of one of its ``activity_kinds``: for a person, logged by
+    the person in an assigned unit; for a unit (the team's duties: 社区综治警务八项日常工作),
+    logged in the unit by anyone. ``measured`` is the number of duties performed, ``required``
+    the number listed; the detail names the duties not performed. A person assigned for only
+    part of a bucket is ``not_applicable`` for it. ``duties`` is usually ``{catalogue: NAME}``,
+    a reference to the policy's top-level ``catalogues``, so the same classification serves
+    several rules. Example
     (Xinxiang 2016, the five duties of 包村民警)::
 
         - id: village-contact-duties
@@ -77,13 +79,14 @@ class DutyCoverageKind:
         WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
         duty(duty, kinds) AS (VALUES {duty_rows}),
         dk AS (SELECT duty, unnest(kinds) AS kind FROM duty),
-        su AS (SELECT subject_id, bucket, bstart, bend, unnest(units) AS unit FROM s),
+        su AS (SELECT subject_type, subject_id, bucket, bstart, bend, unnest(units) AS unit
+               FROM s),
         per_duty AS (
           SELECT su.subject_id, su.bucket, dk.duty, sum(d.n) AS n,
                  flatten(list({ctx.ids("d")})) AS ids
           FROM su
           JOIN {ctx.activity_daily} d
-            ON d.person = su.subject_id AND d.unit = su.unit
+            ON d.unit = su.unit AND (su.subject_type = 'unit' OR d.person = su.subject_id)
            AND d.day BETWEEN su.bstart AND su.bend
           JOIN dk ON dk.kind = d.kind
           GROUP BY su.subject_id, su.bucket, dk.duty

@@ -31,7 +31,10 @@ class StaffingRule(RuleSpec):
     ended. A person counts once however many assignments they hold. With
     ``include_child_units``, people assigned to units whose ``parent``, ``office``, ``station``
     or ``street`` is the subject count too (a 警务室's officers are often assigned to its
-    communities).
+    communities). With ``max_units_per_person``, a person counts for a unit only while they are
+    counted for at most that many subject units (their load, as in ``coverage``): one auxiliary
+    shared by two communities is neither community's own (每个社区1名专职协警); ``detail`` names
+    the people left out as ``person=units``.
     ``min_with_post`` additionally asks that some of those people hold a post. Dated thresholds
     take the value in force on the snapshot day. measured = people counted; required = the
     minimum (the maximum when only a maximum is set). Example (Nanjing 2016)::
@@ -61,6 +64,10 @@ class StaffingRule(RuleSpec):
     max_people: UpperBound[int] | None = None
     min_with_post: PostMinimum | None = None
     include_child_units: bool = False
+    max_units_per_person: Value[int] | None = Field(
+        default=None,
+        description="A person counts only while counted for at most this many subject units",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> StaffingRule:
@@ -88,22 +95,34 @@ class StaffingKind:
         if rule.min_with_post is not None:
             post = ctx.lit(rule.min_with_post.post.value)
             post_req = ctx.value(rule.min_with_post.count, "s.bend")
+        lim = "NULL"
+        if rule.max_units_per_person is not None:
+            lim = ctx.value(rule.max_units_per_person, "s.bend")
         snap = snapshot_sql(ctx, "s", rule.roles, rule.employment, rule.include_child_units)
         return f"""
         WITH s AS (
           SELECT *, CAST({lo} AS DOUBLE) AS lo, CAST({hi} AS DOUBLE) AS hi,
-                 CAST({post_req} AS DOUBLE) AS post_req
+                 CAST({post_req} AS DOUBLE) AS post_req, CAST({lim} AS INTEGER) AS lim
           FROM {ctx.subjects(rule.period)} s
         ),
         snap AS {snap},
+        load AS (SELECT bucket, person, count(DISTINCT subject_id) AS k FROM snap GROUP BY ALL),
+        own AS (
+          SELECT c.*, l.k, s.lim IS NULL OR l.k <= s.lim AS counts
+          FROM snap c JOIN load l USING (bucket, person)
+          JOIN s USING (subject_id, bucket)
+        ),
         m AS (
-          SELECT subject_id, bucket, count(DISTINCT person) AS n,
-                 count(DISTINCT person) FILTER (WHERE list_contains(posts, {post})) AS n_post,
-                 list(id) AS ids
-          FROM snap GROUP BY ALL
+          SELECT subject_id, bucket, count(DISTINCT person) FILTER (WHERE counts) AS n,
+                 count(DISTINCT person) FILTER (WHERE counts AND list_contains(posts, {post}))
+                   AS n_post,
+                 list(id) FILTER (WHERE counts) AS ids,
+                 string_agg(DISTINCT person || '=' || k, ', ' ORDER BY person || '=' || k)
+                   FILTER (WHERE NOT counts) AS shared
+          FROM own GROUP BY ALL
         ),
         j AS (
-          SELECT s.*, coalesce(m.n, 0) AS n, coalesce(m.n_post, 0) AS n_post, m.ids
+          SELECT s.*, coalesce(m.n, 0) AS n, coalesce(m.n_post, 0) AS n_post, m.ids, m.shared
           FROM s LEFT JOIN m USING (subject_id, bucket)
         )
         SELECT subject_type, subject_id, bucket, bstart AS bucket_start, bend AS bucket_end,
@@ -112,8 +131,10 @@ class StaffingKind:
                     ELSE 'pass' END AS status,
                n AS measured, coalesce(lo, hi) AS required, ids AS evidence,
                -- the post count is only news when the post requirement is in force
-               CASE WHEN post_req IS NOT NULL
-                    THEN {post} || ' ' || n_post || '/' || CAST(post_req AS INTEGER) END AS detail
+               nullif(concat_ws('; ',
+                 CASE WHEN post_req IS NOT NULL
+                      THEN {post} || ' ' || n_post || '/' || CAST(post_req AS INTEGER) END,
+                 CASE WHEN shared IS NOT NULL THEN 'shared ' || shared END), '') AS detail
         FROM j
         """
 
@@ -139,8 +160,8 @@ class StaffingKind:
             zh = "在岗 {measured} 人,要求不少于 {required} 人"
             en = "{measured} staffed; required at least {required}"
         if finding.detail:
-            zh += ";其中担任指定职务的人数/要求:{detail}"
-            en += "; holding the post / required: {detail}"
+            zh += ";{detail}(职务 人数/要求;shared 为兼管多个单位而不计入的人员=单位数)"
+            en += "; {detail} (post held / required; shared: people left out, person=units)"
         return verdict(finding, zh, en)
 
 

@@ -95,4 +95,10 @@ class TestFile(PolicyModel):
 
     policy: str = Field(description="Policy id, or a path relative to this file")
     base_data: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+    covers: list[str] | None = Field(
+        default=None,
+        description="The rules and schemes this file must test with pass and fail cases "
+        "(absent: every one of the policy's); a file for one rule of a policy that extends "
+        "another names it",
+    )
     cases: list[TestCase] = Field(min_length=1)

@@ -164,12 +164,17 @@ def _coverage_problems(path: Path, policy: Policy, spec: TestFile, source: Any) 
                 out.append(f"{path}: cases[{case.name}].rules: policy has no rule {rid!r}")
     schemes = [s.id for s in policy.assessment.schemes] if policy.assessment else []
     expected_schemes = {e.scheme for c in spec.cases for e in c.expect_assessment}
+    covered = set(rule_ids) | set(schemes)
+    if spec.covers is not None:
+        for name in sorted(set(spec.covers) - covered):
+            out.append(f"{path}: covers: policy {policy.id} has no rule or scheme {name!r}")
+        covered &= set(spec.covers)
     for sid in schemes:
-        if sid not in expected_schemes:
+        if sid not in expected_schemes and sid in covered:
             out.append(f"{path}: assessment scheme {sid!r} has no case with expect_assessment")
     for sid in sorted(expected_schemes - set(schemes)):
         out.append(f"{path}: policy {policy.id} has no assessment scheme {sid!r}")
-    for rid in sorted(rule_ids):
+    for rid in sorted(rule_ids & covered):
         missing = [s for s in ("pass", "fail") if s not in seen[rid]]
         if missing:
             out.append(f"{path}: rule {rid!r} has no case expecting {' or '.join(missing)}")
