@@ -63,26 +63,36 @@ def coverage_markdown(policies: list[Policy], root: Path) -> str:
         "",
         "Each clause that a bundled policy cites (by a rule) or lists as not encoded (with the",
         "reason), in the order it appears in its source. *Covered* is the share of the source",
-        "text's characters (whitespace removed) that fall inside some quoted clause.",
+        "text's characters (whitespace removed) that fall inside some quoted clause, cited or",
+        "listed as not encoded: the text a reader can find accounted for. *Checked* is the",
+        "share inside a clause a rule or scheme cites, less the clauses listed as not encoded:",
+        "a part of a cited passage that nothing checks is listed as not encoded, and is not",
+        "counted as checked.",
         "",
     ]
     for sid in sorted(entries):
         text = ""
         if sid in files and (root / files[sid]).is_file():
             text = compact(source_text(root / files[sid]))
-        covered = [False] * len(text)
+        accounted = [False] * len(text)
+        checked = [False] * len(text)
         located: dict[str, int] = {}
-        for _, quote, _ in entries[sid]:
+        # Rules and schemes check their quotes; a clause listed as not encoded is then
+        # unchecked even inside a cited passage (a rule quoting a sentence whose every part it
+        # does not check).
+        for kind, quote, _ in sorted(entries[sid], key=lambda e: e[0]):
             q = compact(quote)
             pos = text.find(q) if q else -1
             located[quote] = pos if pos >= 0 else len(text)
             if pos >= 0:
-                covered[pos : pos + len(q)] = [True] * len(q)
-        share = f"{100 * sum(covered) / len(text):.0f}%" if text else "n/a"
+                accounted[pos : pos + len(q)] = [True] * len(q)
+                checked[pos : pos + len(q)] = [kind == 0] * len(q)
+
         out += [
             f"## {titles.get(sid, sid)} (`{sid}`)",
             "",
-            f"Source file: `{files.get(sid, '-')}`; covered: {share}.",
+            f"Source file: `{files.get(sid, '-')}`; covered: {_share(accounted)}; "
+            f"checked: {_share(checked)}.",
             "",
         ]
         out += ["| clause | encoded as |", "| --- | --- |"]
@@ -97,3 +107,8 @@ def coverage_markdown(policies: list[Policy], root: Path) -> str:
             out.append(f"| {cell} | {'<br>'.join(grouped[quote]).replace('|', '/')} |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _share(marks: list[bool]) -> str:
+    """The share of true marks, as a whole percentage (``n/a`` for an empty text)."""
+    return f"{100 * sum(marks) / len(marks):.0f}%" if marks else "n/a"
