@@ -13,7 +13,7 @@ It is a compliant deployment with two deliberate violations:
    residents it needs 2 full-time auxiliaries, by rental rooms 3 (200 rooms each); it has 2, one
    for each of its two grids. Under the policy's reading (the strictest standard) it fails
    urban-auxiliary-ratio in every month of 2017.
-2. 包村民警 刘建国 (vc3, village v10) went to his village on only one working day in August 2017
+2. 包村民警 刘建国 (vc3, village v10) spent only one full day in his village in August 2017
    (his second visit was called off), failing contact-officer-monthly-days for 2017-08.
 """
 
@@ -455,7 +455,7 @@ def build() -> dict[str, list[dict[str, Any]]]:
             for day in (d for d in days(START, END) if d.weekday() == 1):
                 activity("org1", gid, "patrol", at(day, "19:00"), at(day, "21:00"))
 
-    # 包村民警: two working days a month in the village, two activities each day
+    # 包村民警: two full days (8 hours) a month in the village, two activities each day
     for pid, name, village, start, home in CONTACT_OFFICERS:
         people.append({"id": pid, "name": name, "home_unit": home, "party_member": True})
         assignments.append(
@@ -480,7 +480,7 @@ def build() -> dict[str, list[dict[str, Any]]]:
             if pid == "vc3" and month == 8:
                 visits = visits[:1]  # violation 2: the second visit was called off
             for day in visits:
-                for begin, finish in (("09:00", "11:30"), ("14:30", "16:30")):
+                for begin, finish in (("08:30", "12:30"), ("13:30", "17:30")):  # 8 hours
                     kind = CONTACT_KINDS[turn % len(CONTACT_KINDS)]
                     turn += 1
                     activity(pid, village, kind, at(day, begin), at(day, finish))

@@ -144,3 +144,55 @@ def test_one_to_one_an_officer_in_two_villages_fails_both(tmp_path: Path) -> Non
 def test_one_to_one_with_a_limit_is_rejected(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="one_to_one already limits"):
         make_policy(tmp_path, [{"id": "r", **XINDU, "max_units_per_person": 2}])
+
+
+# -- employment_by_role: 专职辅警或机关民警 --------------------------------------------------------
+
+GRID = {
+    "kind": "coverage",
+    "subject": {"units": {"type": "grid"}},
+    "roles": ["auxiliary", "organ_officer"],
+    "employment_by_role": {"auxiliary": "full_time"},
+}
+
+
+def _grid(role: str, employment: str) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "units": [{"id": "g1", "type": "grid"}],
+        "people": [{"id": "p1"}],
+        "assignments": [
+            {
+                "id": "a1",
+                "person": "p1",
+                "unit": "g1",
+                "role": role,
+                "employment": employment,
+                "start": "2020-01-01",
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("role", "employment", "expected"),
+    [
+        ("auxiliary", "full_time", "pass"),
+        ("auxiliary", "part_time", "fail"),  # 专职 qualifies the auxiliary
+        ("organ_officer", "part_time", "pass"),  # an organ officer serves beside a post
+    ],
+)
+def test_employment_is_asked_of_the_roles_named(
+    tmp_path: Path, role: str, employment: str, expected: str
+) -> None:
+    found = run_rule(tmp_path, GRID, _grid(role, employment), "2022-03")
+    assert statuses(found) == {("g1", "2022-03"): expected}
+
+
+def test_employment_by_role_names_counted_roles_only(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="roles the rule does not count: community_officer"):
+        make_policy(
+            tmp_path,
+            [{"id": "r", **GRID, "employment_by_role": {"community_officer": "full_time"}}],
+        )
+    with pytest.raises(PolicyError, match="not both"):
+        make_policy(tmp_path, [{"id": "r", **GRID, "employment": "full_time"}])

@@ -254,3 +254,38 @@ def test_the_shared_people_are_worded(tmp_path: Path) -> None:
     text = _describe(tmp_path, OWN, finding)
     assert "shared p1=2" in text.zh
     assert "people left out" in text.en
+
+
+def test_a_load_counted_among_other_units(tmp_path: Path) -> None:
+    # p1 serves c1 (of urban office o1) and v1 (of rural office o2)
+    tables = {
+        "units": [
+            {"id": "o1", "type": "office", "area": "urban"},
+            {"id": "o2", "type": "office", "area": "rural"},
+            {"id": "c1", "type": "locality", "office": "o1"},
+            {"id": "v1", "type": "locality", "office": "o2"},
+        ],
+        "people": PEOPLE,
+        "assignments": [
+            _assign("a1", "p1", "c1", "community_officer"),
+            _assign("a2", "p1", "v1", "community_officer"),
+        ],
+    }
+    urban = {
+        **OFFICERS,
+        "subject": {"units": {"type": "office", "area": "urban"}},
+        "include_child_units": True,
+        "max_units_per_person": 1,
+    }
+    # among urban offices p1 serves one: o1 has its own officer
+    assert statuses(run_rule(tmp_path, urban, tables, "2022-03")) == {("o1", "2022-03"): "pass"}
+    # among all offices p1 serves two: o1's officer is shared with o2
+    among = {**urban, "load_among": {"type": "office"}}
+    found = run_rule(tmp_path, among, tables, "2022-03")
+    assert statuses(found) == {("o1", "2022-03"): "fail"}
+    assert found[0].detail == "shared p1=2"
+
+
+def test_load_among_needs_a_limit(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="needs max_units_per_person"):
+        make_policy(tmp_path, [{"id": "r", **OFFICERS, "load_among": {"type": "office"}}])

@@ -96,8 +96,9 @@ def test_every_other_rule_passes_everywhere(report: Report) -> None:
     statuses: dict[str, set[str]] = defaultdict(set)
     for f in report.findings:
         statuses[f.rule].add(f.status.value)
-    assert report.skipped == ()
-    assert set(statuses) == {r.id for r in report.policy.rules}
+    # the model-office goal is 2016's (年内): not in force in the scenario's 2017
+    assert [s.rule for s in report.skipped] == ["two-model-offices-a-year"]
+    assert set(statuses) == {r.id for r in report.policy.rules} - {"two-model-offices-a-year"}
     violated = {"urban-auxiliary-ratio", "contact-officer-monthly-days"}
     for rule, seen in statuses.items():
         if rule in violated:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import Employment, Role
 from gridpolicing.policy.models import Subject
@@ -78,6 +80,7 @@ def snapshot_sql(
     roles: list[Role],
     employment: Employment | None,
     include_child_units: bool = False,
+    employment_by_role: Mapping[Role, Employment] | None = None,
 ) -> str:
     """Assignments held on each subject unit on its bucket's last day.
 
@@ -90,6 +93,8 @@ def snapshot_sql(
     conds = [f"a.role IN ({', '.join(ctx.lit(r.value) for r in roles)})"]
     if employment is not None:
         conds.append(f"a.employment = {ctx.lit(employment.value)}")
+    for role, needed in (employment_by_role or {}).items():
+        conds.append(f"(a.role <> {ctx.lit(role.value)} OR a.employment = {ctx.lit(needed.value)})")
     scope = "SELECT id AS subject, id AS unit FROM units"
     if include_child_units:
         for column in ("parent", "office", "station", "street"):

@@ -29,6 +29,9 @@ class CoverageRule(RuleSpec):
       ``person=units``. A dated limit not in force leaves plain coverage.
     * ``one_to_one``: each unit has exactly one covering person, who covers no other subject
       unit; ``detail`` names the extra people or the person's load.
+    * ``employment_by_role``: the employment a role needs to count, for a clause that
+      qualifies one role only (每个网格配备1名专职辅警或机关民警: ``{auxiliary: full_time}``, an
+      organ officer counts whatever their employment).
 
     measured = covering people; required = 1; evidence = the covering assignments. Example
     (Nanjing 2016)::
@@ -49,12 +52,25 @@ class CoverageRule(RuleSpec):
     period: Period = Period.month
     roles: list[Role] = Field(min_length=1)
     employment: Employment | None = None
+    employment_by_role: dict[Role, Employment] | None = Field(
+        default=None,
+        description="The employment some roles need to count (专职辅警或机关民警: "
+        "{auxiliary: full_time}); other roles count whatever theirs",
+    )
     max_units_per_person: Value[int] | None = None
     one_to_one: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> CoverageRule:
         require_units(self.subject, "coverage")
+        if self.employment_by_role:
+            if self.employment is not None:
+                raise ValueError("give employment or employment_by_role, not both")
+            extra = sorted(set(self.employment_by_role) - set(self.roles))
+            if extra:
+                raise ValueError(
+                    f"employment_by_role names roles the rule does not count: {', '.join(extra)}"
+                )
         if self.one_to_one and self.max_units_per_person is not None:
             raise ValueError(
                 "one_to_one already limits each person to one unit; drop max_units_per_person"
@@ -80,7 +96,9 @@ class CoverageKind:
             limit = ctx.value(rule.max_units_per_person, "s.bend")
         else:
             limit = "NULL"
-        snap = snapshot_sql(ctx, "s", rule.roles, rule.employment)
+        snap = snapshot_sql(
+            ctx, "s", rule.roles, rule.employment, employment_by_role=rule.employment_by_role
+        )
         return f"""
         WITH s AS (SELECT *, CAST({limit} AS INTEGER) AS lim FROM {ctx.subjects(rule.period)} s),
         snap AS {snap},

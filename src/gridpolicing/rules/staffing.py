@@ -6,9 +6,9 @@ from typing import ClassVar, Literal, final
 
 from pydantic import Field, model_validator
 
-from gridpolicing.engine.context import PlanContext
+from gridpolicing.engine.context import PlanContext, selector_condition
 from gridpolicing.model.vocabulary import Employment, Post, Role
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, UnitSelector
 from gridpolicing.policy.values import PolicyModel, Text, UpperBound, Value, value_at
 from gridpolicing.report.finding import Finding, Status
 from gridpolicing.rules._common import require_units, snapshot_sql, verdict
@@ -34,7 +34,9 @@ class StaffingRule(RuleSpec):
     communities). With ``max_units_per_person``, a person counts for a unit only while they are
     counted for at most that many subject units (their load, as in ``coverage``): one auxiliary
     shared by two communities is neither community's own (每个社区1名专职协警); ``detail`` names
-    the people left out as ``person=units``.
+    the people left out as ``person=units``. ``load_among`` counts the load among other units
+    than the subjects: a rule on urban offices with ``load_among: {type: office}`` leaves out an
+    officer who also serves a rural office.
     ``min_with_post`` additionally asks that some of those people hold a post. Dated thresholds
     take the value in force on the snapshot day. measured = people counted; required = the
     minimum (the maximum when only a maximum is set). Example (Nanjing 2016)::
@@ -68,12 +70,21 @@ class StaffingRule(RuleSpec):
         default=None,
         description="A person counts only while counted for at most this many subject units",
     )
+    load_among: UnitSelector | None = Field(
+        default=None,
+        description="With max_units_per_person: the units a person's load is counted among "
+        "(default: the rule's subject units), e.g. every office for a rule on urban offices",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> StaffingRule:
         require_units(self.subject, "staffing")
         if self.min_people is None and self.max_people is None:
             raise ValueError("expected min_people, max_people or both")
+        if self.load_among is not None and self.max_units_per_person is None:
+            raise ValueError(
+                "load_among says where a load is counted; it needs max_units_per_person"
+            )
         return self
 
 
@@ -99,6 +110,14 @@ class StaffingKind:
         if rule.max_units_per_person is not None:
             lim = ctx.value(rule.max_units_per_person, "s.bend")
         snap = snapshot_sql(ctx, "s", rule.roles, rule.employment, rule.include_child_units)
+        load_snap = "snap"
+        if rule.load_among is not None:
+            among = f"""(SELECT u.id AS subject_id, b.bucket, b.bend
+                         FROM units u CROSS JOIN (SELECT DISTINCT bucket, bend FROM s) b
+                         WHERE {selector_condition(rule.load_among, "u")})"""
+            load_snap = snapshot_sql(
+                ctx, among, rule.roles, rule.employment, rule.include_child_units
+            )
         return f"""
         WITH s AS (
           SELECT *, CAST({lo} AS DOUBLE) AS lo, CAST({hi} AS DOUBLE) AS hi,
@@ -106,10 +125,11 @@ class StaffingKind:
           FROM {ctx.subjects(rule.period)} s
         ),
         snap AS {snap},
-        load AS (SELECT bucket, person, count(DISTINCT subject_id) AS k FROM snap GROUP BY ALL),
+        load AS (SELECT bucket, person, count(DISTINCT subject_id) AS k FROM {load_snap}
+                 GROUP BY ALL),
         own AS (
-          SELECT c.*, l.k, s.lim IS NULL OR l.k <= s.lim AS counts
-          FROM snap c JOIN load l USING (bucket, person)
+          SELECT c.*, coalesce(l.k, 1) AS k, s.lim IS NULL OR coalesce(l.k, 1) <= s.lim AS counts
+          FROM snap c LEFT JOIN load l USING (bucket, person)
           JOIN s USING (subject_id, bucket)
         ),
         m AS (
