@@ -1,10 +1,11 @@
 """Write the synthetic Xindu (新都) dataset after the 2022 reform as CSV tables under ``data/``.
 
-The deployment of ../xindu-2022-before (180 villages, 126 community officers, 54 villages without
-an officer) plus 54 officers dispatched from the bureau's departments on 2022-03-01, one to each
-uncovered village (一对一包村), holding the village post their party membership calls for, with
-their village days and council meetings of April 2022 logged. The generator is shared with the
-"before" scenario so both describe the same district.
+The deployment of ../xindu-2022-before (180 villages, 126 community officers one to a village,
+54 villages without one) plus 54 officers dispatched from the bureau's departments on
+2022-03-01, one to each uncovered village (一对一包村), holding the village post their party
+membership calls for, with their village days, check-ins, council meetings and evaluations of
+April 2022 logged: 180 officers for 180 villages, none failing. The generator is shared with
+the "before" scenario so both describe the same district.
 
 Deterministic, standard library only: ``python generate.py`` rewrites ``data/`` identically.
 """

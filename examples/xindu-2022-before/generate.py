@@ -1,14 +1,20 @@
 """Write the synthetic Xindu (新都) dataset before the 2022 reform as CSV tables under ``data/``.
 
-The structure follows the article encoded in policies/chengdu-xindu-2022.yaml: 180 villages and
-communities under 12 stations and 126 community officers. Before the reform 54 villages have no
-officer; 10 officers manage 2 or 3 villages each (个别社区民警管理2个甚至3个村), and 14 officers
-work on their station's community-policing team with no village of their own. Names, ids, sizes
+The figures are the published ones (docs/sources/xindu-2022.md, encoded in
+policies/chengdu-xindu-2022.yaml): 180 villages and communities (here under 12 stations) and the
+bureau's 126 community officers (仅有126名基层社区民警); 54 villages have not got 一村一警
+(辖区内有54个村(社区)没能落实“一村一警”). Each of the 126 officers serves exactly one village, so
+126 + 54 = 180: the totals leave no officer with two villages and none without one. The station
+director's 个别社区民警管理2个甚至3个村 is therefore not reproduced: an officer managing a second
+village leaves at most 125 villages with an officer of their own, so more than 54 would fail
+one-to-one (the old scenario's officers with 2 or 3 villages, and others with none, made it
+78). The policy's tests show how such an officer is judged. Station split, names, ids, sizes
 and dates are invented.
 
 ``python generate.py`` writes this folder's ``data/``; ``build(after=True)`` is the same deployment
 after the reform (54 officers dispatched from departments, one to each uncovered village, with
-April 2022 logged), which ../xindu-2022-after/generate.py writes. Deterministic, standard library
+April 2022 logged: village days, check-ins, council meetings and the station's and community's
+evaluations), which ../xindu-2022-after/generate.py writes. Deterministic, standard library
 only.
 """
 
@@ -64,22 +70,13 @@ HEADERS = {
         "has_photo",
     ],
     "meetings": ["id", "kind", "unit", "date", "attendees"],
+    "assessor_scores": ["id", "assessor", "assessor_unit", "person", "item", "date", "score"],
 }
 
 
 def uncovered_count(station: int) -> int:
     """Villages without an officer before the reform: 5 at stations 1-6, 4 at 7-12 (54)."""
     return 5 if station <= 6 else 4
-
-
-def multi_load(station: int) -> int:
-    """Villages managed by the station's one multi-village officer (3, 2 or none)."""
-    return 3 if station <= 4 else 2 if station <= 10 else 0
-
-
-def station_team(station: int) -> int:
-    """Community officers kept on the station's team, with no village (14 in all)."""
-    return 2 if station <= 6 else 1 if station <= 8 else 0
 
 
 def build(after: bool) -> dict[str, list[Row]]:
@@ -92,7 +89,7 @@ def build(after: bool) -> dict[str, list[Row]]:
     uncovered: list[str] = []
     co = 0
 
-    def community_officer(station_id: str, villages: list[str]) -> None:
+    def community_officer(station_id: str, village: str) -> None:
         nonlocal co
         co += 1
         pid = f"xd-co{co:03d}"
@@ -105,19 +102,17 @@ def build(after: bool) -> dict[str, list[Row]]:
                 "party_member": member,
             }
         )
-        for k, unit in enumerate(villages or [station_id]):
-            posts = ["deputy_party_secretary"] if member and villages else []
-            assignments.append(
-                {
-                    "id": f"a-{pid}-{k + 1}",
-                    "person": pid,
-                    "unit": unit,
-                    "role": "community_officer",
-                    "start": COMMUNITY_START,
-                    "concurrent": False,
-                    "posts": posts,
-                }
-            )
+        assignments.append(
+            {
+                "id": f"a-{pid}",
+                "person": pid,
+                "unit": village,
+                "role": "community_officer",
+                "start": COMMUNITY_START,
+                "concurrent": False,
+                "posts": ["deputy_party_secretary"] if member else [],
+            }
+        )
 
     for s in range(1, STATIONS + 1):
         sid = f"xd-st{s:02d}"
@@ -154,19 +149,14 @@ def build(after: bool) -> dict[str, list[Row]]:
         gap = uncovered_count(s)
         covered, missing = villages[:-gap], villages[-gap:]
         uncovered.extend(missing)
-        load = multi_load(s)
-        singles = covered[:-load] if load else covered
-        for v in singles:
-            community_officer(sid, [v])
-        if load:
-            community_officer(sid, covered[-load:])
-        for _ in range(station_team(s)):
-            community_officer(sid, [])
+        for v in covered:
+            community_officer(sid, v)
     assert co == 126, co
     assert len(uncovered) == 54, len(uncovered)
 
     activities: list[Row] = []
     meetings: list[Row] = []
+    scores: list[Row] = []
     if after:
         for i, village in enumerate(uncovered, 1):
             pid = f"xd-dp{i:02d}"
@@ -190,7 +180,7 @@ def build(after: bool) -> dict[str, list[Row]]:
                     "posts": ["deputy_party_secretary" if member else "director_assistant"],
                 }
             )
-            log_april(activities, pid, village, offset=1 + i % 3)
+            log_april(activities, pid, village, offset=1 + i % 3, check_ins=2 + i % 3)
             meetings.append(
                 {
                     "id": f"mtg-{i:02d}",
@@ -200,12 +190,28 @@ def build(after: bool) -> dict[str, list[Row]]:
                     "attendees": [pid],
                 }
             )
+            # 派出所、社区双评价: the station and the village committee each score the officer,
+            # the same 40 of 50 everywhere, so the check-ins alone set the ranking apart
+            station = next(u["station"] for u in units if u["id"] == village)
+            for assessor, unit in (("station", station), ("community", village)):
+                scores.append(
+                    {
+                        "id": f"ev-{pid}-{assessor}",
+                        "assessor": assessor,
+                        "assessor_unit": unit,
+                        "person": pid,
+                        "item": "dual-evaluation",
+                        "date": "2022-04-28",
+                        "score": 40,
+                    }
+                )
     return {
         "units": units,
         "people": people,
         "assignments": assignments,
         "activities": activities,
         "meetings": meetings,
+        "assessor_scores": scores,
     }
 
 
@@ -235,10 +241,19 @@ _WEEKS = [
 ]
 
 
-def log_april(activities: list[Row], person: str, village: str, offset: int) -> None:
-    """The dispatched officer's four village days of April 2022 (Tuesday to Thursday)."""
+def log_april(
+    activities: list[Row], person: str, village: str, offset: int, check_ins: int
+) -> None:
+    """The dispatched officer's four village days of April 2022 (Tuesday to Thursday).
+
+    The officer checks in (钉钉打卡) at the village's point on the first ``check_ins`` of those
+    days, so the monthly scheme's check-in item differs between officers (2, 3 or 4 check-ins:
+    10, 15 or 20 example points) and equal totals show shared ranks.
+    """
     for w, kinds in enumerate(_WEEKS):
         day = dt.date(2022, 4, 4) + dt.timedelta(weeks=w, days=offset)
+        if w < check_ins:
+            kinds = [("check_in", "08:30", "08:35"), *kinds]
         for kind, start, end in kinds:
             activities.append(
                 {

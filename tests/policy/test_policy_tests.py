@@ -1,4 +1,4 @@
-"""Policy tests cannot pass vacuously, and their JUnit output is always well-formed XML."""
+"""Policy tests cannot pass vacuously, say what has no result, and write well-formed JUnit XML."""
 
 from __future__ import annotations
 
@@ -94,3 +94,78 @@ def test_covers_limits_the_rules_a_file_must_test(tmp_path: Path) -> None:
     test.write_text(_CASES.format(covers="covers: [covered, nonesuch]"), encoding="utf-8")
     wrong = run_test_file(test, Registry.from_entry_points())
     assert any("has no rule or scheme 'nonesuch'" in p for p in wrong.problems)
+
+
+_SCHEME_POLICY = """\
+id: p
+jurisdiction: 示例区
+title: {zh: 示例, en: Example}
+sources: [{id: s, title: 示例办法, issuer: 示例分局}]
+rules:
+  - id: visits
+    kind: cadence
+    title: {zh: 每月走访, en: Monthly visits}
+    severity: minor
+    subject: {people: {roles: [dispatched_officer]}}
+    period: month
+    count: {activities: [household_visit]}
+    min_count: 1
+    citation: {source: s, quote: 每月走访}
+assessment:
+  schemes:
+    - id: monthly
+      title: {zh: 月考核, en: Monthly}
+      subject: {people: {roles: [dispatched_officer]}}
+      period: month
+      items:
+        - id: visits
+          title: {zh: 走访, en: Visits}
+          from_rule: {rule: visits, per_pass: 5, per_fail: 5}
+          max_points: 5
+      ranking: {scope: all}
+      citation: {source: s, quote: 每月排名}
+"""
+
+_SCHEME_TESTS = """\
+policy: p.yaml
+base_data:
+  units: [{id: v1, type: locality}]
+  people: [{id: dp1}, {id: co1}]
+  assignments:
+    - {id: a1, person: dp1, unit: v1, role: dispatched_officer, start: 2022-01-01}
+    - {id: a2, person: co1, unit: v1, role: community_officer, start: 2022-01-01}
+cases:
+  - name: the community officer is not a subject of the scheme
+    period: 2022-04
+    expect_assessment:
+      - {scheme: monthly, subject: co1, absent: true}
+      - {scheme: monthly, subject: dp1, bucket: 2022-04, rank: 1}
+  - name: wrongly says the dispatched officer has no result
+    period: 2022-04
+    expect_assessment: [{scheme: monthly, subject: dp1, absent: true}]
+"""
+
+
+def test_an_assessment_expectation_can_say_a_subject_has_no_result(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(_SCHEME_POLICY, encoding="utf-8")
+    test_file = tmp_path / "p.test.yaml"
+    test_file.write_text(_SCHEME_TESTS, encoding="utf-8")
+    result = run_test_file(test_file, Registry.from_entry_points())
+    absent_ok, absent_wrong = result.cases
+    assert absent_ok.failures == ()
+    assert absent_wrong.failures == ("assessment monthly / dp1: expected no result, found 1",)
+
+
+def test_an_absent_assessment_result_cannot_also_expect_values(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(_SCHEME_POLICY, encoding="utf-8")
+    test_file = tmp_path / "p.test.yaml"
+    test_file.write_text(
+        _SCHEME_TESTS.replace(
+            "{scheme: monthly, subject: co1, absent: true}",
+            "{scheme: monthly, subject: co1, absent: true, rank: 1}",
+        ),
+        encoding="utf-8",
+    )
+    result = run_test_file(test_file, Registry.from_entry_points())
+    assert result.cases == ()
+    assert any("absent: true expects no total" in p for p in result.problems)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -166,21 +167,30 @@ def test_xindu_before_coverage_fails_on_exactly_the_54(before: Report) -> None:
     assert all(f.measured == 0 for f in coverage if f.status is Status.failed)
 
 
-def test_xindu_before_has_126_officers_some_with_2_or_3_villages() -> None:
-    assignments = [a for a in _rows(BEFORE, "assignments") if a["role"] == "community_officer"]
-    assert len({a["person"] for a in assignments}) == 126
+def test_xindu_before_has_the_published_126_officers_one_to_a_village() -> None:
+    # 仅有126名基层社区民警; 180 - 54 = 126: no officer with two villages, none without one
+    people = _rows(BEFORE, "people")
+    assert len(people) == 126
+    assignments = _rows(BEFORE, "assignments")
+    assert {a["role"] for a in assignments} == {"community_officer"}
     villages = {u["id"] for u in _rows(BEFORE, "units") if u["type"] == "locality"}
-    load = Counter(a["person"] for a in assignments if a["unit"] in villages)
-    assert Counter(load.values()) == {1: 102, 2: 6, 3: 4}
+    assert len(villages) == 180
+    load = Counter(a["person"] for a in assignments)
+    assert set(load) == {p["id"] for p in people}
+    assert set(load.values()) == {1}
+    assert {a["unit"] for a in assignments} <= villages
+    assert len({a["unit"] for a in assignments}) == 126
 
 
-def test_xindu_before_one_to_one_also_flags_shared_officers(before: Report) -> None:
-    failed = _failed(before)
-    assert set(failed) == {"full-coverage", "one-officer-one-village"}
-    assert failed["full-coverage"] < failed["one-officer-one-village"]
-    assert len(failed["one-officer-one-village"]) == 54 + 24
-    # No dispatched officer yet: the rules about them have no subjects.
+def test_xindu_before_only_the_54_fail(before: Report) -> None:
+    gaps = _unassigned_villages(BEFORE)
+    assert len(gaps) == 54
+    assert _failed(before) == {"full-coverage": gaps, "one-officer-one-village": gaps}
+    one_to_one = [f for f in before.findings if f.rule == "one-officer-one-village"]
+    assert Counter(f.status for f in one_to_one) == {Status.passed: 126, Status.failed: 54}
+    # No dispatched officer yet: the rules about them and the monthly scheme have no subjects.
     assert {s.rule for s in before.skipped} == DISPATCHED_RULES
+    assert before.assessment.scores == ()
 
 
 def test_xindu_after_coverage_passes_everywhere(after: Report, before: Report) -> None:
@@ -194,21 +204,80 @@ def test_xindu_after_coverage_passes_everywhere(after: Report, before: Report) -
     assert len({a["person"] for a in dispatched}) == 54
     before_gaps = {f.subject_id for f in before.failures() if f.rule == "full-coverage"}
     assert {a["unit"] for a in dispatched} == before_gaps
-    one_to_one = {
-        f.subject_id: f.status for f in after.findings if f.rule == "one-officer-one-village"
-    }
-    assert all(one_to_one[v] is Status.passed for v in before_gaps)
 
 
-def test_xindu_after_only_multi_village_officers_remain(after: Report) -> None:
-    failed = _failed(after)
-    assert set(failed) == {"one-officer-one-village"}
-    assert len(failed["one-officer-one-village"]) == 24
+def test_xindu_after_no_village_and_no_rule_fails(after: Report) -> None:
+    # 180 officers for 180 villages, one to one: the published end state, 0 failing
+    assert _failed(after) == {}
+    one_to_one = [f for f in after.findings if f.rule == "one-officer-one-village"]
+    assert len(one_to_one) == 180
+    assert {(f.status, f.measured) for f in one_to_one} == {(Status.passed, 1)}
     assert not after.skipped
     for rule in sorted(DISPATCHED_RULES):
         found = [f for f in after.findings if f.rule == rule]
         assert len(found) == 54, rule
         assert {f.status for f in found} == {Status.passed}, rule
+
+
+def test_xindu_after_ranks_only_the_dispatched_officers_ties_shared(after: Report) -> None:
+    scores = [s for s in after.assessment.scores if s.scheme == "monthly"]
+    dispatched = {p["id"] for p in _rows(AFTER, "people") if p["id"].startswith("xd-dp")}
+    assert {s.subject_id for s in scores} == dispatched
+    assert {s.role for s in scores} == {"dispatched_officer"}
+    # evaluations 40, six role items kept (+30) and 2, 3 or 4 check-ins (+10, +15, +20), 18
+    # officers each: equal totals share a rank, the next rank skips (1, 19, 37)
+    by_total = Counter((s.total, s.rank, s.rank_shared_by) for s in scores)
+    assert by_total == {(90, 1, 18): 18, (85, 19, 18): 18, (80, 37, 18): 18}
+
+
+def test_xindu_after_ranks_do_not_depend_on_ids(tmp_path: Path, after: Report) -> None:
+    # The ids reversed (xd-dp01 <-> xd-dp54, and so on) in every table: each officer, known by
+    # name, keeps his total and rank.
+    def swap(m: re.Match[str]) -> str:
+        return f"xd-dp{55 - int(m.group(1)):02d}"
+
+    for table in (AFTER / "data").glob("*.csv"):
+        text = re.sub(r"xd-dp(\d\d)", swap, table.read_text(encoding="utf-8"))
+        (tmp_path / table.name).write_text(text, encoding="utf-8")
+    policy = gridpolicing.load_policy("chengdu-xindu-2022")
+    renamed = gridpolicing.evaluate(policy, gridpolicing.load_dataset(tmp_path), "2022-04")
+    names = {p["id"]: p["name"] for p in _rows(AFTER, "people")}
+
+    def by_name(report: Report, swapped: bool) -> dict[str, tuple[float, int | None]]:
+        out = {}
+        for s in report.assessment.scores:
+            pid = re.sub(r"xd-dp(\d\d)", swap, s.subject_id) if swapped else s.subject_id
+            out[names[pid]] = (s.total, s.rank)
+        return out
+
+    assert by_name(renamed, swapped=True) == by_name(after, swapped=False)
+
+
+def test_xindu_the_other_ranking_reading_ranks_community_officers_by_nothing(
+    tmp_path: Path,
+) -> None:
+    # The reading not taken: captains and community officers in the scheme, whose only item
+    # they could score on is check-ins. With none logged, all 126 tie on 0 points: a
+    # "ranking" that says nothing, which the policy's not_encoded entry declines to publish.
+    other = tmp_path / "other-reading.yaml"
+    other.write_text(
+        "id: xindu-other-reading\n"
+        "extends: chengdu-xindu-2022\n"
+        "jurisdiction: 成都市新都区\n"
+        "title: {zh: 另一种读法, en: The other reading}\n"
+        "assessment:\n"
+        "  schemes:\n"
+        "    - id: monthly\n"
+        "      subject: {people: {roles: [policing_captain, community_officer,"
+        " dispatched_officer]}}\n"
+        "      ranking: {scope: all, by_role: true}\n",
+        encoding="utf-8",
+    )
+    policy = gridpolicing.load_policy(other)
+    report = gridpolicing.evaluate(policy, gridpolicing.load_dataset(AFTER / "data"), "2022-04")
+    officers = [s for s in report.assessment.scores if s.role == "community_officer"]
+    assert len(officers) == 126
+    assert {(s.total, s.rank, s.rank_shared_by) for s in officers} == {(0, 1, 126)}
 
 
 # --- the committed data is what the generators write ----------------------------------------

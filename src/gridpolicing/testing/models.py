@@ -55,18 +55,32 @@ class AssessmentExpectation(PolicyModel):
     """The assessment result of ``subject`` in ``scheme`` (in ``bucket``, or every bucket).
 
     With ``rollup: true`` the expectation is about the roll-up (e.g. the year) instead.
+    ``absent: true`` says the scheme has no result for the subject at all.
     """
 
     scheme: str
     subject: str
     bucket: PeriodText | None = None
     rollup: bool = False
+    absent: bool = Field(
+        default=False,
+        description="true: the scheme has no result for this subject (it is not one of the "
+        "scheme's subjects, e.g. a role the text gives no assessment items)",
+    )
     total: float | None = None
     status: str | None = None
     grade: str | None = None
     rank: int | None = None
     consequences: list[str] | None = None
     margin: float = Field(default=1e-6, ge=0)
+
+    @model_validator(mode="after")
+    def _nothing_expected_of_an_absent_result(self) -> AssessmentExpectation:
+        # a value expected of a result that must not exist could never be checked
+        named = (self.total, self.status, self.grade, self.rank, self.consequences)
+        if self.absent and any(v is not None for v in named):
+            raise ValueError("absent: true expects no total, status, grade, rank or consequences")
+        return self
 
 
 class TestCase(PolicyModel):

@@ -224,6 +224,8 @@ def _check_assessment(exp: AssessmentExpectation, outcome: AssessmentOutcome) ->
     where = f"assessment {exp.scheme} / {exp.subject}" + (f" / {exp.bucket}" if exp.bucket else "")
     if exp.rollup:
         where += " (roll-up)"
+    if exp.absent:
+        return [f"{where}: expected no result, found {len(matched)}"] if matched else []
     if not matched:
         return [f"{where}: no such result"]
     out = []
