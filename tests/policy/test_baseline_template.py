@@ -8,9 +8,17 @@ from typing import Any
 import pytest
 import yaml
 
-from gridpolicing import GridPolicingError, PolicyError, Registry, evaluate, load_policy
+from gridpolicing import (
+    Dataset,
+    GridPolicingError,
+    Policy,
+    PolicyError,
+    Registry,
+    evaluate,
+    load_dataset,
+    load_policy,
+)
 from gridpolicing.policy.resources import bundled_dir
-from tests.helpers import make_dataset
 
 REGISTRY = Registry.from_entry_points()
 TEMPLATE = bundled_dir("policies") / "baseline-community-policing.yaml"
@@ -19,7 +27,6 @@ VALUES = {
     "officers_per_office_min": 1,
     "officers_per_office_max": 2,
     "security_cadres_per_community_min": 1,
-    "security_cadres_per_community_max": 2,
     "auxiliaries_per_office_min": 2,
     "security_team_min": 3,
     "annual_reward_top_n": 1,
@@ -54,6 +61,13 @@ TABLES: dict[str, list[dict[str, Any]]] = {
 }
 
 
+def dataset(tmp_path: Path, tables: dict[str, list[dict[str, Any]]], policy: Policy) -> Dataset:
+    """Write ``tables`` as a YAML dataset and load it with the terms ``policy`` adds."""
+    path = tmp_path / "data.yaml"
+    path.write_text(yaml.safe_dump(tables, allow_unicode=True, sort_keys=False), "utf-8")
+    return load_dataset(path, vocabulary=policy.vocabulary)
+
+
 def declared_parameters() -> list[str]:
     """The parameter names the template file declares, read straight from its YAML."""
     doc = yaml.safe_load(TEMPLATE.read_text(encoding="utf-8"))
@@ -86,12 +100,12 @@ def test_template_alone_fails_naming_every_missing_parameter() -> None:
         load_policy(TEMPLATE, registry=REGISTRY)
     messages = [p.message for p in info.value.problems]
     expected = "missing values for required parameters: " + ", ".join(declared_parameters())
-    assert messages == [expected]
+    assert messages == [expected + "; expected a value for each under parameter_values"]
 
 
 def test_template_cannot_be_evaluated(tmp_path: Path) -> None:
     template = load_policy(TEMPLATE, registry=REGISTRY, allow_template=True)
-    data = make_dataset(tmp_path, TABLES)
+    data = dataset(tmp_path, TABLES, template)
     with pytest.raises(GridPolicingError, match="is a template"):
         evaluate(template, data, "2024-03")
 
@@ -101,7 +115,8 @@ def test_instantiation_missing_one_value_names_it(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as info:
         load_policy(instantiate(tmp_path, values), registry=REGISTRY)
     messages = [p.message for p in info.value.problems]
-    assert messages == ["missing values for required parameters: security_team_min"]
+    [message] = messages
+    assert message.startswith("missing values for required parameters: security_team_min (")
 
 
 def test_instantiation_with_an_unknown_parameter_is_an_error(tmp_path: Path) -> None:
@@ -132,7 +147,7 @@ def test_parameter_value_changes_the_outcome(
     """The same office with one officer keeps a 1-2 standard and breaks a 2-3 standard."""
     values = {**VALUES, "officers_per_office_min": minimum, "officers_per_office_max": 3}
     policy = load_policy(instantiate(tmp_path, values), registry=REGISTRY)
-    data = make_dataset(tmp_path, TABLES)
+    data = dataset(tmp_path, TABLES, policy)
     assert not data.rejected, [str(r) for r in data.rejected]
     report = evaluate(policy, data, "2024-03")
     [finding] = [
@@ -193,7 +208,11 @@ def test_annual_reward_top_n_changes_who_is_rewarded(
     assert scheme.rollup is not None
     assert (scheme.rollup.reward_top, scheme.rollup.sanction_bottom) == (top_n, 1)
     # March 2024: p1 4 patrols, p2 3, p3 2, p4 1 (prevention: 1 point each, under the cap of 20)
-    data = make_dataset(tmp_path, _officers_with_activity({"p1": 4, "p2": 3, "p3": 2, "p4": 1}))
+    data = dataset(
+        tmp_path,
+        _officers_with_activity({"p1": 4, "p2": 3, "p3": 2, "p4": 1}),
+        policy,
+    )
     assert not data.rejected, [str(r) for r in data.rejected]
     report = evaluate(policy, data, "2024")
     year = {r.subject_id: r for r in report.assessment.rollups if r.scheme == "monthly-ranking"}
@@ -204,3 +223,75 @@ def test_annual_reward_top_n_changes_who_is_rewarded(
     # the bottom one is sanctioned whatever the reward parameter
     assert sorted(year["p4"].consequences) == ["admonishment_talk", "loses_award_eligibility"]
     assert [p for p, r in year.items() if "admonishment_talk" in r.consequences] == ["p4"]
+
+
+# --- the readings the template chose, against the other readings of the same words --------
+
+
+def _with_rule(tmp_path: Path, rule: dict[str, Any], name: str) -> Path:
+    """An instantiation replacing one of the template's rules (by id) with ``rule``."""
+    path = instantiate(tmp_path, VALUES, name)
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    doc["rules"] = [rule]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+def _status(policy: Policy, data: Dataset, rule: str, subject: str) -> str:
+    report = evaluate(policy, data, "2024-03")
+    [finding] = [f for f in report.findings if f.rule == rule and f.subject_id == subject]
+    return finding.status.value
+
+
+def test_deputy_director_reading_against_the_membership_split(tmp_path: Path) -> None:
+    """兼任社区副书记或副主任: the template lets a party member hold either post. The other
+    reading (party members 副书记, the others 副主任, as Xindu splits its posts) fails a party
+    member who is the community's deputy director."""
+    tables = {k: [dict(r) for r in v] for k, v in TABLES.items()}
+    tables["assignments"][0]["posts"] = ["community_deputy_director"]
+    ours = load_policy(instantiate(tmp_path, VALUES), registry=REGISTRY)
+    assert _status(ours, dataset(tmp_path, tables, ours), "officer-community-post", "p1") == "pass"
+    rule = {
+        **_template_rule("officer-community-post"),
+        "party_member_post": "deputy_party_secretary",
+        "non_member_post": "community_deputy_director",
+    }
+    other = load_policy(_with_rule(tmp_path, rule, "split"), registry=REGISTRY)
+    data = dataset(tmp_path, tables, other)
+    assert _status(other, data, "officer-community-post", "p1") == "fail"
+
+
+def test_security_cadre_range_reading_against_a_hard_maximum(tmp_path: Path) -> None:
+    """专职治保干部*至*人: the template requires the first number and no more. The other reading
+    (the second number a hard maximum, here 2) fails a community given three cadres."""
+    tables = {k: [dict(r) for r in v] for k, v in TABLES.items()}
+    for i in (1, 2, 3):
+        tables["people"].append({"id": f"s{i}"})
+        tables["assignments"].append(
+            {
+                "id": f"as{i}",
+                "person": f"s{i}",
+                "unit": "c1",
+                "role": "security_cadre",
+                "employment": "full_time",
+                "start": "2024-01-01",
+            }
+        )
+    ours = load_policy(instantiate(tmp_path, VALUES), registry=REGISTRY)
+    rid = "security-cadres-per-community"
+    assert _status(ours, dataset(tmp_path, tables, ours), rid, "c1") == "pass"
+    other = load_policy(
+        _with_rule(tmp_path, {**_template_rule(rid), "max_people": 2}, "hard-max"),
+        registry=REGISTRY,
+    )
+    assert _status(other, dataset(tmp_path, tables, other), rid, "c1") == "fail"
+
+
+def _template_rule(rid: str) -> dict[str, Any]:
+    """The template's rule ``rid`` as written, its parameters replaced by VALUES."""
+    doc = yaml.safe_load(TEMPLATE.read_text(encoding="utf-8"))
+    [rule] = [r for r in doc["rules"] if r["id"] == rid]
+    return {
+        k: VALUES[v["param"]] if isinstance(v, dict) and set(v) == {"param"} else v
+        for k, v in rule.items()
+    }

@@ -130,3 +130,126 @@ def test_status_follows_membership_and_posts(member: bool, posts: list[str]) -> 
         found = run_rule(Path(tmp), RULE, _tables(member, posts), "2022-03")
     want = "deputy_party_secretary" if member else "director_assistant"
     assert found[0].status.value == ("pass" if want in posts else "fail")
+
+
+# 兼任社区副书记或副主任 (the baseline template): either post will do for a party member, the
+# deputy director for the others, and the post is needed once, on any active assignment.
+EITHER = {
+    "kind": "post",
+    "subject": {"people": {"roles": ["community_officer"]}},
+    "party_member_post": ["deputy_party_secretary", "community_deputy_director"],
+    "non_member_post": "community_deputy_director",
+    "held": "any_assignment",
+}
+COMMUNITY = [
+    {"id": "o1", "type": "office", "area": "urban"},
+    {
+        "id": "c1",
+        "type": "locality",
+        "category": "urban_community",
+        "area": "urban",
+        "office": "o1",
+    },
+]
+
+
+def _officer(member: bool, records: list[tuple[str, list[str]]]) -> dict[str, Any]:
+    """One officer with a community_officer record at each (unit, posts) of ``records``."""
+    return {
+        "units": COMMUNITY,
+        "people": [{"id": "p1", "party_member": member}],
+        "assignments": [
+            {
+                "id": f"a{i}",
+                "person": "p1",
+                "unit": unit,
+                "role": "community_officer",
+                "start": "2020-01-01",
+                "posts": posts,
+            }
+            for i, (unit, posts) in enumerate(records, 1)
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("member", "posts", "status"),
+    [
+        (True, ["deputy_party_secretary"], "pass"),
+        (True, ["community_deputy_director"], "pass"),
+        (True, ["governance_deputy_director"], "fail"),
+        (False, ["community_deputy_director"], "pass"),
+        (False, ["deputy_party_secretary"], "fail"),
+        (False, [], "fail"),
+    ],
+)
+def test_a_list_of_posts_is_satisfied_by_any_one(
+    tmp_path: Path, member: bool, posts: list[str], status: str
+) -> None:
+    found = run_rule(tmp_path, EITHER, _officer(member, [("c1", posts)]), "2024-03")
+    assert statuses(found) == {("p1", "2024-03"): status}
+
+
+def test_a_missing_list_of_posts_is_named_in_the_detail(tmp_path: Path) -> None:
+    found = run_rule(tmp_path, EITHER, _officer(True, [("c1", [])]), "2024-03")
+    assert found[0].detail == "deputy_party_secretary / community_deputy_director @ c1"
+    text = KIND.describe(PostRule.model_validate({**_META, **EITHER}), found[0])
+    assert "村(社区)党组织副书记 / 社区(居委会)副主任 @ c1" in text.zh
+
+
+def test_any_assignment_needs_the_post_once(tmp_path: Path) -> None:
+    """Registered at the office, deputy secretary on the community's record: held once."""
+    records = [("o1", []), ("c1", ["deputy_party_secretary"])]
+    found = run_rule(tmp_path, EITHER, _officer(True, records), "2024-03")
+    assert statuses(found) == {("p1", "2024-03"): "pass"}
+    # the default, each_assignment, demands it on the office record too
+    each = {**EITHER, "held": "each_assignment"}
+    found = run_rule(tmp_path, each, _officer(True, records), "2024-03")
+    assert statuses(found) == {("p1", "2024-03"): "fail"}
+    assert found[0].detail == "deputy_party_secretary / community_deputy_director @ o1"
+
+
+def test_any_assignment_with_no_post_anywhere_fails_naming_every_unit(tmp_path: Path) -> None:
+    found = run_rule(tmp_path, EITHER, _officer(True, [("o1", []), ("c1", [])]), "2024-03")
+    assert statuses(found) == {("p1", "2024-03"): "fail"}
+    assert found[0].detail == "deputy_party_secretary / community_deputy_director @ c1, o1"
+
+
+_META = {
+    "id": "r",
+    "title": {"zh": "测", "en": "t"},
+    "severity": "minor",
+    "citation": {"source": "s", "quote": "测试"},
+}
+
+
+def test_an_empty_list_of_posts_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one post"):
+        PostRule.model_validate({**_META, **EITHER, "party_member_post": []})
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    member=st.booleans(),
+    records=st.lists(
+        st.tuples(
+            st.sampled_from(["o1", "c1"]),
+            st.lists(
+                st.sampled_from(
+                    ["deputy_party_secretary", "community_deputy_director", "director_assistant"]
+                ),
+                unique=True,
+            ),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_any_assignment_passes_exactly_when_one_record_holds_an_allowed_post(
+    member: bool, records: list[tuple[str, list[str]]]
+) -> None:
+    allowed = {"community_deputy_director"} | ({"deputy_party_secretary"} if member else set())
+    with tempfile.TemporaryDirectory() as tmp:
+        found = run_rule(Path(tmp), EITHER, _officer(member, records), "2024-03")
+    expected = "pass" if any(allowed & set(posts) for _, posts in records) else "fail"
+    assert found[0].status.value == expected

@@ -299,6 +299,14 @@ POSTS: Final = (
         "who is not a Party member (Xindu).",
     ),
     Term(
+        Post.community_deputy_director.value,
+        "社区(居委会)副主任",
+        "deputy director of the community",
+        "民警兼任的社区居民委员会副主任(社区副主任),党员与非党员均可担任。",
+        "Deputy director of the community's residents' committee (社区副主任), a post an officer "
+        "may hold whether or not a Party member.",
+    ),
+    Term(
         Post.governance_deputy_director.value,
         "社区综治办副主任",
         "deputy director of the governance office",

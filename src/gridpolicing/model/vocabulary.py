@@ -186,6 +186,7 @@ class Post(Extensible):
 
     deputy_party_secretary = "deputy_party_secretary"  # 村(社区)党组织副书记
     director_assistant = "director_assistant"  # 村(社区)主任助理
+    community_deputy_director = "community_deputy_director"  # 社区(居委会)副主任
     governance_deputy_director = "governance_deputy_director"  # 社区综治办副主任
     centre_deputy_director = "centre_deputy_director"  # 社区综治中心副主任
     petition_receptionist = "petition_receptionist"  # 信访接待人员

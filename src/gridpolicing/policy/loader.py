@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +26,8 @@ from gridpolicing.policy.assessment_merge import MergedAssessment, merge_assessm
 from gridpolicing.policy.chain import Roots, load_chain, resolve_reference
 from gridpolicing.policy.document import DocumentBase, Policy
 from gridpolicing.policy.errors_map import problems_from_validation
-from gridpolicing.policy.models import Citation, ParameterDecl, RuleSpec
+from gridpolicing.policy.models import Citation, RuleSpec
+from gridpolicing.policy.parameters import resolve_parameters, stand_in
 from gridpolicing.policy.places import problem_at
 from gridpolicing.policy.registry import Registry
 from gridpolicing.policy.resources import bundled_policy_path
@@ -97,10 +97,13 @@ class _Loaded:
 
 
 def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Policy:
-    problems: list[Problem] = []
     leaf = chain[-1]
-    decls: dict[str, Any] = {}
-    values: dict[str, Any] = {}
+    params = resolve_parameters(
+        [(c.source, c.document) for c in chain], allow_template=allow_template
+    )
+    problems: list[Problem] = list(params.problems)
+    decls, values, missing = params.decls, params.values, params.missing
+    is_template = bool(missing)
     sources: dict[str, Any] = {}
     rules: dict[str, tuple[dict[str, Any], _Loaded, int]] = {}
     not_encoded: list[Any] = []
@@ -109,26 +112,6 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
     raw_catalogues: dict[str, Any] = {}
     for loaded in chain:
         doc, data = loaded.document, loaded.source.data
-        for name, value in doc.parameter_values.items():
-            if name not in decls:
-                problems.append(
-                    problem_at(
-                        loaded.source,
-                        ("parameter_values", name),
-                        f"unknown parameter {name!r}; expected one of: {_listing(decls)}",
-                    )
-                )
-            else:
-                wrong = _parameter_problem(decls[name], value)
-                if wrong:
-                    problems.append(problem_at(loaded.source, ("parameter_values", name), wrong))
-            values[name] = value
-        for name, decl in doc.parameters.items():
-            wrong = _parameter_problem(decl, decl.default) if decl.default is not None else None
-            if wrong:
-                at = ("parameters", name, "default")
-                problems.append(problem_at(loaded.source, at, wrong))
-        decls.update(doc.parameters)
         sources.update({s.id: s for s in doc.sources})
         catalogues.update(doc.catalogues)
         raw_catalogues.update(data.get("catalogues") or {})
@@ -148,22 +131,6 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
     declared = declared_vocabulary(((c.source, c.document.vocabulary) for c in chain), problem_at)
     problems.extend(declared.problems)
     named: list[tuple[YamlSource, _Path, Any]] = [(c.source, (), c.document) for c in chain]
-    for name, decl in decls.items():
-        if name not in values and decl.default is not None:
-            values[name] = decl.default
-    missing = sorted(n for n in decls if n not in values)
-    is_template = bool(missing)
-    if missing and not allow_template:
-        line, col = leaf.source.positions.of_value(("parameter_values",)) or (1, 1)
-        problems.append(
-            Problem(
-                leaf.source.file,
-                line,
-                col,
-                "parameter_values",
-                f"missing values for required parameters: {', '.join(missing)}",
-            )
-        )
     spec_by_kind = {name: kind.spec for name, kind in registry.items()}
     final_rules: list[RuleSpec] = []
     origins: dict[str, str] = {}
@@ -187,7 +154,7 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
     if assessment_in:
         # A template's unset parameters get stand-in values so its assessment can be checked
         # (and its citations listed); a template is never evaluated, so they score nothing.
-        stand_ins = {n: _stand_in(decls[n]) for n in missing}
+        stand_ins = {n: stand_in(decls[n]) for n in missing}
         refs = _Refs({**stand_ins, **values}, decls, raw_catalogues)
         assessment, merged, errs = _assessment(assessment_in, refs, final_rules, sources)
         problems.extend(errs)
@@ -226,34 +193,6 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         is_template=is_template,
         vocabulary=declared.vocabulary,
     )
-
-
-_PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
-    "number": (int, float),
-    "integer": (int,),
-    "string": (str,),
-    "boolean": (bool,),
-}
-
-
-def _stand_in(decl: ParameterDecl) -> Any:
-    """A value of the declared type (at its minimum) to check a template's structure with."""
-    if decl.type == "boolean":
-        return False
-    if decl.type == "string":
-        return "x"
-    low = decl.minimum if decl.minimum is not None else 1
-    return math.ceil(low) if decl.type == "integer" else float(low)
-
-
-def _parameter_problem(decl: ParameterDecl, value: Any) -> str | None:
-    """Why ``value`` does not suit ``decl`` (its type and minimum), or None."""
-    types = _PARAMETER_TYPES[decl.type]
-    if (isinstance(value, bool) and decl.type != "boolean") or not isinstance(value, types):
-        return f"expected {'an' if decl.type == 'integer' else 'a'} {decl.type}, found {value!r}"
-    if decl.minimum is not None and isinstance(value, int | float) and value < decl.minimum:
-        return f"expected a {decl.type} >= {decl.minimum:g}, found {value!r}"
-    return None
 
 
 @final

@@ -190,6 +190,12 @@ class ParameterDecl(PolicyModel):
     description: Text
     default: Any = None
     minimum: float | None = None
+    at_most: str | None = Field(
+        default=None,
+        pattern=IDENT,
+        description="Another parameter this one's value may not exceed (a range's lower end "
+        "names its upper end); checked when the values are set",
+    )
 
 
 class Effective(PolicyModel):

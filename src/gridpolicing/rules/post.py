@@ -19,6 +19,7 @@ __all__ = ["KIND", "PostRule"]
 _POST_ZH = {
     Post.deputy_party_secretary: "村(社区)党组织副书记",
     Post.director_assistant: "村(社区)主任助理",
+    Post.community_deputy_director: "社区(居委会)副主任",
     Post.governance_deputy_director: "社区综治办副主任",
     Post.centre_deputy_director: "社区综治中心副主任",
     Post.petition_receptionist: "信访接待人员",
@@ -32,7 +33,10 @@ class PostRule(RuleSpec):
     A snapshot on the last day of each bucket: every assignment of the subject (narrowed to
     ``roles`` when given) that is active that day must list the required post in its ``posts``:
     ``party_member_post`` for party members, ``non_member_post`` for the others (membership from
-    ``people``). ``measured`` is 1 when every such assignment holds it, else 0; ``required`` is 1.
+    ``people``). Either may list several posts, any one of which will do (兼任副书记或副主任).
+    With ``held: any_assignment`` the post is needed once, on one of those assignments (an
+    officer registered at the office and holding the post in the community's own record), not
+    on each. ``measured`` is 1 when the post is held as required, else 0; ``required`` is 1.
     A person with no assignment active on the last day, or whose membership has no required post,
     is ``not_applicable``. Example (Xindu 2022, 党员兼任副书记、非党员兼任主任助理)::
 
@@ -58,8 +62,16 @@ class PostRule(RuleSpec):
         min_length=1,
         description="Only assignments in these roles (a subset of the subject's; all when absent)",
     )
-    party_member_post: Post | None = None
-    non_member_post: Post | None = None
+    party_member_post: Post | list[Post] | None = Field(
+        default=None, description="The post party members hold, or a list of posts, any one of them"
+    )
+    non_member_post: Post | list[Post] | None = Field(
+        default=None, description="The post the others hold, or a list of posts, any one of them"
+    )
+    held: Literal["each_assignment", "any_assignment"] = Field(
+        default="each_assignment",
+        description="each_assignment: on every active assignment; any_assignment: on one of them",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> PostRule:
@@ -70,6 +82,9 @@ class PostRule(RuleSpec):
             raise ValueError("expected party_member_post, non_member_post or both")
         if self.roles is not None and not set(self.roles) <= set(people.roles):
             raise ValueError("roles must be among subject.people.roles")
+        for posts in (self.party_member_post, self.non_member_post):
+            if isinstance(posts, list) and not posts:
+                raise ValueError("a list of posts needs at least one post")
         return self
 
 
@@ -88,14 +103,16 @@ class PostKind:
         roles = ""
         if rule.roles is not None:
             roles = f"AND a.role IN ({', '.join(ctx.lit(r.value) for r in rule.roles)})"
-        member = ctx.lit(rule.party_member_post.value if rule.party_member_post else None)
-        other = ctx.lit(rule.non_member_post.value if rule.non_member_post else None)
+        member = ctx.lit(_posts(rule.party_member_post))
+        other = ctx.lit(_posts(rule.non_member_post))
+        # each_assignment: every active assignment holds the post; any_assignment: one does
+        held = "bool_and" if rule.held == "each_assignment" else "bool_or"
         return f"""
         WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
         chk AS (
           SELECT s.subject_type, s.subject_id, s.bucket, a.id, a.unit,
                  CASE WHEN p.party_member THEN {member} ELSE {other} END AS want,
-                 list_contains(a.posts,
+                 list_has_any(coalesce(a.posts, []::VARCHAR[]),
                    CASE WHEN p.party_member THEN {member} ELSE {other} END) AS has
           FROM s
           JOIN ({ctx.assignments_sql(rule.subject)}) a
@@ -104,7 +121,7 @@ class PostKind:
         ),
         m AS (
           SELECT subject_type, subject_id, bucket, any_value(want) AS want,
-                 bool_and(coalesce(has, FALSE)) AS held, list(id) AS ids,
+                 {held}(coalesce(has, FALSE)) AS held, list(id) AS ids,
                  string_agg(unit, ', ' ORDER BY unit) FILTER (WHERE NOT coalesce(has, FALSE))
                    AS missing_in
           FROM chk GROUP BY ALL
@@ -117,7 +134,7 @@ class PostKind:
                CASE WHEN m.want IS NULL THEN NULL ELSE 1 END AS required,
                m.ids AS evidence,
                CASE WHEN m.want IS NOT NULL AND NOT m.held
-                    THEN m.want || ' @ ' || m.missing_in END AS detail
+                    THEN array_to_string(m.want, ' / ') || ' @ ' || m.missing_in END AS detail
         FROM s LEFT JOIN m USING (subject_type, subject_id, bucket)
         """
 
@@ -138,6 +155,13 @@ class PostKind:
                 "no assignment active at the end, or no post required of them",
             )
         return verdict(finding, "已兼任所需职务", "holds the required post")
+
+
+def _posts(posts: Post | list[Post] | None) -> list[str] | None:
+    """The posts any one of which will do, as ids (None when the membership needs none)."""
+    if posts is None:
+        return None
+    return [p.value for p in (posts if isinstance(posts, list) else [posts])]
 
 
 KIND = PostKind()
