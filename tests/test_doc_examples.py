@@ -86,3 +86,50 @@ def test_docs_yaml_examples_are_valid(where: str, block: str, tmp_path: Path) ->
     policy = load_policy(path, registry=REGISTRY, allow_template=True)
     if isinstance(data, dict) and data.get("extends"):
         assert not policy.is_template, f"{where}: parameters left without values"
+
+
+# -- an example quoting a bundled text encodes it as the bundled policy does -------------------
+
+_BUNDLED = {
+    p: load_policy(p, registry=REGISTRY)
+    for p in ("xinxiang-gaoxin-2016", "nanjing-2016", "chengdu-xinjin-2022", "chengdu-xindu-2022")
+}
+_IGNORED = {"note", "title", "severity"}  # words and emphasis; the meaning is the rest
+
+
+def _bundled_rule(example: dict[str, Any]) -> dict[str, Any] | None:
+    """The bundled rule the example's citation quotes (same source and id), as YAML would say it."""
+    source = example["citation"]["source"]
+    for policy in _BUNDLED.values():
+        if source in policy.sources:
+            for rule in policy.rules:
+                if rule.id == example["id"]:
+                    dumped: dict[str, Any] = rule.model_dump(
+                        mode="json", by_alias=True, exclude_unset=True
+                    )
+                    return dumped
+    return None
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_a_docstring_example_quoting_a_bundled_text_encodes_it_as_the_policy(name: str) -> None:
+    [example] = yaml.safe_load(docstring_example(REGISTRY[name].spec.__doc__ or ""))
+    source = example["citation"]["source"]
+    if source not in {s for p in _BUNDLED.values() for s in p.sources}:
+        pytest.skip(f"{name}: the example quotes no bundled text")
+    bundled = _bundled_rule(example)
+    assert bundled is not None, f"{name}: the example's id {example['id']!r} is no rule of {source}"
+    ours = {k: v for k, v in example.items() if k not in _IGNORED}
+    theirs = {k: v for k, v in bundled.items() if k not in _IGNORED}
+    theirs["citation"] = {k: v for k, v in theirs["citation"].items() if k in ours["citation"]}
+    assert _loaded(ours, name) == _loaded(theirs, name)
+
+
+def _loaded(rule: dict[str, Any], name: str) -> dict[str, Any]:
+    """``rule`` parsed by its kind and dumped again, so defaults and spellings compare equal."""
+    full = {"title": {"zh": "t", "en": "t"}, "severity": "minor", **rule}
+    spec = REGISTRY[name].spec.model_validate(full)
+    dumped: dict[str, Any] = spec.model_dump(
+        mode="json", by_alias=True, exclude={"title", "severity"}
+    )
+    return dumped

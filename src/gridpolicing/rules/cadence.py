@@ -57,13 +57,16 @@ class CadenceRule(RuleSpec):
           kind: cadence
           title:
             zh: 包村民警每周开展矛盾纠纷排查
-            en: Village contact officers screen disputes weekly
+            en: Village contact officers screen disputes every week
           severity: major
           subject: {people: {roles: [village_contact_officer]}}
           period: week
           count: {activities: [dispute_screening]}
           min_count: 1
-          citation: {source: xinjin-2022, quote: 每周对包村(社区)开展矛盾纠纷排查}
+          citation:
+            source: xinjin-2022
+            clause: 创新工作机制·明确包村民警职责
+            quote: 每周对包村(社区)开展矛盾纠纷排查
     """
 
     kind: Literal["cadence"]

@@ -75,13 +75,15 @@ class CountRule(RuleSpec):
         - id: two-model-offices-a-year
           kind: count
           title: {zh: 年内至少建成2个示范警务室, en: At least two model offices a year}
-          severity: minor
+          severity: major
           subject: {units: {type: bureau}}
-          period: year
+          period: half_year
+          effective_to: 2016-12-31
           what: model_offices
           min_count: 2
           citation:
             source: xinxiang-2016
+            clause: 三(二)4
             quote: 年内公安分局至少建成2个以上有特色、有亮点、有标杆示范作用的警务室
     """
 

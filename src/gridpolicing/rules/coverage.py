@@ -38,14 +38,18 @@ class CoverageRule(RuleSpec):
 
         - id: rural-community-officers
           kind: coverage
-          title: {zh: 每2-3个农村社区配备至少1名社区民警, en: One officer per 2-3 rural communities}
-          severity: major
-          subject: {units: {type: locality, category: [rural_community]}}
+          title:
+            zh: 每2-3个农村社区配备至少1名社区民警
+            en: One community officer for every two or three rural communities
+          severity: critical
+          subject: {units: {type: locality, category: [rural_community, village]}}
+          period: month
           roles: [community_officer]
           max_units_per_person: 3
           citation:
             source: nanjing-2016
-            quote: 各城市社区、每 2-3 个农村 社区分别配备至少 1 名社区民警
+            clause: 一、2
+            quote: 各城市社区、每2-3个农村社区分别配备至少1名社区民警
     """
 
     kind: Literal["coverage"]

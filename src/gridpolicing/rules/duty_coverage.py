@@ -30,27 +30,34 @@ class DutyCoverageRule(RuleSpec):
     the number listed; the detail names the duties not performed. A person assigned for only
     part of a bucket is ``not_applicable`` for it. ``duties`` is usually ``{catalogue: NAME}``,
     a reference to the policy's top-level ``catalogues``, so the same classification serves
-    several rules. Example
-    (Xinxiang 2016, the five duties of 包村民警)::
+    several rules. Example (Xinxiang 2016, the five duties of 包村民警)::
 
         - id: village-contact-duties
           kind: duty_coverage
-          title:
-            zh: 包村民警履行5项职责任务
-            en: Village contact officers perform their five duties
+          title: {zh: 包村民警履行5项职责任务, en: Village contact officers perform their five duties}
           severity: minor
           subject: {people: {roles: [village_contact_officer]}}
           period: quarter
-          duties:
+          duties:   # the policy's catalogue village-contact-duties, written out
             - id: public-opinion
               title: {zh: 了解掌握社情民意, en: Know public opinion}
               activity_kinds: [opinion_survey, suggestion_collection]
             - id: disputes
               title: {zh: 排查化解矛盾纠纷, en: Screen and settle disputes}
               activity_kinds: [dispute_screening, mediation]
+            - id: prevention
+              title: {zh: 组织指导安全防范, en: Organise and guide crime prevention}
+              activity_kinds: [patrol_organisation, safety_inspection, fire_safety, security_briefing]
+            - id: publicity
+              title: {zh: 组织开展宣传教育, en: Run publicity and education}
+              activity_kinds: [publicity]
+            - id: visit-and-serve
+              title: {zh: 走访服务辖区群众, en: Visit and serve the residents}
+              activity_kinds: [household_visit, practical_service]
           citation:
             source: xinxiang-2016
-            quote: 排查化解矛盾纠纷、组织指导安全防范、组织开展宣传教育、走访服务辖区群众5项职责任务
+            clause: 三(二)2
+            quote: 主要对分包村承担了解掌握社情民意、排查化解矛盾纠纷、组织指导安全防范、组织开展宣传教育、走访服务辖区群众5项职责任务
     """
 
     kind: Literal["duty_coverage"]

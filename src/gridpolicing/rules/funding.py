@@ -29,13 +29,18 @@ class FundingRule(RuleSpec):
 
         - id: city-funding-per-officer
           kind: funding
-          title: {zh: 市财政社区民警每人每年5000元, en: City funds 5000 CNY per officer a year}
+          title:
+            zh: 市财政社区民警每人每年5000元工作经费
+            en: The city funds 5000 CNY per community officer a year
           severity: major
           subject: {people: {roles: [community_officer]}}
           period: year
           sources: [city]
           min_amount_cny: 5000
-          citation: {source: nanjing-2016, quote: 市财政社区民警每人每年 5000 元}
+          citation:
+            source: nanjing-2016
+            clause: 六、11
+            quote: 落实市财政社区民警每人每年5000元
     """
 
     kind: Literal["funding"]

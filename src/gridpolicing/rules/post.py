@@ -43,8 +43,8 @@ class PostRule(RuleSpec):
         - id: village-police-posts
           kind: post
           title:
-            zh: 村警党员兼任副书记、非党员兼任主任助理
-            en: Village officers hold a village post
+            zh: 村警党员兼任村(社区)党组织副书记、非党员兼任主任助理
+            en: Dispatched officers hold a village post (party members deputy secretary, others director assistant)
           severity: minor
           subject: {people: {roles: [dispatched_officer]}}
           period: month
@@ -52,6 +52,7 @@ class PostRule(RuleSpec):
           non_member_post: director_assistant
           citation:
             source: xindu-2022
+            clause: 改革篇·以党政推动解决融入不深问题
             quote: 党员民警兼任副书记为主、非党员民警兼任主任助理为辅
     """
 

@@ -41,15 +41,15 @@ class ProhibitionRule(RuleSpec):
 
         - id: no-crime-fighting-quota
           kind: prohibition
-          title:
-            zh: 社区民警不承担打击处理任务
-            en: Community officers carry no crime-fighting quota
-          severity: critical
+          title: {zh: 社区民警不承担打击处理任务, en: Community officers carry no crime-fighting quota}
+          severity: major
           subject: {people: {roles: [community_officer]}}
           period: month
-          forbidden: {tasks: [crime_fighting_quota, non_community_work]}
-          exempt_reasons: [disaster_relief, major_emergency, major_security_duty]
-          citation: {source: xinxiang-2016, quote: 社区民警不承担打击处理任务}
+          forbidden: {tasks: [crime_fighting_quota]}
+          citation:
+            source: xinxiang-2016
+            clause: 三(一)2
+            quote: 社区民警不承担打击处理任务
     """
 
     kind: Literal["prohibition"]

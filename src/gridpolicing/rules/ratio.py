@@ -55,23 +55,27 @@ class RatioRule(RuleSpec):
     ``not_applicable``. measured = people counted; required = required heads; detail lists
     ``measure=value→heads``. Example (Xinxiang 2016)::
 
-        - id: auxiliaries-per-urban-community
+        - id: urban-auxiliary-ratio
           kind: ratio
-          title:
-            zh: 城市社区按户数、人口或出租房屋配备专职辅警
-            en: Full-time auxiliaries in proportion to an urban community's size
+          title: {zh: 城市社区按户数、人口或出租房屋配备专职辅警, en: Full-time auxiliaries in proportion to an urban community's size}
           severity: major
           subject: {units: {type: locality, category: [urban_community]}}
+          period: month
           roles: [auxiliary]
           employment: full_time
           measures:
-            - {measure: households, per: 1000}
-            - {measure: population, per: 3000}
-            - {measure: rental_rooms, per: 200}
+            - measure: households
+              per: {values: {2016-06-23: null, 2017-01-01: 1000}}
+            - measure: population
+              per: {values: {2016-06-23: null, 2017-01-01: 3000}}
+            - measure: rental_rooms
+              per: {values: {2016-06-23: null, 2017-01-01: 200}}
           combine: max
-          note: 原文未说明三项标准如何合并;取最严格者(max)。
+          rounding: ceil
+          include_child_units: true
           citation:
             source: xinxiang-2016
+            clause: 四(二)
             quote: 城市社区按实有人口1000户、3000人或出租房屋200间的标准,配备1名专职辅警
     """
 

@@ -27,8 +27,8 @@ class RegistrationRule(RuleSpec):
         - id: community-officers-registered
           kind: registration
           title:
-            zh: 社区民警登记造册并报备、备案
-            en: Community officers are registered and filed
+            zh: 社区民警登记造册并向市局报备、向省厅备案
+            en: Community officers are registered and filed with the city and province
           severity: major
           subject: {people: {roles: [community_officer]}}
           period: month
@@ -36,6 +36,7 @@ class RegistrationRule(RuleSpec):
           require_filed: true
           citation:
             source: xinxiang-2016
+            clause: 三(一)1
             quote: 公安分局对社区民警登记造册,向市公安局报备同时向省厅治安总队备案
     """
 

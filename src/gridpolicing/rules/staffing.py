@@ -44,18 +44,20 @@ class StaffingRule(RuleSpec):
         - id: social-workers-per-community
           kind: staffing
           title:
-            zh: 每个城乡社区配备2名以上专职综治社工
-            en: Two or more full-time social workers per community
+            zh: 每个城乡社区配备2名以上专职综治社工,其中1名为信访接待人员
+            en: Two or more full-time social workers per community, one of them the petition receptionist
           severity: major
           subject: {units: {type: locality}}
+          period: month
           roles: [social_worker]
           employment: full_time
           min_people: 2
+          max_units_per_person: 1
           min_with_post: {post: petition_receptionist, count: 1}
           citation:
             source: nanjing-2016
             clause: 一、2
-            quote: 应当配备 2 名 以上专职综治社工(同时作为全科社工,明确 1 名社工为信访 接待人员)
+            quote: 各城乡社区应当配备2名以上专职综治社工(同时作为全科社工,明确1名社工为信访接待人员)
     """
 
     kind: Literal["staffing"]

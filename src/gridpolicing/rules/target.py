@@ -70,14 +70,17 @@ class TargetRule(RuleSpec):
 
         - id: satisfaction-90
           kind: target
-          title: {zh: 群众安全感满意度达到90%以上, en: Public satisfaction of at least 90%}
-          severity: major
-          subject: {units: {type: station}}
+          title: {zh: 群众安全感满意度达到90%以上, en: Public sense of safety and satisfaction of 90% or more}
+          severity: minor
+          subject: {units: {type: office}}
           period: year
           metric: satisfaction_rate
           min_value: 0.9
           include_child_units: true
-          citation: {source: xinxiang-2016, quote: 群众安全感满意度达到90%以上}
+          citation:
+            source: xinxiang-2016
+            clause: 一
+            quote: 群众安全感满意度达到90%以上
     """
 
     kind: Literal["target"]

@@ -43,14 +43,17 @@ class TenureRule(RuleSpec):
 
     Thresholds take the value in force on the bucket's last day. Example (Xinxiang 2016)::
 
-        - id: village-contact-tenure
+        - id: contact-officer-tenure
           kind: tenure
-          title: {zh: 包村民警分包时间不少于3年, en: Village contact officers stay three years}
-          severity: major
+          title: {zh: 包村民警分包时间不少于3年, en: Village contact officers keep their village three years}
+          severity: minor
           subject: {people: {roles: [village_contact_officer]}}
+          period: year
           min_years: 3
+          same_unit: true
           citation:
             source: xinxiang-2016
+            clause: 四(二)
             quote: 原则上包村民警对分包的行政村(社区)应保持固定,分包时间不少于3年
     """
 

@@ -41,20 +41,20 @@ class VisitQualityRule(RuleSpec):
     such visits, ``required`` = 0) and is ``not_applicable`` without visits. Minimums are taken
     as in force on the bucket's first day. Example (Xinjin 2022, 入户走访制度)::
 
-        - id: visit-five-households-one-service
+        - id: visit-households-service
           kind: visit_quality
           title:
             zh: 包村民警每次进村入户不少于5户、办一次实事
-            en: Each village visit covers 5 households and one service
+            en: Each village visit covers at least 5 households and one practical service
           severity: major
           subject: {people: {roles: [village_contact_officer]}}
           period: month
+          per: day
           min_households: 5
           min_services: 1
-          require_work_log: true
-          require_photo: true
           citation:
             source: xinjin-2022
+            clause: 创新工作机制·落实入户走访制度
             quote: 包村民警每次到村(社区)工作上门入户不少于5户,办一次实事
     """
 
