@@ -39,7 +39,8 @@ class ChecklistRule(RuleSpec):
           severity: minor
           subject: {units: {type: office}}
           period: year
-          items: [办公用房达标, 外观标识统一, 内部设施齐备, 警务公开上墙, 各类台帐规范, 警力配备到位]
+          items: [办公用房达标, 外观标识统一, 内部设施齐备, 警务公开上墙, 各类台帐规范,
+                  警力配备到位]
           citation:
             source: xinxiang-2016
             clause: 三(二)1

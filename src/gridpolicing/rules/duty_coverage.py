@@ -34,7 +34,9 @@ class DutyCoverageRule(RuleSpec):
 
         - id: village-contact-duties
           kind: duty_coverage
-          title: {zh: 包村民警履行5项职责任务, en: Village contact officers perform their five duties}
+          title:
+            zh: 包村民警履行5项职责任务
+            en: Village contact officers perform their five duties
           severity: minor
           subject: {people: {roles: [village_contact_officer]}}
           period: quarter
@@ -47,7 +49,8 @@ class DutyCoverageRule(RuleSpec):
               activity_kinds: [dispute_screening, mediation]
             - id: prevention
               title: {zh: 组织指导安全防范, en: Organise and guide crime prevention}
-              activity_kinds: [patrol_organisation, safety_inspection, fire_safety, security_briefing]
+              activity_kinds: [patrol_organisation, safety_inspection, fire_safety,
+                               security_briefing]
             - id: publicity
               title: {zh: 组织开展宣传教育, en: Run publicity and education}
               activity_kinds: [publicity]

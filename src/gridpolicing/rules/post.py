@@ -44,7 +44,9 @@ class PostRule(RuleSpec):
           kind: post
           title:
             zh: 村警党员兼任村(社区)党组织副书记、非党员兼任主任助理
-            en: Dispatched officers hold a village post (party members deputy secretary, others director assistant)
+            en: >-
+              Dispatched officers hold a village post (party members deputy secretary, others
+              director assistant)
           severity: minor
           subject: {people: {roles: [dispatched_officer]}}
           period: month

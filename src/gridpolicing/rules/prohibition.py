@@ -41,7 +41,9 @@ class ProhibitionRule(RuleSpec):
 
         - id: no-crime-fighting-quota
           kind: prohibition
-          title: {zh: 社区民警不承担打击处理任务, en: Community officers carry no crime-fighting quota}
+          title:
+            zh: 社区民警不承担打击处理任务
+            en: Community officers carry no crime-fighting quota
           severity: major
           subject: {people: {roles: [community_officer]}}
           period: month

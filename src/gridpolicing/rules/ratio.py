@@ -57,7 +57,9 @@ class RatioRule(RuleSpec):
 
         - id: urban-auxiliary-ratio
           kind: ratio
-          title: {zh: 城市社区按户数、人口或出租房屋配备专职辅警, en: Full-time auxiliaries in proportion to an urban community's size}
+          title:
+            zh: 城市社区按户数、人口或出租房屋配备专职辅警
+            en: Full-time auxiliaries in proportion to an urban community's size
           severity: major
           subject: {units: {type: locality, category: [urban_community]}}
           period: month

@@ -45,7 +45,9 @@ class StaffingRule(RuleSpec):
           kind: staffing
           title:
             zh: 每个城乡社区配备2名以上专职综治社工,其中1名为信访接待人员
-            en: Two or more full-time social workers per community, one of them the petition receptionist
+            en: >-
+              Two or more full-time social workers per community, one of them the petition
+              receptionist
           severity: major
           subject: {units: {type: locality}}
           period: month

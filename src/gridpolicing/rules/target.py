@@ -70,7 +70,9 @@ class TargetRule(RuleSpec):
 
         - id: satisfaction-90
           kind: target
-          title: {zh: 群众安全感满意度达到90%以上, en: Public sense of safety and satisfaction of 90% or more}
+          title:
+            zh: 群众安全感满意度达到90%以上
+            en: Public sense of safety and satisfaction of 90% or more
           severity: minor
           subject: {units: {type: office}}
           period: year

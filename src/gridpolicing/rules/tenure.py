@@ -45,7 +45,9 @@ class TenureRule(RuleSpec):
 
         - id: contact-officer-tenure
           kind: tenure
-          title: {zh: 包村民警分包时间不少于3年, en: Village contact officers keep their village three years}
+          title:
+            zh: 包村民警分包时间不少于3年
+            en: Village contact officers keep their village three years
           severity: minor
           subject: {people: {roles: [village_contact_officer]}}
           period: year

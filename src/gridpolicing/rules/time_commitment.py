@@ -29,15 +29,18 @@ class TimeCommitmentRule(RuleSpec):
 
         - id: weekly-hours-in-community
           kind: time_commitment
-          title: {zh: 社区民警每周深入社区走访群众工作不少于24小时, en: Community officers spend 24 h a week working among residents}
+          title:
+            zh: 社区民警每周深入社区走访群众工作不少于24小时
+            en: Community officers spend 24 h a week working among residents
           severity: major
           subject: {people: {roles: [community_officer]}}
           period: week
           min_hours: 24
           activity_kinds: [household_visit, patrol, dispute_screening, mediation, publicity,
-                           safety_inspection, security_briefing, practical_service, information_entry,
-                           information_collection, opinion_survey, suggestion_collection,
-                           population_registration, special_population_service, petition_reception,
+                           safety_inspection, security_briefing, practical_service,
+                           information_entry, information_collection, opinion_survey,
+                           suggestion_collection, population_registration,
+                           special_population_service, petition_reception,
                            patrol_organisation, fire_safety]
           citation:
             source: xinxiang-2016
