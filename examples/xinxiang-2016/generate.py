@@ -326,8 +326,9 @@ def build() -> dict[str, list[dict[str, Any]]]:
             }
         )
 
-    # community officers: two blocks every weekday (holidays included: 社区民警 stay on duty),
-    # kinds in rotation so every duty comes round each month, plus a monthly training session
+    # community officers: two blocks every weekday (holidays included: 社区民警 stay on duty)
+    # and every 调休 Saturday or Sunday, kinds in rotation so every duty comes round each month,
+    # plus a monthly training session
     for pid, name, party, area, start, end, leader in COMMUNITY_OFFICERS:
         people.append({"id": pid, "name": name, "party_member": party, "home_unit": STATION})
         for n, unit in enumerate(area):
@@ -350,7 +351,7 @@ def build() -> dict[str, list[dict[str, Any]]]:
         turn = 0
         guided: set[int] = set()
         for day in days(first, last):
-            if day.weekday() >= 5:
+            if day.weekday() >= 5 and not chinese_calendar.is_workday(day):
                 continue
             unit = area[(day.toordinal()) % len(area)]
             for begin, finish in (("08:30", "11:30"), ("14:30", "17:00")):

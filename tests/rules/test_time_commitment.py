@@ -113,3 +113,21 @@ def test_min_hours_per_day_goes_with_days_and_is_reported_at_its_key(tmp_path: P
     [problem] = caught.value.problems
     assert problem.path == "rules[r].min_hours_per_day"
     assert problem.message.startswith("min_hours_per_day decides which days count")
+
+
+def test_every_working_day_follows_the_calendar(tmp_path: Path) -> None:
+    rule = {**WEEKLY, "min_hours": None, "min_working_days": "all"}
+    # 2022-W13 (28 Mar - 3 Apr): Mon-Fri and Saturday 2 April, a 调休 working day: 6
+    weekdays = {**BASE, "activities": _visits([2] * 5, day="2022-03-28")}
+    found = run_rule(tmp_path, rule, weekdays, "2022-W13")
+    assert statuses(found) == {("p1", "2022-W13"): "fail"}
+    assert (found[0].measured, found[0].required) == (5, 6)
+    with_saturday = {**BASE, "activities": _visits([2] * 6, day="2022-03-28")}
+    assert statuses(run_rule(tmp_path, rule, with_saturday, "2022-W13")) == {
+        ("p1", "2022-W13"): "pass"
+    }
+    # 2022-W14 (4-10 Apr): 4 and 5 April are the 清明 holiday, so Wed-Fri are all: 3
+    wed_to_fri = {**BASE, "activities": _visits([2] * 3, day="2022-04-06")}
+    found = run_rule(tmp_path, rule, wed_to_fri, "2022-W14")
+    assert statuses(found) == {("p1", "2022-W14"): "pass"}
+    assert found[0].required == 3

@@ -173,6 +173,8 @@ def compile_plans(
             skipped.append((rule.id, f"{rule.kind} rules are evaluated in batch, not watched"))
             continue
         why_not = measure_watch(rule)[1] if rule.kind == "measure" else None
+        if getattr(rule, "min_working_days", None) == "all":
+            why_not = "a rule of every working day is evaluated in batch, not watched"
         if isinstance(rule, CadenceRule) and rule.count.to is not None:
             # a report event names no recipient unit's type: counting it could pass a rule
             # that counts only reports to the station

@@ -24,7 +24,10 @@ class TimeCommitmentRule(RuleSpec):
     simultaneous records count once). A day counts when such an activity touches it; with
     ``min_hours_per_day`` only when the merged time that day reaches the minimum (a "working day
     in the village" is not a five-minute check-in). A working day is a day of China's official
-    working-day calendar (调休 included). A person assigned for only part of a bucket is
+    working-day calendar (调休 included); ``min_working_days: all`` asks for every working day
+    of the bucket (工作日直接到责任区开展工作: required is the bucket's working days, so a week
+    with a public holiday asks fewer, a 调休 Saturday one more). A person assigned for only
+    part of a bucket is
     ``not_applicable`` for it. Example (Xinxiang 2016, 社区民警每周不少于24小时)::
 
         - id: weekly-hours-in-community
@@ -51,7 +54,11 @@ class TimeCommitmentRule(RuleSpec):
     kind: Literal["time_commitment"]
     period: Period
     min_hours: Value[float] | None = None
-    min_working_days: Value[int] | None = None
+    min_working_days: Value[int] | Literal["all"] | None = Field(
+        default=None,
+        description="At least this many official working days, or all: every working day of "
+        "the period (工作日直接到责任区开展工作)",
+    )
     min_days: Value[int] | None = None
     activity_kinds: list[ActivityKind] | None = Field(
         default=None, min_length=1, description="Only these kinds count (all when absent)"
@@ -113,6 +120,8 @@ class TimeCommitmentKind:
             ),
             "days": (f"count(DISTINCT t.day) FILTER (WHERE {day_counts}) AS days", ""),
         }[measure]
+        # "all": every official working day of the bucket (the subjects relation counts them)
+        required = "s.working_days" if minimum == "all" else ctx.value(minimum, "s.bstart")
         return f"""
         WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
         su AS (SELECT subject_type, subject_id, bucket, bstart, bend, unnest(units) AS unit
@@ -133,7 +142,7 @@ class TimeCommitmentKind:
                m.ids AS evidence, NULL AS detail
         FROM s
         LEFT JOIN m USING (subject_type, subject_id, bucket)
-        CROSS JOIN LATERAL (SELECT {ctx.value(minimum, "s.bstart")} AS req) r
+        CROSS JOIN LATERAL (SELECT {required} AS req) r
         """
 
     def describe(self, rule: TimeCommitmentRule, finding: Finding) -> Text:
