@@ -6,6 +6,7 @@ import math
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -169,3 +170,32 @@ def test_an_absent_assessment_result_cannot_also_expect_values(tmp_path: Path) -
     result = run_test_file(test_file, Registry.from_entry_points())
     assert result.cases == ()
     assert any("absent: true expects no total" in p for p in result.problems)
+
+
+def test_a_roll_up_expectation_cannot_name_a_status() -> None:
+    from pydantic import ValidationError
+
+    from gridpolicing.testing.models import AssessmentExpectation
+
+    with pytest.raises(ValidationError, match="a roll-up has no status"):
+        AssessmentExpectation(scheme="s", subject="p", rollup=True, status="vetoed")
+
+
+def test_a_period_results_consequences_are_checked(tmp_path: Path) -> None:
+    policy = _SCHEME_POLICY.replace(
+        "      ranking: {scope: all}\n",
+        "      ranking: {scope: all}\n"
+        "      consequences:\n"
+        "        - {id: award, title: {zh: 奖, en: Award}, tiers: [{share: 1, amount: 100}]}\n",
+    )
+    (tmp_path / "p.yaml").write_text(policy, encoding="utf-8")
+    test_file = tmp_path / "p.test.yaml"
+    cases = _SCHEME_TESTS.replace(
+        "{scheme: monthly, subject: dp1, bucket: 2022-04, rank: 1}",
+        "{scheme: monthly, subject: dp1, bucket: 2022-04, rank: 1, consequences: []}",
+    )
+    test_file.write_text(cases, encoding="utf-8")
+    result = run_test_file(test_file, Registry.from_entry_points())
+    assert result.cases[0].failures == (
+        "assessment monthly / dp1 / 2022-04 [2022-04]: expected consequences [], found ['award']",
+    )

@@ -55,7 +55,9 @@ class AssessmentExpectation(PolicyModel):
     """The assessment result of ``subject`` in ``scheme`` (in ``bucket``, or every bucket).
 
     With ``rollup: true`` the expectation is about the roll-up (e.g. the year) instead.
-    ``absent: true`` says the scheme has no result for the subject at all.
+    ``absent: true`` says the scheme has no result for the subject at all. ``consequences``
+    lists the ids of the declared consequences the result brought (and, for a roll-up, its
+    built-in ones: reward, adjustment ...), in any order.
     """
 
     scheme: str
@@ -80,6 +82,9 @@ class AssessmentExpectation(PolicyModel):
         named = (self.total, self.status, self.grade, self.rank, self.consequences)
         if self.absent and any(v is not None for v in named):
             raise ValueError("absent: true expects no total, status, grade, rank or consequences")
+        if self.rollup and self.status is not None:
+            # a roll-up has a grade (e.g. unsatisfactory), not a status: never checked silently
+            raise ValueError("a roll-up has no status; expect its grade or consequences")
         return self
 
 

@@ -239,15 +239,14 @@ def _check_assessment(exp: AssessmentExpectation, outcome: AssessmentOutcome) ->
                 out.append(f"{where} [{r.bucket}]: expected {name} {want}, found {got}")
         if not exp.rollup and exp.status is not None and exp.status != r.status:
             out.append(f"{where} [{r.bucket}]: expected status {exp.status}, found {r.status}")
-        if (
-            exp.rollup
-            and exp.consequences is not None
-            and sorted(exp.consequences) != sorted(r.consequences)
-        ):
-            out.append(
-                f"{where} [{r.bucket}]: expected consequences "
-                f"{sorted(exp.consequences)}, found {sorted(r.consequences)}"
-            )
+        if exp.consequences is not None:
+            # a roll-up's built-in consequences (reward, adjustment ...) and the declared ones
+            got = sorted([*(r.consequences if exp.rollup else ()), *(a.id for a in r.applied)])
+            if sorted(exp.consequences) != got:
+                out.append(
+                    f"{where} [{r.bucket}]: expected consequences "
+                    f"{sorted(exp.consequences)}, found {got}"
+                )
     return out
 
 
