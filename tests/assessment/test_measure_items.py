@@ -337,3 +337,89 @@ def test_more_satisfied_respondents_never_lower_a_score(fewer: int, more: int) -
     assert found["hi"].total >= found["lo"].total
     assert (found["hi"].rank or 0) <= (found["lo"].rank or 0)
     assert found["lo"].rank is not None
+
+
+def _hours_policy(tmp: Path, source: dict[str, Any]) -> Policy:
+    """A rule timing auxiliaries, and a scheme of officers with an item (or line) on hours."""
+    title = {"zh": "工作时长", "en": "Hours"}
+    cite = {"source": "s", "quote": "每月在社区工作时长计分"}
+    doc = {
+        "id": "hours",
+        "jurisdiction": "示例区",
+        "title": title,
+        "sources": [{"id": "s", "title": "示例", "issuer": "示例"}],
+        "rules": [
+            {
+                "id": "aux-hours",
+                "kind": "time_commitment",
+                "title": title,
+                "severity": "minor",
+                "subject": {"people": {"roles": ["auxiliary"]}},
+                "period": "month",
+                "min_hours": 1,
+                "citation": cite,
+            }
+        ],
+        "assessment": {
+            "schemes": [
+                {
+                    "id": "officers",
+                    "title": title,
+                    "subject": {"people": {"roles": ["community_officer"]}},
+                    "period": "month",
+                    "items": [
+                        {
+                            "id": "group",
+                            "title": title,
+                            "max_points": 100,
+                            "lines": [{"id": "hours", "title": title, **source}],
+                        }
+                    ],
+                    "citation": cite,
+                }
+            ]
+        },
+    }
+    return _policy(tmp, doc)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        {"from_measure": {"measure": {"hours": {}}, "per_unit": 1}},
+        {"from_metric": {"activities": ["patrol"], "measure": "hours", "per_unit": 1}},
+    ],
+)
+def test_an_officer_s_hours_count_when_only_a_line_measures_them(
+    tmp_path: Path, source: dict[str, Any]
+) -> None:
+    # the time table held only the people whose time a rule reads (auxiliaries): an officer's
+    # hours read by a group's line summed 0
+    policy = _hours_policy(tmp_path, source)
+    tables = {
+        "units": [{"id": "c1", "type": "locality", "category": "urban_community"}],
+        "people": [{"id": "o1"}, {"id": "x1"}],
+        "assignments": [
+            {
+                "id": "a1",
+                "person": "o1",
+                "unit": "c1",
+                "role": "community_officer",
+                "start": "2021-01-01",
+            },
+            {"id": "a2", "person": "x1", "unit": "c1", "role": "auxiliary", "start": "2021-01-01"},
+        ],
+        "activities": [
+            {
+                "id": "p1",
+                "person": "o1",
+                "unit": "c1",
+                "kind": "patrol",
+                "start": "2022-03-02T08:00:00",
+                "end": "2022-03-02T18:00:00",
+            },
+        ],
+    }
+    report = evaluate(policy, _load(tmp_path, policy, tables), "2022-03")
+    (score,) = report.assessment.scores
+    assert score.items[0].lines[0].points == 10

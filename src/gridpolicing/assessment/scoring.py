@@ -82,27 +82,15 @@ def group_score(group: Item, lines: Sequence[ItemScore]) -> ItemScore:
         zh += f",至多得 {fmt(group.max_points)} 分"
         en += f", earns at most {fmt(group.max_points)}"
     evidence = tuple(e for line in lines for e in line.evidence)
+    status = "scored"
     if any(line.status == INSUFFICIENT for line in lines):
-        # one line that cannot be judged leaves the row's points unknown
-        zh, en = zh + ";有分项数据不足", en + "; a line has insufficient data"
-        return ItemScore(
-            group.id,
-            0.0,
-            0.0,
-            Text(zh=f"{zh},不予评定", en=f"{en}: not judged"),
-            evidence,
-            deducted=deducted,
-            lines=tuple(lines),
-            status=INSUFFICIENT,
-        )
+        # one line that cannot be judged leaves the row's points unknown (its deductions stand)
+        status, points, raw = INSUFFICIENT, 0.0, 0.0
+        zh, en = f"{zh};有分项数据不足,不予评定", f"{en}; a line has insufficient data: not judged"
+    else:
+        zh, en = f"{zh},计 {fmt(points)} 分", f"{en}: {fmt(points)} points"
     return ItemScore(
-        group.id,
-        points,
-        raw,
-        Text(zh=f"{zh},计 {fmt(points)} 分", en=f"{en}: {fmt(points)} points"),
-        evidence,
-        deducted=deducted,
-        lines=tuple(lines),
+        group.id, points, raw, Text(zh=zh, en=en), evidence, deducted, tuple(lines), status
     )
 
 
