@@ -180,6 +180,16 @@ def test_a_month_not_judged_gives_no_year_grade_but_failed_months_still_decide(
     assert (bad.grade, bad.rank, bad.failed_periods) == ("dismissed", None, 2)
     assert [a.id for a in bad.applied] == ["talk"]
     assert bad.to_dict()["insufficient_periods"] == 1
+    console = Console(record=True, width=160, color_system=None, file=io.StringIO())
+    print_assessment(report, console, 50, "en")
+    rollup_rows = [
+        line.split() for line in console.export_text().splitlines() if line.strip()[:7] == "2022-Q1"
+    ]
+    assert [r[1:] for r in rollup_rows] == [
+        ["1", "good", "100", "excellent", "award", "¥100"],
+        ["-", "bad", "-", "dismissed", "talk"],
+        ["-", "gap", "-", "insufficient", "data"],
+    ]
 
 
 def test_a_veto_decides_whatever_the_unmeasured_item_would_give(tmp_path: Path) -> None:
