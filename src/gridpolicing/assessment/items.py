@@ -6,12 +6,24 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from gridpolicing.core.measures import RecordsFilter
+from gridpolicing.assessment.bands import Band, check_bands
+from gridpolicing.core.measures import Measure, RecordsFilter
 from gridpolicing.model.vocabulary import ActivityKind
 from gridpolicing.policy.models import IDENT, Citation
 from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
 
-__all__ = ["AssessorsSource", "Item", "Line", "MetricSource", "RecordsSource", "RuleSource"]
+__all__ = [
+    "AssessorsSource",
+    "Band",
+    "Item",
+    "Line",
+    "MeasureSource",
+    "MetricSource",
+    "RecordsSource",
+    "RuleSource",
+]
+
+_SOURCES = ("from_rule", "from_metric", "from_assessors", "from_records", "from_measure")
 
 
 class RuleSource(PolicyModel):
@@ -92,6 +104,46 @@ class RecordsSource(RecordsFilter):
         return sum(steps[min(i, len(steps) - 1)] for i in range(records))
 
 
+class MeasureSource(PolicyModel):
+    """Points from any measure of the core (core/measures.py) of the subject in the period.
+
+    The measure is read as a ``measure`` rule reads it: a count, a sum, time, an attribute, a
+    ratio or a share (the collection rate of 一标三实, crimes per resident, a satisfaction
+    rate). Points come either ``per_unit`` of the value (with ``target``, ``per_unit_short``
+    lost per unit short of it), or from ``bands``: the first band that holds gives its
+    points, ``otherwise`` when none holds. A value that cannot be measured (no survey, a
+    ratio over 0, an attribute not recorded) makes the item ``insufficient_data``.
+    """
+
+    measure: Measure
+    per_unit: float = Field(default=0, description="Points per unit of the value (any sign)")
+    target: float | None = None
+    per_unit_short: float = Field(default=0, ge=0, description="Points lost per unit short")
+    bands: list[Band] | None = Field(
+        default=None,
+        min_length=1,
+        description="Most extreme band first; the first that holds gives its points",
+    )
+    otherwise: float = Field(default=0, description="Points when no band holds")
+
+    @model_validator(mode="after")
+    def _some_points(self) -> MeasureSource:
+        if self.bands is not None:
+            if self.per_unit or self.per_unit_short or self.target is not None:
+                raise ValueError("bands take no per_unit, target or per_unit_short")
+            check_bands(self.bands, self.otherwise)
+            return self
+        if "otherwise" in self.model_fields_set:
+            raise ValueError("otherwise goes with bands")
+        if self.per_unit == 0 and self.per_unit_short == 0:
+            raise ValueError("expected bands, per_unit, or target with per_unit_short")
+        if self.per_unit_short and self.target is None:
+            raise ValueError("per_unit_short needs a target")
+        if self.target is not None and not self.per_unit_short:
+            raise ValueError("target needs per_unit_short")
+        return self
+
+
 class AssessorsSource(PolicyModel):
     """Points from assessors' scores (dataset table ``assessor_scores``), weighted by assessor.
 
@@ -120,6 +172,7 @@ class Line(PolicyModel):
     from_metric: MetricSource | None = None
     from_assessors: AssessorsSource | None = None
     from_records: RecordsSource | None = None
+    from_measure: MeasureSource | None = None
     max_points: float | None = Field(default=None, ge=0, description="Cap (null: no cap)")
     max_deduction: float | None = Field(
         default=None, ge=0, description="Most points the line can lose; absent or null: no limit"
@@ -128,7 +181,7 @@ class Line(PolicyModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> Line:
-        require_exactly_one(self, "from_rule", "from_metric", "from_assessors", "from_records")
+        require_exactly_one(self, *_SOURCES)
         if self.from_rule and self.from_rule.proportional and self.max_points is None:
             raise ValueError("proportional scoring needs max_points")
         return self
@@ -137,7 +190,8 @@ class Line(PolicyModel):
 class Item(PolicyModel):
     """One scored item (a row): exactly one source of points, and bounds on its points.
 
-    The source is a rule, a metric, assessors, or ``lines``: an item group, whose raw points
+    The source is a rule, a metric, assessors, records, a measure, or ``lines``: an item
+    group, whose raw points
     are the sum of its lines' points, so that ``max_deduction`` caps what the lines deduct
     together (扣完为止: the row never loses more than it is worth).
     """
@@ -148,6 +202,7 @@ class Item(PolicyModel):
     from_metric: MetricSource | None = None
     from_assessors: AssessorsSource | None = None
     from_records: RecordsSource | None = None
+    from_measure: MeasureSource | None = None
     lines: list[Line] | None = Field(
         default=None,
         min_length=1,
@@ -163,9 +218,7 @@ class Item(PolicyModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> Item:
-        require_exactly_one(
-            self, "from_rule", "from_metric", "from_assessors", "from_records", "lines"
-        )
+        require_exactly_one(self, *_SOURCES, "lines")
         if self.from_rule and self.from_rule.proportional and self.max_points is None:
             raise ValueError("proportional scoring needs max_points")
         if self.lines is not None and self.max_points is None and self.max_deduction is None:

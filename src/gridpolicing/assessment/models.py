@@ -10,10 +10,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from gridpolicing.assessment.consequences import Consequence
 from gridpolicing.assessment.items import AssessorsSource, Item, Line, MetricSource, RuleSource
+from gridpolicing.core.measure_checks import check_measure
 from gridpolicing.policy.models import IDENT, Citation, Period, Subject
 from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
 
@@ -34,6 +35,9 @@ __all__ = [
     "Veto",
     "VetoResult",
 ]
+
+
+INSUFFICIENT_DATA = "insufficient_data"  # the grade of a result that cannot be judged
 
 
 class VetoResult(StrEnum):
@@ -141,7 +145,7 @@ class Grades(PolicyModel):
 
     def unknown_names(self, extra: tuple[str, ...] = ()) -> list[str]:
         """Keys of ``names`` that are no grade these grades (or ``extra`` words) can give."""
-        known = {*self.order, *(v.value for v in VetoResult), *extra}
+        known = {*self.order, *(v.value for v in VetoResult), INSUFFICIENT_DATA, *extra}
         return sorted(set(self.names) - known)
 
 
@@ -259,7 +263,7 @@ class Scheme(PolicyModel):
     citation: Citation
 
     @model_validator(mode="after")
-    def _consistent(self) -> Scheme:
+    def _consistent(self, info: ValidationInfo) -> Scheme:
         ids = [i.id for i in self.items]
         every = ids + [line.id for i in self.items for line in i.lines or ()]
         if len(every) != len(set(every)):
@@ -281,6 +285,12 @@ class Scheme(PolicyModel):
         if unknown:
             raise ValueError(f"grades.names of unknown grades: {', '.join(unknown)}")
         _check_consequences(self.consequences, self.grades, (), failed_periods=False)
+        for source in (s for i in self.items for s in i.sources):
+            if source.from_measure is not None:
+                # what the subject can reach, as for a measure rule of the same subject
+                check_measure(
+                    source.from_measure.measure, self.subject.people is not None, info.context or {}
+                )
         if self.subject.units is None and any(v.sub_units for v in self.vetoes):
             raise ValueError("a veto on sub_units needs a scheme of units")
         if self.ranking is None and any(c.tiers for c in self.consequences):
@@ -307,7 +317,7 @@ def _check_consequences(
     ids = [c.id for c in consequences]
     if len(ids) != len(set(ids)):
         raise ValueError("consequence ids must be unique")
-    known = {*grades.order, *(v.value for v in VetoResult), *extra}
+    known = {*grades.order, *(v.value for v in VetoResult), INSUFFICIENT_DATA, *extra}
     for c in consequences:
         unknown = sorted(set(c.grades or ()) - known)
         if unknown:

@@ -10,6 +10,12 @@ shared rank starts inside the places (a tie at the line may give it to more), an
 sanction only to subjects whose shared rank lies wholly inside the bottom places (a tie at the
 line sanctions none of the tied): a sanction harms a person, so it needs someone clearly in the
 bottom N. Either way the result names the cut-off in ``tied_cutoffs``.
+
+A result that cannot be judged (``insufficient_data``) is not ranked: it has no rank, is not
+counted in ``ranked_among``, and gets no grade but ``insufficient_data``. A roll-up holding such
+a period is graded ``insufficient_data`` the same way, unless its failed periods already decide
+its grade (an override): a month not judged neither earns a year's top grade nor hides a
+sanction the judged months earned.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from gridpolicing.assessment.consequences import apply_consequences
 from gridpolicing.assessment.measures import tie_key
 from gridpolicing.assessment.models import Grades, Rollup, Scheme, TieBreaker
 from gridpolicing.assessment.result import Names, RollupScore, SubjectScore
-from gridpolicing.assessment.scoring import Scored
+from gridpolicing.assessment.scoring import INSUFFICIENT, Scored
 
 __all__ = [
     "Placing",
@@ -138,11 +144,13 @@ def finish_scheme(scheme: Scheme, scored: list[Scored]) -> list[SubjectScore]:
     tie_breakers = scheme.ranking.tie_breakers if scheme.ranking else []
     if scheme.ranking is not None:
         by_role = scheme.ranking.by_role
-        places = placings(
-            scored,
+        judged = [i for i, s in enumerate(scored) if s.status != INSUFFICIENT]
+        ranked = placings(
+            [scored[i] for i in judged],
             lambda s: (s.bucket, s.scope, s.role if by_role else None),
             lambda s: rank_key(s.status != "scored", s.total, tie_key(tie_breakers, s.measures)),
         )
+        places = {judged[n]: p for n, p in ranked.items()}
     out = []
     for i, s in enumerate(scored):
         placing = places.get(i)
@@ -202,6 +210,7 @@ class _Combined:
     failed_periods: int
     measures: dict[str, float]
     names: Names | None
+    insufficient_periods: int = 0
 
 
 def _combine(
@@ -233,9 +242,10 @@ def _combine(
                 last.scope,
                 combined([p.total for p in periods]),
                 len(periods),
-                sum(1 for p in periods if p.status != "scored"),
+                sum(1 for p in periods if p.status not in ("scored", INSUFFICIENT)),
                 {t.value: combined([m[t.value] for m in per_period]) for t in tie_breakers},
                 last.names,
+                sum(1 for p in periods if p.status == INSUFFICIENT),
             )
         )
     return rows
@@ -256,14 +266,19 @@ def roll_up(
     by_role = scheme.ranking.by_role if scheme.ranking else True
     tie_breakers = scheme.ranking.tie_breakers if scheme.ranking else []
     rows = _combine(rollup, tie_breakers, results, buckets)
-    places = placings(
-        rows,
+    judged = [i for i, r in enumerate(rows) if not r.insufficient_periods]
+    ranked = placings(
+        [rows[i] for i in judged],
         lambda r: (r.bucket, r.scope, r.role if by_role else None),
         lambda r: rank_key(False, r.score, tie_key(tie_breakers, r.measures)),
     )
+    places = {judged[n]: p for n, p in ranked.items()}
     top_grade = rollup.grades.top
     out = []
     for i, row in enumerate(rows):
+        if i not in places:
+            out.append(_insufficient_rollup(scheme, rollup, row))
+            continue
         placing = places[i]
         grade = grade_of(rollup.grades, row.score, placing.rank, placing.size, eligible=True)
         tied = _tied_quotas(rollup.grades, row.score, placing)
@@ -340,3 +355,42 @@ def roll_up(
             )
         )
     return out
+
+
+def _insufficient_rollup(scheme: Scheme, rollup: Rollup, row: _Combined) -> RollupScore:
+    """A roll-up holding a period that cannot be judged: unranked, ``insufficient_data``
+    unless its failed periods decide the grade; consequences by that grade or failed periods."""
+    grade, consequences = INSUFFICIENT, []
+    override = next((o for o in rollup.overrides if row.failed_periods >= o.failed_periods), None)
+    if rollup.unsatisfactory_after_failed and (
+        row.failed_periods >= rollup.unsatisfactory_after_failed
+    ):
+        grade = "unsatisfactory"
+        consequences.append("adjustment")
+    elif override is not None:
+        grade = override.grade
+    applied, _ = apply_consequences(rollup.consequences, grade, None, row.failed_periods, False)
+    return RollupScore(
+        scheme=scheme.id,
+        subject_type=row.subject_type,
+        subject_id=row.subject_id,
+        bucket=row.bucket,
+        role=row.role,
+        scope=row.scope,
+        score=row.score,
+        periods=row.periods,
+        failed_periods=row.failed_periods,
+        rank=None,
+        ranked_among=None,
+        grade=grade,
+        consequences=tuple(consequences),
+        tie_breakers=tuple((t.value, row.measures[t.value]) for t in _ties(scheme)),
+        grade_name=rollup.grades.names.get(grade),
+        names=row.names,
+        applied=applied,
+        insufficient_periods=row.insufficient_periods,
+    )
+
+
+def _ties(scheme: Scheme) -> list[TieBreaker]:
+    return scheme.ranking.tie_breakers if scheme.ranking else []

@@ -48,7 +48,9 @@ class ItemScore:
     """Points one item gave a subject in a period, and how they came about.
 
     ``deducted`` is what the item's source took away before the item's own bound (for a
-    group, the sum of its lines' deductions); a group lists its ``lines``' scores.
+    group, the sum of its lines' deductions); a group lists its ``lines``' scores. ``status``
+    is ``scored``, or ``insufficient_data`` when the item's measure cannot be computed (its
+    points are then 0 and count for nothing: the subject's result cannot be judged either).
     """
 
     item: str
@@ -58,6 +60,7 @@ class ItemScore:
     evidence: tuple[str, ...]
     deducted: float = 0.0
     lines: tuple[ItemScore, ...] = ()
+    status: str = "scored"
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the JSON report (a group adds ``deducted`` and its ``lines``)."""
@@ -67,6 +70,7 @@ class ItemScore:
             "raw": self.raw,
             "explanation": {"zh": self.explanation.zh, "en": self.explanation.en},
             "evidence": list(self.evidence),
+            "status": self.status,
         }
         if self.lines:
             out["deducted"] = self.deducted
@@ -79,7 +83,8 @@ class ItemScore:
 class SubjectScore:
     """A subject's result for one period of a scheme.
 
-    ``status`` is ``scored``, ``vetoed`` or ``unqualified``; ``vetoes`` name the rules or items
+    ``status`` is ``scored``, ``vetoed``, ``unqualified`` or ``insufficient_data`` (an item
+    could not be judged: no rank, no grade but that word); ``vetoes`` name the rules or items
     that decided it. ``rank`` is 1-based within ``group`` (scope and role), or None unranked;
     subjects that tie share a rank (1, 1, 3) and ``rank_shared_by`` says how many share it.
     ``failed_findings`` counts the subject's failed findings in the period; ``tie_breakers``
@@ -150,6 +155,8 @@ class RollupScore:
     Ranks, ``rank_shared_by`` and ``tie_breakers`` (combined over the periods like the score)
     read as in :class:`SubjectScore`; ``tied_cutoffs`` also names ``reward_top`` and
     ``sanction_bottom`` when that line falls inside the subject's shared rank.
+    ``insufficient_periods`` counts the periods that could not be judged: with any, the
+    roll-up is unranked and graded ``insufficient_data`` (unless failed periods decide it).
     """
 
     scheme: str
@@ -171,6 +178,7 @@ class RollupScore:
     grade_name: Text | None = None  # the grade in the policy's words (``grades.names``)
     names: Names | None = None  # the subject's, station's and scope's names, for reports
     applied: tuple[Applied, ...] = ()  # declared consequences (amounts, actions)
+    insufficient_periods: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the JSON report."""
@@ -182,6 +190,7 @@ class RollupScore:
             "score": self.score,
             "periods": self.periods,
             "failed_periods": self.failed_periods,
+            "insufficient_periods": self.insufficient_periods,
             "rank": self.rank,
             "ranked_among": self.ranked_among,
             "rank_shared_by": self.rank_shared_by,

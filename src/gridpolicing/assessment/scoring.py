@@ -8,12 +8,21 @@ queries on the evaluation's cursor; clamping, totals and vetoes are small pure f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, final
 
+from gridpolicing.assessment.measure_items import INSUFFICIENT_WORDS, measure_item
 from gridpolicing.assessment.measures import activity_measures, finding_counts
-from gridpolicing.assessment.models import Item, Line, RuleSource, Scheme, TieBreaker, VetoResult
+from gridpolicing.assessment.models import (
+    INSUFFICIENT_DATA,
+    Item,
+    Line,
+    RuleSource,
+    Scheme,
+    TieBreaker,
+    VetoResult,
+)
 from gridpolicing.assessment.records import records_item
 from gridpolicing.assessment.result import ItemScore, Names
 from gridpolicing.engine.context import PlanContext, sql_literal
@@ -28,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["Scored", "clamp", "group_score", "item_points", "rule_raw", "score_scheme"]
 
 Key = tuple[str, str, str]  # subject_type, subject_id, bucket
+Raw = Mapping[Key, tuple[float | None, Text, tuple[str, ...]]]  # None: cannot be judged
+INSUFFICIENT = INSUFFICIENT_DATA
 
 
 def clamp(value: float, low: float | None, high: float | None) -> float:
@@ -71,14 +82,15 @@ def group_score(group: Item, lines: Sequence[ItemScore]) -> ItemScore:
         zh += f",至多得 {fmt(group.max_points)} 分"
         en += f", earns at most {fmt(group.max_points)}"
     evidence = tuple(e for line in lines for e in line.evidence)
+    status = "scored"
+    if any(line.status == INSUFFICIENT for line in lines):
+        # one line that cannot be judged leaves the row's points unknown (its deductions stand)
+        status, points, raw = INSUFFICIENT, 0.0, 0.0
+        zh, en = f"{zh};有分项数据不足,不予评定", f"{en}; a line has insufficient data: not judged"
+    else:
+        zh, en = f"{zh},计 {fmt(points)} 分", f"{en}: {fmt(points)} points"
     return ItemScore(
-        group.id,
-        points,
-        raw,
-        Text(zh=f"{zh},计 {fmt(points)} 分", en=f"{en}: {fmt(points)} points"),
-        evidence,
-        deducted=deducted,
-        lines=tuple(lines),
+        group.id, points, raw, Text(zh=zh, en=en), evidence, deducted, tuple(lines), status
     )
 
 
@@ -123,7 +135,7 @@ def score_scheme(
     counts = finding_counts(con)
     tie_breakers = scheme.ranking.tie_breakers if scheme.ranking else []
     activity = activity_measures(con, ctx, tie_breakers, scheme.subject.people is not None)
-    raw: dict[str, dict[Key, tuple[float, Text, tuple[str, ...]]]] = {}
+    raw: dict[str, Raw] = {}
     for source in (s for item in scheme.items for s in item.sources):
         if source.from_rule is not None:
             raw[source.id] = _rule_item(con, source, rule_index[source.from_rule.rule])
@@ -131,6 +143,8 @@ def score_scheme(
             raw[source.id] = _metric_item(con, ctx, source, scheme.subject.people is not None)
         elif source.from_records is not None:
             raw[source.id] = records_item(con, ctx, source, scheme.subject.people is not None)
+        elif source.from_measure is not None:
+            raw[source.id] = measure_item(con, ctx, source, scheme.subject.people is not None)
         else:
             raw[source.id] = _assessor_item(con, source)
     vetoed_by_rule = {
@@ -173,6 +187,9 @@ def score_scheme(
             status = VetoResult.vetoed.value
         elif VetoResult.unqualified in results:
             status = VetoResult.unqualified.value
+        elif any(i.status == INSUFFICIENT for i in items):
+            # a veto decides whatever the unknown item would give; nothing else can be judged
+            status = INSUFFICIENT
         out.append(
             Scored(
                 key[0],
@@ -195,11 +212,11 @@ def score_scheme(
     return out
 
 
-def _item_score(
-    item: Item, raw: dict[str, dict[Key, tuple[float, Text, tuple[str, ...]]]], key: Key
-) -> ItemScore:
+def _item_score(item: Item, raw: dict[str, Raw], key: Key) -> ItemScore:
     def scored(source: Item | Line) -> ItemScore:
         value, text, evidence = raw[source.id].get(key, _nothing(source))
+        if value is None:
+            return ItemScore(source.id, 0.0, 0.0, text, evidence, status=INSUFFICIENT)
         points = item_points(source, value)
         return ItemScore(source.id, points, value, text, evidence, max(0.0, -round(value, 6)))
 
@@ -411,7 +428,9 @@ def _assessor_item(
     return out
 
 
-def _nothing(item: Item | Line) -> tuple[float, Text, tuple[str, ...]]:
+def _nothing(item: Item | Line) -> tuple[float | None, Text, tuple[str, ...]]:
+    if item.from_measure is not None:
+        return None, INSUFFICIENT_WORDS, ()  # the measure plan holds every subject-period
     if item.from_assessors is not None:
         return 0.0, Text(zh="无考核评分,计 0 分", en="no assessor scored this item: 0 points"), ()
     if item.from_rule is not None:

@@ -115,6 +115,7 @@ class RecordsFilter(PolicyModel):
 
 
 UNIT_FIELDS = ("population", "households", "rental_rooms")
+SURVEY_FIELDS = ("respondents", "satisfied")
 
 
 class CountOf(PolicyModel):
@@ -131,11 +132,13 @@ class CountOf(PolicyModel):
 
 
 class SumOf(PolicyModel):
-    """The sum of a numeric field: of activity records (households visited, services ...) or
-    of reached units (population, households, rental rooms; with ``units`` saying which).
+    """The sum of a numeric field: of activity records (households visited, services ...), of
+    reached units (population, households, rental rooms; with ``units`` saying which), or of
+    the satisfaction surveys of the reached units dated in the bucket (respondents, satisfied).
 
     A reached unit whose field is not recorded makes the sum unknown (insufficient data), so
-    a missing population never passes an "at most so many residents" standard.
+    a missing population never passes an "at most so many residents" standard. No survey sums
+    0 respondents, so a satisfaction share over them is unknown, never a pass.
     """
 
     field: Literal[
@@ -147,6 +150,8 @@ class SumOf(PolicyModel):
         "population",
         "households",
         "rental_rooms",
+        "respondents",
+        "satisfied",
     ]
     activities: list[ActivityKind] | None = Field(
         default=None, min_length=1, description="Only these kinds (all when absent)"
@@ -162,6 +167,9 @@ class SumOf(PolicyModel):
                 raise ValueError(
                     f"{self.field} is a field of units: say which with units: {{type: ...}}"
                 )
+        elif self.field in SURVEY_FIELDS:
+            if self.units is not None or self.activities is not None:
+                raise ValueError(f"{self.field} is a field of surveys: remove units and activities")
         elif self.units is not None:
             raise ValueError(f"{self.field} is a field of activities: remove units")
         return self
@@ -370,6 +378,13 @@ def _inner(m: Measure, ctx: PlanContext, s: str, person: bool) -> str:
                     WHERE {_selection.selector_condition(m.sum.units, "u")} GROUP BY ALL)"""
     if m.count is not None and m.count.records is not None:
         return _records(m.count.records, ctx, su, key, person)
+    if m.sum is not None and m.sum.field in SURVEY_FIELDS:
+        # each survey once, however many ways the subject reaches its unit
+        return f"""(SELECT subject_type, subject_id, bucket, sum(v) AS value, list(id) AS ids
+                    FROM (SELECT DISTINCT {key}, r.id, r.{m.sum.field} AS v
+                          FROM {su} su JOIN surveys r
+                            ON r.unit = su.unit AND r.date BETWEEN su.bstart AND su.bend)
+                    GROUP BY ALL)"""
     if m.sum is not None:
         kinds = _kinds_in("d.kind", m.sum.activities, ctx)
         col = {

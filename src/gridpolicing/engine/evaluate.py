@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from gridpolicing.assessment.engine import assess
+from gridpolicing.core.measure_checks import reads_time
 from gridpolicing.engine.context import EngineState, plan_context, sql_literal
 from gridpolicing.engine.evidence import EVIDENCE_MODES, Evidence, resolve_failing
 from gridpolicing.engine.periods import DateRange, buckets, parse_range
@@ -145,8 +146,11 @@ def _time_roles(policy: Policy) -> frozenset[str] | None:
         r.subject for r in policy.rules if getattr(policy.registry[r.kind], "reads_time", False)
     ]
     for scheme in policy.assessment.schemes if policy.assessment is not None else []:
+        sources = [src for i in scheme.items for src in i.sources]
         hours = any(
-            i.from_metric is not None and i.from_metric.measure == "hours" for i in scheme.items
+            (i.from_metric is not None and i.from_metric.measure == "hours")
+            or (i.from_measure is not None and reads_time(i.from_measure.measure))
+            for i in sources
         )
         ties = scheme.ranking is not None and any(
             t.value == "more_activity_hours" for t in scheme.ranking.tie_breakers

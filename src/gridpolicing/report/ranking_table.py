@@ -4,7 +4,9 @@ One table per scheme, period and ranking group: the rank (``=3`` in English, ``�
 Chinese when others share it), the subject's name beside its id, its station, one column per
 item (headed by the item's title), the total, the grade in the policy's words and the vetoes
 by title; then the roll-ups with the same names and station. Headings are in the chosen
-language; a note under a table names each cut-off that falls inside a shared rank.
+language; a note under a table names each cut-off that falls inside a shared rank. Results that
+cannot be judged (``insufficient_data``) come after the ranked ones with ``-`` for the rank,
+for each item that could not be measured and for the total: no number that reads as a score.
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from gridpolicing.assessment.models import Scheme
-    from gridpolicing.assessment.result import Applied, Names, RollupScore, SubjectScore
+    from gridpolicing.assessment.result import (
+        Applied,
+        ItemScore,
+        Names,
+        RollupScore,
+        SubjectScore,
+    )
     from gridpolicing.policy.document import Policy
     from gridpolicing.report.report import Report
 
@@ -43,9 +51,11 @@ _HEAD: Final = {
     "vetoes": Text(zh="否决", en="vetoes"),
     "consequences": Text(zh="奖惩", en="consequences"),
 }
+_INSUFFICIENT: Final = "insufficient_data"
 _WORDS: Final = {  # the grades a veto or override gives, when the policy does not name them
     "vetoed": Text(zh="一票否决", en="vetoed"),
     "unqualified": Text(zh="不合格", en="unqualified"),
+    "insufficient_data": Text(zh="数据不足", en="insufficient data"),
     "unsatisfactory": Text(zh="不称职", en="unsatisfactory"),
     "reward": Text(zh="奖励", en="reward"),
     "loses_award_eligibility": Text(zh="取消评先资格", en="loses award eligibility"),
@@ -79,7 +89,14 @@ def print_assessment(report: Report, console: Console, limit: int, lang: str) ->
         groups: dict[tuple[str, str | None, str | None], list[SubjectScore]] = {}
         for r in sorted(
             rows,
-            key=lambda r: (r.bucket_start, r.scope or "", r.role or "", r.rank or 0, r.subject_id),
+            key=lambda r: (
+                r.bucket_start,
+                r.scope or "",
+                r.role or "",
+                r.rank is None,  # the unranked (not judged) after the ranked
+                r.rank or 0,
+                r.subject_id,
+            ),
         ):
             groups.setdefault(r.group, []).append(r)
         for (bucket, _, role), members in groups.items():
@@ -95,8 +112,8 @@ def print_assessment(report: Report, console: Console, limit: int, lang: str) ->
             for m in members[:limit]:
                 cells = [
                     *_who(m.rank, m.rank_shared_by, m.subject_id, m.names, lang),
-                    *(fmt(i.points) for i in m.items),
-                    fmt(m.total),
+                    *(_points(i) for i in m.items),
+                    "-" if m.status == _INSUFFICIENT else fmt(m.total),
                     _grade(m.grade, m.grade_name, lang),
                     "\n".join(_veto(policy, scheme, v, lang) for v in m.vetoes),
                 ]
@@ -116,12 +133,13 @@ def print_assessment(report: Report, console: Console, limit: int, lang: str) ->
             t.add_column(_HEAD["grade"].get(lang))
             t.add_column(_HEAD["consequences"].get(lang), overflow="fold")
             for u in sorted(
-                rolls, key=lambda u: (u.bucket, u.scope or "", u.role or "", u.rank or 0)
+                rolls,
+                key=lambda u: (u.bucket, u.scope or "", u.role or "", u.rank is None, u.rank or 0),
             )[: limit * 2]:
                 t.add_row(
                     u.bucket,
                     *_who(u.rank, u.rank_shared_by, u.subject_id, u.names, lang),
-                    fmt(u.score),
+                    "-" if u.insufficient_periods else fmt(u.score),
                     _grade(u.grade, u.grade_name, lang),
                     "\n".join(
                         [
@@ -179,6 +197,10 @@ def _who(
         ident,
         names.station_name or (names.station or ""),
     )
+
+
+def _points(item: ItemScore) -> str:
+    return "-" if item.status == _INSUFFICIENT else fmt(item.points)
 
 
 def _applied(applied: Applied, lang: str) -> str:

@@ -12,8 +12,7 @@ from typing import Any, ClassVar, Literal, final
 
 from pydantic import Field, ValidationInfo, model_validator
 
-from gridpolicing.core.errors import ExpressionError
-from gridpolicing.core.expressions import DEFERRED_CONTEXT, VOCABULARY_CONTEXT, check
+from gridpolicing.core.measure_checks import check_measure
 from gridpolicing.core.measures import (
     About,
     Between,
@@ -23,9 +22,7 @@ from gridpolicing.core.measures import (
     Threshold,
     measure_sql,
 )
-from gridpolicing.core.scope import ValueType, table_scope
 from gridpolicing.engine.context import PlanContext
-from gridpolicing.model.terms import Vocabulary
 from gridpolicing.policy.models import Period, RuleSpec
 from gridpolicing.policy.values import PolicyModel, Text, value_at
 from gridpolicing.report.finding import Finding, Status
@@ -133,7 +130,7 @@ class MeasureRule(RuleSpec):
         person = self.subject.people is not None
         units = self.subject.units
         for std in self.standards:
-            _check_measure(std.measure, person, info.context or {})
+            check_measure(std.measure, person, info.context or {})
             for c in ("at_least", "at_most"):
                 per = getattr(std, c)
                 if not isinstance(per, PerClass):
@@ -164,35 +161,6 @@ class MeasureRule(RuleSpec):
                 equal=self.equal,
             )
         ]
-
-
-def _check_measure(m: Measure, person: bool, context: dict[str, Any]) -> None:
-    """Refuse what a subject cannot reach; check an attribute against its subject's columns
-    and the attributes the policy declares (as a ``where:`` is checked: core/expressions.py)."""
-    if m.attribute is not None:
-        vocabulary = context.get(VOCABULARY_CONTEXT)
-        scope = table_scope(
-            "people" if person else "units",
-            vocabulary if isinstance(vocabulary, Vocabulary) else None,
-        )
-        try:
-            check(m.attribute, scope, want=ValueType.number)
-        except ExpressionError as exc:
-            # read again once the chain's declared attributes are known
-            if not (context.get(DEFERRED_CONTEXT) and exc.needs_vocabulary):
-                raise
-    if person and m.count is not None and (m.count.people or m.count.units):
-        raise ValueError("a person subject counts records; counting people or units needs units")
-    if person and (m.within is not None or m.in_units is not None):
-        raise ValueError(
-            "within and in_units are for units subjects (a person counts their own records)"
-        )
-    if person and m.sum is not None and m.sum.units is not None:
-        raise ValueError("a sum over units needs a units subject")
-    for sub in (m.ratio.of, m.ratio.per) if m.ratio else ():
-        _check_measure(sub, person, context)
-    for sub in (m.share.of, m.share.in_) if m.share else ():
-        _check_measure(sub, person, context)
 
 
 @final
