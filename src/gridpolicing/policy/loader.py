@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from gridpolicing.assessment.models import Assessment, Item, Line, Scheme
 from gridpolicing.core.expressions import VOCABULARY_CONTEXT
 from gridpolicing.errors import PolicyError, Problem
+from gridpolicing.model.terms import Vocabulary
 from gridpolicing.model.vocabulary import open_vocabularies
 from gridpolicing.policy.assessment_merge import MergedAssessment, merge_assessments
 from gridpolicing.policy.chain import Roots, load_chain, resolve_reference
@@ -189,7 +190,9 @@ def _merge(chain: list[_Loaded], registry: Registry, allow_template: bool) -> Po
         # (and its citations listed); a template is never evaluated, so they score nothing.
         stand_ins = {n: _stand_in(decls[n]) for n in missing}
         refs = _Refs({**stand_ins, **values}, decls, raw_catalogues)
-        assessment, merged, errs = _assessment(assessment_in, refs, final_rules, sources)
+        assessment, merged, errs = _assessment(
+            assessment_in, refs, final_rules, sources, declared.vocabulary
+        )
         problems.extend(errs)
         if assessment is not None and merged is not None:
             for term_at, message in unknown_terms(
@@ -299,7 +302,11 @@ def _substitute(
 
 
 def _assessment(
-    chain: list[_Loaded], refs: _Refs, rules: list[RuleSpec], sources: dict[str, Any]
+    chain: list[_Loaded],
+    refs: _Refs,
+    rules: list[RuleSpec],
+    sources: dict[str, Any],
+    vocabulary: Vocabulary,
 ) -> tuple[Assessment | None, MergedAssessment | None, list[Problem]]:
     """Merge the chain's assessment sections by id after substitution, validate the result and
     check the rules and sources it names; problems are placed in the file that wrote them."""
@@ -316,7 +323,8 @@ def _assessment(
     if merged.problems or merged.data is None:
         return None, merged, merged.problems
     try:
-        assessment = validate_plain(Assessment, merged.data)
+        # with the terms in force: a records filter's where: may name a term the policy adds
+        assessment = validate_plain(Assessment, merged.data, {VOCABULARY_CONTEXT: vocabulary})
     except ValidationError as exc:
         return None, merged, merged.validation_problems(exc, Assessment)
     rule_ids = {r.id for r in rules}
