@@ -34,8 +34,9 @@ ATTENDANCE_KINDS: Final = (
         _A.present.value,
         "出勤",
         "present",
-        "排班的班次本人签到(不论是否迟到),且未经批准请假。",
-        "A scheduled shift the person signed in for themself (late or not), not on approved leave.",
+        "排班的班次本人签到(不论是否迟到),且该班次不属经批准的请假。",
+        "A scheduled shift the person signed in for themselves (late or not), not excused by "
+        "approved leave.",
     ),
     Term(
         _A.late.value,

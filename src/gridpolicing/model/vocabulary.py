@@ -282,7 +282,7 @@ class IncidentKind(Extensible):
 
 
 class SignKind(StrEnum):
-    """Whether a sign-in record (dataset ``sign_ins``) is a sign-in or a sign-out."""
+    """Whether a record of the sign_ins table is a sign-in (签到) or a sign-out (签退)."""
 
     sign_in = "in"  # 签到
     sign_out = "out"  # 签退
