@@ -67,23 +67,32 @@ def build_attendance(
             WHERE CAST(start AS DATE) BETWEEN DATE '{lo}' AND DATE '{hi}'"""
     )
     # Each own sign-in goes to the nearest shift of its person within the margin (a sign-in
-    # inside a shift is at distance 0; between two shifts, the earlier one wins a tie).
+    # inside a shift is at distance 0; between two shifts, the earlier one wins a tie). The
+    # join is on person and day (each day a shift's window touches), so it stays linear.
     con.execute(
         f"""CREATE TEMP TABLE _att_per_shift AS
-            WITH matched AS (
+            WITH days AS (
+                SELECT id, worker, start, "end",
+                       CAST(unnest(generate_series(CAST(start - {margin} AS DATE),
+                                                   CAST("end" + {margin} AS DATE),
+                                                   INTERVAL 1 DAY)) AS DATE) AS day
+                FROM _att_shifts),
+            matched AS (
                 SELECT s.id AS shift_id, g.kind, g."at"
-                FROM sign_ins g JOIN _att_shifts s
-                  ON s.worker = g.person
+                FROM sign_ins g JOIN days s
+                  ON s.worker = g.person AND s.day = CAST(g."at" AS DATE)
                  AND g."at" BETWEEN s.start - {margin} AND s."end" + {margin}
                 WHERE g."by" IS NULL OR g."by" = g.person
                 QUALIFY row_number() OVER (
                     PARTITION BY g.id
                     ORDER BY greatest(epoch(s.start) - epoch(g."at"),
-                                      epoch(g."at") - epoch(s."end"), 0), s.start) = 1)
-            SELECT s.*, min(m."at") FILTER (WHERE m.kind = 'in') AS first_in,
-                   max(m."at") FILTER (WHERE m.kind = 'out') AS last_out
-            FROM _att_shifts s LEFT JOIN matched m ON m.shift_id = s.id
-            GROUP BY ALL"""
+                                      epoch(g."at") - epoch(s."end"), 0), s.start) = 1),
+            per AS (
+                SELECT shift_id, min("at") FILTER (WHERE kind = 'in') AS first_in,
+                       max("at") FILTER (WHERE kind = 'out') AS last_out
+                FROM matched GROUP BY shift_id)
+            SELECT s.*, p.first_in, p.last_out
+            FROM _att_shifts s LEFT JOIN per p ON p.shift_id = s.id"""
     )
     late = "(epoch(first_in) - epoch(start)) / 60.0"
     early = '(epoch("end") - epoch(last_out)) / 60.0'
