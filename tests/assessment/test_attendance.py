@@ -222,3 +222,24 @@ def test_lateness_and_early_leave_follow_the_first_in_and_the_last_out(
     assert "present" in found
     assert "absent" not in found
     assert "missed_sign_in" not in found
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.lists(st.sampled_from(["on_time", "early", "absent"]), min_size=0, max_size=4),
+    st.lists(st.sampled_from(["early", "absent"]), min_size=1, max_size=3),
+)
+def test_more_attendance_violations_never_raise_a_score(base: list[str], worse: list[str]) -> None:
+    """Two auxiliaries with the same shifts, one with more broken ones: never a higher total."""
+    with tempfile.TemporaryDirectory() as tmp:
+        policy = _full_attendance_policy(Path(tmp))
+        t = auxiliaries(["few", "many"])
+        for pid, shifts in (("few", [*base, *["on_time"] * len(worse)]), ("many", base + worse)):
+            for day, how in enumerate(shifts, start=1):
+                shift(t, pid, day)
+                if how != "absent":
+                    sign(t, pid, day, "in", "07:55")
+                    sign(t, pid, day, "out", "16:00" if how == "early" else "17:05")
+        report = evaluate(policy, _load(Path(tmp), t, policy), "2022-03")
+    totals = {s.subject_id: s.total for s in report.assessment.scores}
+    assert totals["many"] < totals["few"]
