@@ -253,7 +253,7 @@ def test_a_csv_column_attr_without_an_id_is_unknown(tmp_path: Path) -> None:
 
 def test_the_documented_example_loads_the_same_from_yaml_and_csv(tmp_path: Path) -> None:
     text = (Path(__file__).resolve().parents[2] / "docs" / "dataset-format.md").read_text("utf-8")
-    section = text.split("## Tags, attributes, rank and hire date", 1)[1].split("## Tables")[0]
+    section = text.split("## Tags, attributes, rank and hire date", 1)[1].split("\n## ", 1)[0]
     (document,) = re.findall(r"```yaml\n(.*?)```", section, re.S)
     units_csv, people_csv = re.findall(r"```\n(id,.*?)```", section, re.S)
     vocabulary = (

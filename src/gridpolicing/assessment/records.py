@@ -29,15 +29,24 @@ def records_item(
     """The points (negative) each subject-period loses for its records, with the words."""
     src = item.from_records
     assert src is not None
+    records = {src.table: src.kinds, "where": src.where}
     with open_vocabularies():  # the kinds were checked against the policy's terms at load
-        measure = Measure.model_validate({"count": {"records": {src.table: src.kinds}}})
+        measure = Measure.model_validate({"count": {"records": records}})
     rows = con.execute(
         f"""SELECT subject_type, subject_id, bucket, value, ids
             FROM {measure_sql(measure, ctx, "_as_subjects", person_subject)}"""
     ).fetchall()
     out: dict[Key, tuple[float, Text, tuple[str, ...]]] = {}
     for st, sid, bucket, value, ids in rows:
-        n = int(value or 0)
+        if value is None:  # attendance of a subject off the roster: nothing to deduct from
+            zh, en = (
+                "期间内无排班记录,出勤无法判断,不扣分",
+                "no shift on the roster in the period: ",
+            )
+            en += "attendance cannot be judged, nothing deducted"
+            out[(st, sid, bucket)] = (0.0, Text(zh=zh, en=en), ())
+            continue
+        n = int(value)
         lost = src.deduction(n)
         if src.escalation is not None and n:
             steps = [src.escalation[min(i, len(src.escalation) - 1)] for i in range(n)]

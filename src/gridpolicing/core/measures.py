@@ -29,18 +29,15 @@ from pydantic import Field, model_validator
 # this module, so it is read by attribute at planning time, not imported by name.
 import gridpolicing.engine.context as _selection
 from gridpolicing.core.expressions import check
+from gridpolicing.core.records import RecordsFilter, records_sql
 from gridpolicing.core.scope import ValueType, table_scope
 from gridpolicing.model.vocabulary import (
     ActivityKind,
     Area,
     Employment,
-    IncidentKind,
     LocalityCategory,
-    MeetingKind,
-    ReportKind,
     Role,
     RoleClass,
-    TaskKind,
     UnitTag,
 )
 from gridpolicing.policy.models import UnitSelector
@@ -78,40 +75,6 @@ class PeopleFilter(PolicyModel):
     )
     employment: Employment | None = None
     via: Literal["assignment", "home_unit"] = "assignment"
-
-
-class RecordsFilter(PolicyModel):
-    """Records of the listed kinds of one table (exactly one of the fields).
-
-    A person's records are the activities they logged in their assigned units, the meetings
-    listing them as attendee, the reports they wrote, their tasks and incidents; a unit's are
-    the activities logged, meetings held, reports received and tasks done in the reached
-    units, and the incidents of people assigned there on the day.
-    """
-
-    activities: list[ActivityKind] | None = Field(default=None, min_length=1)
-    meetings: list[MeetingKind] | None = Field(default=None, min_length=1)
-    reports: list[ReportKind] | None = Field(default=None, min_length=1)
-    tasks: list[TaskKind] | None = Field(default=None, min_length=1)
-    incidents: list[IncidentKind] | None = Field(default=None, min_length=1)
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> RecordsFilter:
-        require_exactly_one(self, "activities", "meetings", "reports", "tasks", "incidents")
-        return self
-
-    @property
-    def table(self) -> str:
-        """The table the records are in."""
-        for name in ("activities", "meetings", "reports", "tasks", "incidents"):
-            if getattr(self, name) is not None:
-                return name
-        raise AssertionError("validated: exactly one table")
-
-    @property
-    def kinds(self) -> list[str]:
-        """The kinds counted."""
-        return [k.value for k in getattr(self, self.table)]
 
 
 UNIT_FIELDS = ("population", "households", "rental_rooms")
@@ -305,15 +268,6 @@ def reach_sql(within: Within) -> str:
                 SELECT * FROM tree{own})"""
 
 
-_DAY = {
-    "activities": "CAST(r.start AS DATE)",
-    "meetings": "r.date",
-    "reports": "r.date",
-    "tasks": "r.start",
-    "incidents": "r.date",
-}
-
-
 def measure_sql(m: Measure, ctx: PlanContext, s: str, person: bool) -> str:
     """The relation ``subject_type, subject_id, bucket, value, ids`` of ``m`` over the subject
     rows ``s`` (every row of ``s`` once; a count with nothing counted is 0)."""
@@ -333,9 +287,13 @@ def measure_sql(m: Measure, ctx: PlanContext, s: str, person: bool) -> str:
                            []::VARCHAR[] AS ids
                     FROM {s} s LEFT JOIN {table} x ON x.id = s.subject_id)"""
     inner = _inner(m, ctx, s, person)
-    # Nothing reached counts 0; something reached whose value is unknown stays NULL.
+    # Nothing reached counts 0; something reached whose value is unknown stays NULL. Attendance
+    # off the roster cannot be judged: NULL (records_sql gives every rostered subject a row).
+    records = m.count.records if m.count is not None else None
+    nothing = "NULL" if records is not None and records.table == "attendance" else "0"
     return f"""(SELECT {key},
-                       CAST(CASE WHEN i.subject_id IS NULL THEN 0 ELSE i.value END AS DOUBLE)
+                       CAST(CASE WHEN i.subject_id IS NULL THEN {nothing} ELSE i.value END
+                           AS DOUBLE)
                            AS value,
                        coalesce(i.ids, []::VARCHAR[]) AS ids
                 FROM {s} s LEFT JOIN {inner} i USING (subject_type, subject_id, bucket))"""
@@ -377,7 +335,7 @@ def _inner(m: Measure, ctx: PlanContext, s: str, person: bool) -> str:
                     FROM {su} su JOIN units u ON u.id = su.unit
                     WHERE {_selection.selector_condition(m.sum.units, "u")} GROUP BY ALL)"""
     if m.count is not None and m.count.records is not None:
-        return _records(m.count.records, ctx, su, key, person)
+        return records_sql(m.count.records, ctx, su, key, person)
     if m.sum is not None and m.sum.field in SURVEY_FIELDS:
         # each survey once, however many ways the subject reaches its unit
         return f"""(SELECT subject_type, subject_id, bucket, sum(v) AS value, list(id) AS ids
@@ -458,35 +416,3 @@ def _people(p: PeopleFilter, ctx: PlanContext, su: str, key: str) -> str:
                 FROM {su} su JOIN people p ON p.home_unit = su.unit
                 WHERE {holds}
                 GROUP BY ALL)"""
-
-
-def _records(r: RecordsFilter, ctx: PlanContext, su: str, key: str, person: bool) -> str:
-    table, day = r.table, _DAY[r.table]
-    listed = ", ".join(ctx.lit(k) for k in r.kinds)
-    if table == "activities":
-        who = "AND d.person = su.subject_id" if person else ""
-        return f"""(SELECT {key}, sum(d.n) AS value, flatten(list({ctx.ids("d")})) AS ids
-                    FROM {su} su JOIN {ctx.activity_daily} d
-                      ON d.unit = su.unit AND d.day BETWEEN su.bstart AND su.bend {who}
-                    WHERE d.kind IN ({listed}) GROUP BY ALL)"""
-    if person:
-        match = {
-            "meetings": "list_contains(r.attendees, su.subject_id)",
-            "reports": "r.author = su.subject_id",
-            "tasks": "r.person = su.subject_id",
-            "incidents": "r.person = su.subject_id",
-        }[table]
-        source = f"(SELECT DISTINCT subject_type, subject_id, bucket, bstart, bend FROM {su})"
-    else:
-        match = {
-            "meetings": "r.unit = su.unit",
-            "reports": "r.recipient = su.unit",
-            "tasks": "r.unit = su.unit",
-            "incidents": """EXISTS (SELECT 1 FROM assignments a WHERE a.person = r.person
-                              AND a.unit = su.unit AND a.start <= r.date
-                              AND coalesce(a."end", DATE '9999-12-31') >= r.date)""",
-        }[table]
-        source = su
-    return f"""(SELECT {key}, count(DISTINCT r.id) AS value, list(DISTINCT r.id) AS ids
-                FROM {source} su JOIN {table} r ON {day} BETWEEN su.bstart AND su.bend
-                WHERE r.kind IN ({listed}) AND {match} GROUP BY ALL)"""

@@ -34,7 +34,9 @@ The engine adds the rule id, severity and citation. Tables of the dataset are vi
   start, shared by every rule that counts activities so the large table is scanned once per
   evaluation (its ``ids`` through :meth:`PlanContext.ids`);
 * :meth:`PlanContext.daily_time`: merged time per subject and day (engine/intervals.py), the one
-  place hours and days present are counted.
+  place hours and days present are counted;
+* :attr:`PlanContext.attendance`: attendance records derived from the duty roster and the
+  sign-ins (late, absent ...: engine/attendance.py), with :attr:`PlanContext.roster_days`.
 
 A rule kind must read dated data through the buckets' days (``day BETWEEN bstart AND bend``),
 never through the range: a bucket may start before the range.
@@ -48,6 +50,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final, final
 
+from gridpolicing.engine.attendance import build_attendance
 from gridpolicing.engine.calendar import calendar_days
 from gridpolicing.engine.intervals import (
     build_activity_daily,
@@ -161,6 +164,7 @@ class EngineState:
     __slots__ = (
         "_activity_daily",
         "_buckets",
+        "_built",
         "_data_from",
         "_prefix",
         "_time_tables",
@@ -196,6 +200,7 @@ class EngineState:
         self._time_tables: dict[str, bool] = {}  # name -> whether some day needs merging
         self._buckets: set[Period] = set()
         self._activity_daily = False
+        self._built: set[str] = set()  # shared tables built once, shared with evidence states
         self._data_from: tuple[dt.date | None] | None = None
         # A library must not draw progress bars on its caller's terminal.
         con.execute("SET enable_progress_bar = false")
@@ -256,7 +261,7 @@ class EngineState:
             return None
         if self._data_from is None:
             firsts = " UNION ALL ".join(
-                f"SELECT min(CAST({col} AS DATE)) FROM {table}" for table, col in _EVENT_DAYS
+                f'SELECT min(CAST("{col}" AS DATE)) FROM {table}' for table, col in _EVENT_DAYS
             )
             [(first,)] = self.con.execute(f"SELECT min(d) FROM ({firsts}) t(d)").fetchall()
             self._data_from = (first,)
@@ -270,6 +275,15 @@ class EngineState:
             build_activity_daily(self.con, name, lo, hi, ids=self.ids, source=self.source)
             self._activity_daily = True
         return name
+
+    def attendance(self) -> tuple[str, str]:
+        """Names of the attendance records and roster days (engine/attendance.py), built once
+        per evaluation over the days it reads (evidence states share them: no ids to add)."""
+        name, days = "_attendance", "_roster_days"
+        if name not in self._built:
+            build_attendance(self.con, name, days, self.window.reads_from, self.range.end)
+            self._built.add(name)
+        return name, days
 
     def daily_time(
         self, su: str, person_subject: bool, where: str, *, everyone: bool = False
@@ -300,6 +314,8 @@ _EVENT_DAYS: Final = (
     ("reports", "date"),
     ("tasks", "start"),
     ("incidents", "date"),
+    ("duty_roster", "start"),
+    ("sign_ins", "at"),
     ("surveys", "date"),
     ("assessor_scores", "date"),
 )
@@ -370,6 +386,17 @@ class PlanContext:
         ``person, unit, kind`` and start day, over every day the evaluation reads."""
         self.reads_shared = True
         return self._state.activity_daily()
+
+    @property
+    def attendance(self) -> str:
+        """Relation of the attendance records (engine/attendance.py ``ATTENDANCE_COLUMNS``)."""
+        return self._state.attendance()[0]
+
+    @property
+    def roster_days(self) -> str:
+        """Relation ``person, unit, date``: the days each person is on the duty roster (as the
+        scheduled person or the one working the shift)."""
+        return self._state.attendance()[1]
 
     def daily_time(self, su: str, person_subject: bool, where: str = "TRUE") -> str:
         """Merged time per subject, bucket, person and day (see

@@ -25,6 +25,7 @@ from gridpolicing.model.vocabulary import (
     Rank,
     ReportKind,
     Role,
+    SignKind,
     TaskKind,
     TaskReason,
     UnitTag,
@@ -36,12 +37,14 @@ __all__ = [
     "AssessorScore",
     "Assignment",
     "ChecklistItem",
+    "DutyShift",
     "FundingAllocation",
     "Incident",
     "Meeting",
     "Person",
     "Report",
     "SensitivePeriod",
+    "SignIn",
     "Survey",
     "Task",
     "Unit",
@@ -173,13 +176,59 @@ class Task(Record):
 
 
 class Incident(Record):
-    """A discipline incident (违纪) found by inspection (督察)."""
+    """An incident: a discipline incident (违纪) found by inspection (督察), or a kind the
+    policy declares (a vicious case, a fire ...), with its unit and when it was resolved."""
 
     id: Id = Field(min_length=1)
-    person: Id
+    person: Id | None = None
+    """Who it is charged to; a unit's incident (a case in its area) may name nobody."""
     kind: IncidentKind
     date: dt.date
     note: str = ""
+    unit: Id | None = None
+    """The unit it happened in or is charged to; without, a unit's incidents are those of the
+    people assigned there on the day."""
+    resolved: dt.date | None = None
+    """When it was resolved (破案, 整改完毕); it counts as solved in a period ending on or
+    after this day (the ``solved`` field of its records)."""
+
+
+class DutyShift(Record):
+    """One scheduled shift of the duty roster (排班): who, when, where, and leave or a swap.
+
+    The shift's day is the day it starts. With ``swapped_with``, that person works the shift
+    instead (换班/顶班) and their sign-ins are judged; ``leave`` with ``leave_approved`` is
+    approved leave (请假), which excuses the shift.
+    """
+
+    id: Id = Field(min_length=1)
+    person: Id
+    unit: Id | None = None
+    shift: str = ""
+    """The shift's name in the roster (白班, 夜班 ...), for reports."""
+    start: dt.datetime
+    end: dt.datetime
+    leave: bool = False
+    """Leave was asked for this shift (请假)."""
+    leave_approved: bool = False
+    swapped_with: Id | None = None
+    """Who works the shift instead of ``person`` (换班/顶班)."""
+    swap_approved: bool = False
+
+
+class SignIn(Record):
+    """A timestamped sign-in or sign-out (签到/签退) in a person's name, and who made it.
+
+    ``by`` names the person who made it when that is not ``person`` (代签): such a record is
+    not the person's own and never counts as their presence.
+    """
+
+    id: Id = Field(min_length=1)
+    person: Id
+    at: dt.datetime
+    kind: SignKind
+    by: Id | None = None
+    unit: Id | None = None
 
 
 class Survey(Record):

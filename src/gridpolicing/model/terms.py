@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, final
 
+from gridpolicing.model import terms_attendance as attendance
 from gridpolicing.model import terms_people as people
 from gridpolicing.model import terms_work as work
 from gridpolicing.model.vocabulary import (
     ActivityKind,
     Area,
+    AttendanceKind,
     Employment,
     EndReason,
     Extensible,
@@ -29,6 +31,7 @@ from gridpolicing.model.vocabulary import (
     Rank,
     ReportKind,
     Role,
+    SignKind,
     TaskKind,
     TaskReason,
     Term,
@@ -117,6 +120,15 @@ VOCABULARIES: Final[dict[str, VocabularySpec]] = {
             "违纪情形",
             "Incident kinds",
             work.INCIDENT_KINDS,
+        ),
+        _spec("sign_kinds", SignKind, "sign kind", "签到类别", "Sign kinds", attendance.SIGN_KINDS),
+        _spec(
+            "attendance_kinds",
+            AttendanceKind,
+            "attendance kind",
+            "考勤记录",
+            "Attendance kinds",
+            attendance.ATTENDANCE_KINDS,
         ),
         _spec("ranks", Rank, "rank", "职务层级", "Ranks", people.RANKS),
         _spec("unit_tags", UnitTag, "unit tag", "单位标签", "Unit tags", people.NO_TERMS),

@@ -23,6 +23,7 @@ from pydantic_core import core_schema
 __all__ = [
     "ActivityKind",
     "Area",
+    "AttendanceKind",
     "AttributeType",
     "Declared",
     "Employment",
@@ -38,6 +39,7 @@ __all__ = [
     "ReportKind",
     "Role",
     "RoleClass",
+    "SignKind",
     "TaskKind",
     "TaskReason",
     "Term",
@@ -278,6 +280,29 @@ class IncidentKind(Extensible):
     claimed_reimbursement = "claimed_reimbursement"  # 报销费用
     partial_conduct = "partial_conduct"  # 倾向性不公行为
     improper_activity = "improper_activity"  # 有损形象的活动
+
+
+class SignKind(StrEnum):
+    """Whether a record of the sign_ins table is a sign-in (签到) or a sign-out (签退)."""
+
+    sign_in = "in"  # 签到
+    sign_out = "out"  # 签退
+
+
+class AttendanceKind(StrEnum):
+    """Attendance records the engine derives from the duty roster and the sign-ins.
+
+    Closed: each kind is computed by engine/attendance.py, so a policy cannot add one.
+    """
+
+    present = "present"  # 出勤
+    late = "late"  # 迟到
+    early_leave = "early_leave"  # 早退
+    absent = "absent"  # 旷工
+    missed_sign_in = "missed_sign_in"  # 漏签
+    unapproved_swap = "unapproved_swap"  # 未经批准换班
+    signed_for_other = "signed_for_other"  # 代签
+    on_leave = "on_leave"  # 请假
 
 
 class Rank(StrEnum):

@@ -308,6 +308,8 @@ def events_from_dataset(dataset: Dataset) -> Iterator[dict[str, Any]]:
     rows: list[tuple[dt.datetime, int, str, dict[str, Any]]] = []
     for order, (table, etype, when) in enumerate(sources):
         for row in tables[table].to_pylist():
+            if table == "incidents" and row["person"] is None:
+                continue  # a unit's incident (a case in its area) is no person's prohibition
             event = {"type": etype, **{k: v for k, v in row.items() if v is not None}}
             at = row[when]
             rows.append(

@@ -154,6 +154,44 @@ id,rank,hire_date
 p1,unit_level,2009-07-01
 ```
 
+## Attendance: the duty roster and the sign-ins
+
+考勤由两张表组成:排班表 `duty_roster`(每行一个班次)和签到表 `sign_ins`(每行一次签到或签退),
+均可从考勤系统直接导出。Attendance is two tables a station clerk exports from the roster
+system: **`duty_roster`**, one row per scheduled shift (排班: who, `start` and `end` times,
+optionally the `unit`; `leave` with `leave_approved` for 请假; `swapped_with` naming who works
+the shift instead, with `swap_approved`, for 换班), and **`sign_ins`**, one row per timestamped
+sign-in or sign-out (`kind` `in` or `out`; `by` names who made it when that is someone else,
+代签). A shift's day is the day it starts; a night shift may end the next day.
+
+From them the engine derives the attendance records a policy counts (late, early leave,
+absent, missed sign-in, unapproved swap, signed for another, on leave, present: see
+[vocabulary.md](vocabulary.md) and
+[assessment.md](assessment.md#attendance-from-the-duty-roster-and-the-sign-ins)).
+A sign-in counts for its person's nearest shift from 2 hours before its start to 2 hours after
+its end; one made `by` someone else is never the person's own presence. `duty_roster.csv`:
+
+```
+id,person,unit,shift,start,end,leave,leave_approved,swapped_with,swap_approved
+r1,x1,c1,白班,2022-03-01 08:00,2022-03-01 17:00,false,false,,false
+r2,x1,c1,白班,2022-03-02 08:00,2022-03-02 17:00,true,true,,false
+r3,x2,c1,夜班,2022-03-01 20:00,2022-03-02 08:00,false,false,x3,true
+```
+
+and `sign_ins.csv` (x1 signs in 10 minutes late on 1 March; x2 signs x3 out):
+
+```
+id,person,kind,at,by,unit
+s1,x1,in,2022-03-01 08:10,,c1
+s2,x1,out,2022-03-01 17:02,,c1
+s3,x3,in,2022-03-01 19:55,,c1
+s4,x3,out,2022-03-02 08:01,x2,c1
+```
+
+An **incident** may name the `unit` it happened in (a case in a community's area, with no
+`person`) and the day it was `resolved` (破案, 整改完毕): a policy reads it as solved in a period
+ending on or after that day.
+
 ## Tables
 """
 

@@ -86,7 +86,12 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
     node = data
     tag_of: int | None = None  # the node whose union tag was passed over
     for i, seg in enumerate(loc):
-        if isinstance(node, dict) and seg == node.get("kind") and tag_of != id(node):
+        if (
+            isinstance(node, dict)
+            and seg == node.get("kind")
+            and tag_of != id(node)
+            and not _field_holds(node, seg, loc[i + 1 : i + 2])
+        ):
             tag_of = id(node)  # the tag of a tagged union (a rule's kind), even when the kind
             continue  # shares its name with one of its fields (kind: measure, measure: ...)
         in_dict = isinstance(node, dict) and isinstance(seg, str) and seg in node
@@ -97,6 +102,14 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
         elif isinstance(node, dict) and isinstance(seg, str) and i == len(loc) - 1:
             out.append(seg)  # a missing or unknown key: name it even though it is not there
     return tuple(out)
+
+
+def _field_holds(node: dict[str, Any], seg: str, following: tuple[Any, ...]) -> bool:
+    """Whether ``seg`` is the field of ``node`` the error's next segment is in: a rule
+    validated by its own model (not through the union) has no tag in its ``loc``, so
+    ``measure, count`` of a measure rule is its ``measure:`` field, not its kind."""
+    inner = node.get(seg)
+    return bool(following) and isinstance(inner, dict) and following[0] in inner
 
 
 def _message(err: Any) -> str:

@@ -262,7 +262,8 @@ def _assessment(
     if merged.problems or merged.data is None:
         return None, merged, merged.problems
     try:
-        # an item's measure names attributes the policy declares, as a rule's does
+        # with the terms in force: an item's measure names attributes the policy declares,
+        # and a records filter's where: a term the policy adds
         assessment = validate_plain(Assessment, merged.data, {VOCABULARY_CONTEXT: vocabulary})
     except ValidationError as exc:
         return None, merged, merged.validation_problems(exc, Assessment)
