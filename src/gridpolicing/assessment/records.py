@@ -25,8 +25,9 @@ __all__ = ["records_item"]
 
 def records_item(
     con: duckdb.DuckDBPyConnection, ctx: PlanContext, item: Item | Line, person_subject: bool
-) -> dict[Key, tuple[float, Text, tuple[str, ...]]]:
-    """The points (negative) each subject-period loses for its records, with the words."""
+) -> dict[Key, tuple[float | None, Text, tuple[str, ...]]]:
+    """The points (negative) each subject-period loses for its records, with the words; None
+    where the records cannot be judged (attendance of a subject off the roster)."""
     src = item.from_records
     assert src is not None
     records = {src.table: src.kinds, "where": src.where}
@@ -36,15 +37,12 @@ def records_item(
         f"""SELECT subject_type, subject_id, bucket, value, ids
             FROM {measure_sql(measure, ctx, "_as_subjects", person_subject)}"""
     ).fetchall()
-    out: dict[Key, tuple[float, Text, tuple[str, ...]]] = {}
+    out: dict[Key, tuple[float | None, Text, tuple[str, ...]]] = {}
     for st, sid, bucket, value, ids in rows:
-        if value is None:  # attendance of a subject off the roster: nothing to deduct from
-            zh, en = (
-                "期间内无排班记录,出勤无法判断,不扣分",
-                "no shift on the roster in the period: ",
-            )
-            en += "attendance cannot be judged, nothing deducted"
-            out[(st, sid, bucket)] = (0.0, Text(zh=zh, en=en), ())
+        if value is None:  # attendance of a subject off the roster: not a free pass
+            zh = "期间内无排班记录,出勤无法判断,数据不足"
+            en = "no shift on the roster in the period: attendance cannot be judged"
+            out[(st, sid, bucket)] = (None, Text(zh=zh, en=en), ())
             continue
         n = int(value)
         lost = src.deduction(n)
