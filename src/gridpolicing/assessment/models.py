@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from gridpolicing.assessment.consequences import Consequence
 from gridpolicing.assessment.items import AssessorsSource, Item, Line, MetricSource, RuleSource
-from gridpolicing.policy.models import IDENT, Citation, Period, Subject
+from gridpolicing.policy.models import IDENT, AnyPeriod, Citation, Subject
 from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
 
 __all__ = [
@@ -193,9 +193,15 @@ class Ranking(PolicyModel):
 
 
 class Rollup(PolicyModel):
-    """Period results rolled up (e.g. months into a year) with their consequences."""
+    """Period results rolled up (e.g. months into a year) with their consequences.
 
-    period: Period
+    ``period`` must hold whole periods of the scheme: a year of 26th-to-25th months is
+    ``{months: 12, starts: 26}`` (26 December to 25 December), not ``year``.
+    """
+
+    period: AnyPeriod = Field(
+        description="A calendar period, or one of the policy's own ({months: 12, starts: 26})"
+    )
     combine: Literal["sum", "mean"] = "mean"
     reward_top: int | None = Field(
         default=None, ge=1, description="Top N are rewarded, and all who share rank N"
@@ -236,7 +242,9 @@ class Scheme(PolicyModel):
     id: str = Field(pattern=IDENT)
     title: Text
     subject: Subject
-    period: Period
+    period: AnyPeriod = Field(
+        description="A calendar period, or one of the policy's own ({months: 1, starts: 26})"
+    )
     base_score: float = 0
     floor: float | None = 0
     cap: float | None = None
@@ -287,9 +295,11 @@ class Scheme(PolicyModel):
             raise ValueError("consequences by tier need a ranking")
         if self.floor is not None and self.cap is not None and self.cap < self.floor:
             raise ValueError("cap is below floor")
-        periods = [r.period for r in self.all_rollups]
+        periods = [r.period.value for r in self.all_rollups]
         if len(periods) != len(set(periods)):
             raise ValueError("two roll-ups of one scheme have the same period")
+        for r in self.all_rollups:
+            _check_aligned(self.period, r.period)
         return self
 
     def _item(self, item_id: str) -> Item:
@@ -299,6 +309,25 @@ class Scheme(PolicyModel):
     def all_rollups(self) -> list[Rollup]:
         """``rollup`` and ``rollups`` together, in order."""
         return ([self.rollup] if self.rollup else []) + list(self.rollups)
+
+
+def _check_aligned(period: AnyPeriod, rolled: AnyPeriod) -> None:
+    """A roll-up's buckets must each hold whole scheme periods, or some would be dropped."""
+    # engine.periods imports the policy package, which loads this module: import when used.
+    from gridpolicing.engine.periods import misaligned
+
+    bad = misaligned(period, rolled)
+    if bad is not None:
+        raise ValueError(
+            f"roll-up period {_shown(rolled)} does not hold whole periods of the scheme "
+            f"({_shown(period)}): its bucket {bad.start}..{bad.end} cuts a scheme period, "
+            "which would belong to no roll-up; choose a roll-up period made of scheme periods "
+            "(a year of 26th-to-25th months is {months: 12, starts: 26})"
+        )
+
+
+def _shown(period: AnyPeriod) -> str:
+    return period.value if isinstance(period, StrEnum) else period.label
 
 
 def _check_consequences(
