@@ -192,6 +192,14 @@ class Ranking(PolicyModel):
         return self
 
 
+BarringResult = Literal["withhold_top_grade", "vetoed", "unqualified"]
+
+
+def _withheld_only() -> list[BarringResult]:
+    # By default a month whose top grade was withheld withholds the year's too.
+    return ["withhold_top_grade"]
+
+
 class Rollup(PolicyModel):
     """Period results rolled up (e.g. months into a year) with their consequences.
 
@@ -215,7 +223,17 @@ class Rollup(PolicyModel):
         default=None, ge=1, description="This many vetoed/unqualified periods: unsatisfactory"
     )
     min_months_for_top_grade: int | None = Field(
-        default=None, ge=1, description="Fewer months in post: not the top grade"
+        default=None, ge=1, description="Fewer whole months of service: not the top grade"
+    )
+    service_from: Literal["first_assignment", "hire_date"] = Field(
+        default="first_assignment",
+        description="What service counts from: the first assignment in the scheme's roles by "
+        "the roll-up's end, or the person's hire_date (none recorded: not the top grade)",
+    )
+    top_grade_barred_by: list[BarringResult] = Field(
+        default_factory=_withheld_only,
+        description="A period inside with one of these results bars the roll-up's top grade "
+        "(年度内有被一票否决的月份不得评为优秀: add vetoed); [] carries nothing",
     )
     grades: Grades = Field(default_factory=Grades)
     overrides: list[GradeOverride] = Field(

@@ -109,6 +109,7 @@ class SubjectScore:
     grade_name: Text | None = None  # the grade in the policy's words (``grades.names``)
     names: Names | None = None  # the subject's, station's and scope's names, for reports
     applied: tuple[Applied, ...] = ()  # declared consequences (amounts, actions)
+    top_grade_withheld: bool = False  # a withhold_top_grade veto applied (carried to roll-ups)
 
     @property
     def group(self) -> tuple[str, str | None, str | None]:
