@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from gridpolicing.assessment.members import scheme_order
 from gridpolicing.assessment.ranking import finish_scheme, roll_up
 from gridpolicing.assessment.result import AssessmentOutcome, RollupScore, SubjectScore
 from gridpolicing.assessment.scoring import score_scheme
@@ -24,19 +25,21 @@ def assess(policy: Policy, state: EngineState) -> AssessmentOutcome:
         return AssessmentOutcome()
     rule_index = {r.id: i for i, r in enumerate(policy.rules)}
     ctx = PlanContext(state, None)
-    scores: list[SubjectScore] = []
-    rollups: list[RollupScore] = []
-    for scheme in policy.assessment.schemes:
-        results = finish_scheme(scheme, score_scheme(state.con, ctx, scheme, rule_index))
-        # Periods ending before the range were scored only for the roll-ups that need them.
-        scores.extend(r for r in results if r.bucket_end >= state.range.start)
+    done: dict[str, tuple[Scheme, list[SubjectScore]]] = {}
+    rolled: dict[str, list[RollupScore]] = {}
+    # Members' schemes first: a unit's item from_scheme reads their results.
+    for scheme in scheme_order(policy.assessment.schemes):
+        results = finish_scheme(scheme, score_scheme(state.con, ctx, scheme, rule_index, done))
+        done[scheme.id] = (scheme, results)
+        rolled[scheme.id] = []
         for rollup in scheme.all_rollups:
             rb = [(b.key, b.start, b.end) for b in buckets(rollup.period, state.range)]
             months = _months_in_post(state, scheme, rollup, rb)
-            rollups.extend(roll_up(scheme, rollup, results, rb, months))
-    return AssessmentOutcome(
-        tuple(scores), tuple(rollups), tuple(s.id for s in policy.assessment.schemes)
-    )
+            rolled[scheme.id].extend(roll_up(scheme, rollup, results, rb, months))
+    ids = [s.id for s in policy.assessment.schemes]  # reported in the order written
+    # Periods ending before the range were scored only for the roll-ups that need them.
+    scores = [r for i in ids for r in done[i][1] if r.bucket_end >= state.range.start]
+    return AssessmentOutcome(tuple(scores), tuple(r for i in ids for r in rolled[i]), tuple(ids))
 
 
 def _months_in_post(

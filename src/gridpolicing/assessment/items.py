@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from gridpolicing.assessment.members import SchemeSource
 from gridpolicing.core.measures import RecordsFilter
 from gridpolicing.model.vocabulary import ActivityKind
 from gridpolicing.policy.models import IDENT, Citation
@@ -120,6 +121,7 @@ class Line(PolicyModel):
     from_metric: MetricSource | None = None
     from_assessors: AssessorsSource | None = None
     from_records: RecordsSource | None = None
+    from_scheme: SchemeSource | None = None
     max_points: float | None = Field(default=None, ge=0, description="Cap (null: no cap)")
     max_deduction: float | None = Field(
         default=None, ge=0, description="Most points the line can lose; absent or null: no limit"
@@ -128,7 +130,9 @@ class Line(PolicyModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> Line:
-        require_exactly_one(self, "from_rule", "from_metric", "from_assessors", "from_records")
+        require_exactly_one(
+            self, "from_rule", "from_metric", "from_assessors", "from_records", "from_scheme"
+        )
         if self.from_rule and self.from_rule.proportional and self.max_points is None:
             raise ValueError("proportional scoring needs max_points")
         return self
@@ -148,6 +152,7 @@ class Item(PolicyModel):
     from_metric: MetricSource | None = None
     from_assessors: AssessorsSource | None = None
     from_records: RecordsSource | None = None
+    from_scheme: SchemeSource | None = None
     lines: list[Line] | None = Field(
         default=None,
         min_length=1,
@@ -164,7 +169,13 @@ class Item(PolicyModel):
     @model_validator(mode="after")
     def _one_source(self) -> Item:
         require_exactly_one(
-            self, "from_rule", "from_metric", "from_assessors", "from_records", "lines"
+            self,
+            "from_rule",
+            "from_metric",
+            "from_assessors",
+            "from_records",
+            "from_scheme",
+            "lines",
         )
         if self.from_rule and self.from_rule.proportional and self.max_points is None:
             raise ValueError("proportional scoring needs max_points")

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from gridpolicing.assessment.consequences import Consequence
 from gridpolicing.assessment.items import AssessorsSource, Item, Line, MetricSource, RuleSource
+from gridpolicing.assessment.members import SchemeSource, member_problems
 from gridpolicing.policy.models import IDENT, AnyPeriod, Citation, Subject
 from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
 
@@ -30,6 +31,7 @@ __all__ = [
     "Rollup",
     "RuleSource",
     "Scheme",
+    "SchemeSource",
     "TieBreaker",
     "Veto",
     "VetoResult",
@@ -380,3 +382,10 @@ class Assessment(PolicyModel):
         description="Inherited schemes to drop (a policy that extends another); applied when "
         "the chain is merged, so a loaded assessment holds none",
     )
+
+    @model_validator(mode="after")
+    def _members(self) -> Assessment:
+        problems = member_problems(self.schemes)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self

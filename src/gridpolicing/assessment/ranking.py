@@ -23,6 +23,7 @@ from typing import TypeVar, final
 
 from gridpolicing.assessment.consequences import apply_consequences
 from gridpolicing.assessment.measures import tie_key
+from gridpolicing.assessment.members import INSUFFICIENT
 from gridpolicing.assessment.models import Grades, Rollup, Scheme, TieBreaker, VetoResult
 from gridpolicing.assessment.result import Names, RollupScore, SubjectScore
 from gridpolicing.assessment.scoring import Scored
@@ -213,7 +214,9 @@ def _combine(
     buckets: Sequence[tuple[str, object, object]],
 ) -> list[_Combined]:
     grouped: dict[tuple[str, str, str], list[SubjectScore]] = defaultdict(list)
-    for r in results:
+    # A period that could not be judged is left out of the roll-up: neither a score nor a
+    # failed period.
+    for r in (r for r in results if r.status != INSUFFICIENT):
         for key, start, end in buckets:
             if start <= r.bucket_start and r.bucket_end <= end:  # type: ignore[operator]
                 grouped[(key, r.subject_type, r.subject_id)].append(r)

@@ -79,9 +79,11 @@ class ItemScore:
 class SubjectScore:
     """A subject's result for one period of a scheme.
 
-    ``status`` is ``scored``, ``vetoed`` or ``unqualified``; ``vetoes`` name the rules or items
-    that decided it. ``rank`` is 1-based within ``group`` (scope and role), or None unranked;
-    subjects that tie share a rank (1, 1, 3) and ``rank_shared_by`` says how many share it.
+    ``status`` is ``scored``, ``vetoed``, ``unqualified`` or ``insufficient_data`` (an item
+    could not judge the subject: a unit with no member to combine); ``vetoes`` name the rules
+    or items that decided it. ``rank`` is 1-based within ``group`` (scope and role), or None
+    unranked; subjects that tie share a rank (1, 1, 3) and ``rank_shared_by`` says how many
+    share it.
     ``failed_findings`` counts the subject's failed findings in the period; ``tie_breakers``
     holds the values of the scheme's declared tie-breakers; ``tied_cutoffs`` names each rank
     quota (``quota:<grade>``) whose last place falls inside the subject's shared rank.

@@ -8,14 +8,15 @@ queries on the evaluation's cursor; clamping, totals and vetoes are small pure f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, final
 
 from gridpolicing.assessment.measures import activity_measures, finding_counts
+from gridpolicing.assessment.members import INSUFFICIENT, member_item
 from gridpolicing.assessment.models import Item, Line, RuleSource, Scheme, TieBreaker, VetoResult
 from gridpolicing.assessment.records import records_item
-from gridpolicing.assessment.result import ItemScore, Names
+from gridpolicing.assessment.result import ItemScore, Names, SubjectScore
 from gridpolicing.engine.context import PlanContext, sql_literal
 from gridpolicing.policy.values import Text
 from gridpolicing.report.messages import fmt
@@ -112,9 +113,16 @@ class Scored:
 
 
 def score_scheme(
-    con: duckdb.DuckDBPyConnection, ctx: PlanContext, scheme: Scheme, rule_index: dict[str, int]
+    con: duckdb.DuckDBPyConnection,
+    ctx: PlanContext,
+    scheme: Scheme,
+    rule_index: dict[str, int],
+    done: Mapping[str, tuple[Scheme, list[SubjectScore]]] | None = None,
 ) -> list[Scored]:
-    """Every subject of ``scheme`` in every period bucket inside the range, scored."""
+    """Every subject of ``scheme`` in every period bucket inside the range, scored.
+
+    ``done`` holds the schemes already scored, by id, that ``from_scheme`` items read.
+    """
     subjects = _subjects(con, ctx, scheme)
     if not subjects:
         return []
@@ -124,6 +132,7 @@ def score_scheme(
     tie_breakers = scheme.ranking.tie_breakers if scheme.ranking else []
     activity = activity_measures(con, ctx, tie_breakers, scheme.subject.people is not None)
     raw: dict[str, dict[Key, tuple[float, Text, tuple[str, ...]]]] = {}
+    insufficient: set[Key] = set()  # subject-periods an item cannot judge (no members)
     for source in (s for item in scheme.items for s in item.sources):
         if source.from_rule is not None:
             raw[source.id] = _rule_item(con, source, rule_index[source.from_rule.rule])
@@ -131,6 +140,11 @@ def score_scheme(
             raw[source.id] = _metric_item(con, ctx, source, scheme.subject.people is not None)
         elif source.from_records is not None:
             raw[source.id] = records_item(con, ctx, source, scheme.subject.people is not None)
+        elif source.from_scheme is not None:
+            raw[source.id], unjudged = member_item(
+                con, source.from_scheme, *(done or {})[source.from_scheme.scheme]
+            )
+            insufficient |= unjudged
         else:
             raw[source.id] = _assessor_item(con, source)
     vetoed_by_rule = {
@@ -173,6 +187,8 @@ def score_scheme(
             status = VetoResult.vetoed.value
         elif VetoResult.unqualified in results:
             status = VetoResult.unqualified.value
+        elif key in insufficient:
+            status = INSUFFICIENT
         out.append(
             Scored(
                 key[0],
