@@ -65,7 +65,7 @@ def _year(tmp: Path, policy: Policy, rows: list[list[str]]) -> dict[str, RollupS
 
 def test_the_documented_year_gives_the_documented_grades(tmp_path: Path) -> None:
     policy = _policy(tmp_path, doc_block("carryover-example"))
-    rows = doc_table("auxiliary | hired")
+    rows = doc_table("person | hired")
     found = _year(tmp_path, policy, rows)
     for pid, _, _, _, score, grade, consequence in rows:
         r = found[pid]
