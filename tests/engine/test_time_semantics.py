@@ -236,6 +236,22 @@ def splits(draw: st.DrawFn) -> list[str]:
     return [f"{a}..{b}" for a, b in zip(starts, ends, strict=True)]
 
 
+def test_a_failing_month_lists_a_record_begun_the_day_before_the_range(tmp_path: Path) -> None:
+    # 30 June 20:00 to 1 July 10:54 gives July 10.9 h on one day: July fails 3 working days,
+    # and its evidence lists the record though the July run's calendar starts on 1 July.
+    # (Found by the split property: the evidence read the record's start day off the calendar.)
+    rule = {
+        "kind": "time_commitment",
+        "subject": SUBJECT,
+        "period": "month",
+        "min_working_days": 3,
+        "min_hours_per_day": 1,
+    }
+    tables = {**OFFICER, "activities": [act(5, "2022-06-30 20:00:00", "2022-07-01 10:54:00")]}
+    (found,) = run_rule(tmp_path, rule, tables, "2022-07")
+    assert (found.status.value, found.evidence) == ("fail", ("x5",))
+
+
 def _keys(report: Any) -> set[tuple[Any, ...]]:
     return {
         (f.rule, f.subject_id, f.bucket, f.status.value, f.measured, f.evidence)

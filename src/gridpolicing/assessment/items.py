@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from gridpolicing.assessment.bands import Band, check_bands
+from gridpolicing.assessment.members import SchemeSource
 from gridpolicing.core.measures import Measure, RecordsFilter
 from gridpolicing.model.vocabulary import ActivityKind
 from gridpolicing.policy.models import IDENT, Citation
@@ -23,7 +24,14 @@ __all__ = [
     "RuleSource",
 ]
 
-_SOURCES = ("from_rule", "from_metric", "from_assessors", "from_records", "from_measure")
+_SOURCES = (
+    "from_rule",
+    "from_metric",
+    "from_assessors",
+    "from_records",
+    "from_measure",
+    "from_scheme",
+)
 
 
 class RuleSource(PolicyModel):
@@ -173,6 +181,7 @@ class Line(PolicyModel):
     from_assessors: AssessorsSource | None = None
     from_records: RecordsSource | None = None
     from_measure: MeasureSource | None = None
+    from_scheme: SchemeSource | None = None
     max_points: float | None = Field(default=None, ge=0, description="Cap (null: no cap)")
     max_deduction: float | None = Field(
         default=None, ge=0, description="Most points the line can lose; absent or null: no limit"
@@ -203,6 +212,7 @@ class Item(PolicyModel):
     from_assessors: AssessorsSource | None = None
     from_records: RecordsSource | None = None
     from_measure: MeasureSource | None = None
+    from_scheme: SchemeSource | None = None
     lines: list[Line] | None = Field(
         default=None,
         min_length=1,

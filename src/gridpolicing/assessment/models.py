@@ -8,14 +8,15 @@ clamped to ``[-max_deduction, max_points]`` (an absent bound means no bound: "no
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import Field, ValidationInfo, model_validator
 
 from gridpolicing.assessment.consequences import Consequence
 from gridpolicing.assessment.items import AssessorsSource, Item, Line, MetricSource, RuleSource
+from gridpolicing.assessment.members import INSUFFICIENT, SchemeSource, member_problems
 from gridpolicing.core.measure_checks import check_measure
-from gridpolicing.policy.models import IDENT, Citation, Period, Subject
+from gridpolicing.policy.models import IDENT, AnyPeriod, Citation, Subject
 from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
 
 __all__ = [
@@ -31,13 +32,14 @@ __all__ = [
     "Rollup",
     "RuleSource",
     "Scheme",
+    "SchemeSource",
     "TieBreaker",
     "Veto",
     "VetoResult",
 ]
 
 
-INSUFFICIENT_DATA = "insufficient_data"  # the grade of a result that cannot be judged
+INSUFFICIENT_DATA: Final = INSUFFICIENT  # the grade of a result that cannot be judged
 
 
 class VetoResult(StrEnum):
@@ -196,10 +198,24 @@ class Ranking(PolicyModel):
         return self
 
 
-class Rollup(PolicyModel):
-    """Period results rolled up (e.g. months into a year) with their consequences."""
+BarringResult = Literal["withhold_top_grade", "vetoed", "unqualified"]
 
-    period: Period
+
+def _withheld_only() -> list[BarringResult]:
+    # By default a month whose top grade was withheld withholds the year's too.
+    return ["withhold_top_grade"]
+
+
+class Rollup(PolicyModel):
+    """Period results rolled up (e.g. months into a year) with their consequences.
+
+    ``period`` must hold whole periods of the scheme: a year of 26th-to-25th months is
+    ``{months: 12, starts: 26}`` (26 December to 25 December), not ``year``.
+    """
+
+    period: AnyPeriod = Field(
+        description="A calendar period, or one of the policy's own ({months: 12, starts: 26})"
+    )
     combine: Literal["sum", "mean"] = "mean"
     reward_top: int | None = Field(
         default=None, ge=1, description="Top N are rewarded, and all who share rank N"
@@ -213,7 +229,17 @@ class Rollup(PolicyModel):
         default=None, ge=1, description="This many vetoed/unqualified periods: unsatisfactory"
     )
     min_months_for_top_grade: int | None = Field(
-        default=None, ge=1, description="Fewer months in post: not the top grade"
+        default=None, ge=1, description="Fewer whole months of service: not the top grade"
+    )
+    service_from: Literal["first_assignment", "hire_date"] = Field(
+        default="first_assignment",
+        description="What service counts from: the first assignment in the scheme's roles by "
+        "the roll-up's end, or the person's hire_date (none recorded: not the top grade)",
+    )
+    top_grade_barred_by: list[BarringResult] = Field(
+        default_factory=_withheld_only,
+        description="A period inside with one of these results bars the roll-up's top grade "
+        "(年度内有被一票否决的月份不得评为优秀: add vetoed); [] carries nothing",
     )
     grades: Grades = Field(default_factory=Grades)
     overrides: list[GradeOverride] = Field(
@@ -240,7 +266,9 @@ class Scheme(PolicyModel):
     id: str = Field(pattern=IDENT)
     title: Text
     subject: Subject
-    period: Period
+    period: AnyPeriod = Field(
+        description="A calendar period, or one of the policy's own ({months: 1, starts: 26})"
+    )
     base_score: float = 0
     floor: float | None = 0
     cap: float | None = None
@@ -297,9 +325,11 @@ class Scheme(PolicyModel):
             raise ValueError("consequences by tier need a ranking")
         if self.floor is not None and self.cap is not None and self.cap < self.floor:
             raise ValueError("cap is below floor")
-        periods = [r.period for r in self.all_rollups]
+        periods = [r.period.value for r in self.all_rollups]
         if len(periods) != len(set(periods)):
             raise ValueError("two roll-ups of one scheme have the same period")
+        for r in self.all_rollups:
+            _check_aligned(self.period, r.period)
         return self
 
     def _item(self, item_id: str) -> Item:
@@ -309,6 +339,25 @@ class Scheme(PolicyModel):
     def all_rollups(self) -> list[Rollup]:
         """``rollup`` and ``rollups`` together, in order."""
         return ([self.rollup] if self.rollup else []) + list(self.rollups)
+
+
+def _check_aligned(period: AnyPeriod, rolled: AnyPeriod) -> None:
+    """A roll-up's buckets must each hold whole scheme periods, or some would be dropped."""
+    # engine.periods imports the policy package, which loads this module: import when used.
+    from gridpolicing.engine.periods import misaligned
+
+    bad = misaligned(period, rolled)
+    if bad is not None:
+        raise ValueError(
+            f"roll-up period {_shown(rolled)} does not hold whole periods of the scheme "
+            f"({_shown(period)}): its bucket {bad.start}..{bad.end} cuts a scheme period, "
+            "which would belong to no roll-up; choose a roll-up period made of scheme periods "
+            "(a year of 26th-to-25th months is {months: 12, starts: 26})"
+        )
+
+
+def _shown(period: AnyPeriod) -> str:
+    return period.value if isinstance(period, StrEnum) else period.label
 
 
 def _check_consequences(
@@ -343,3 +392,10 @@ class Assessment(PolicyModel):
         description="Inherited schemes to drop (a policy that extends another); applied when "
         "the chain is merged, so a loaded assessment holds none",
     )
+
+    @model_validator(mode="after")
+    def _members(self) -> Assessment:
+        problems = member_problems(self.schemes)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self

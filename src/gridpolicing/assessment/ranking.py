@@ -29,7 +29,7 @@ from typing import TypeVar, final
 
 from gridpolicing.assessment.consequences import apply_consequences
 from gridpolicing.assessment.measures import tie_key
-from gridpolicing.assessment.models import Grades, Rollup, Scheme, TieBreaker
+from gridpolicing.assessment.models import Grades, Rollup, Scheme, TieBreaker, VetoResult
 from gridpolicing.assessment.result import Names, RollupScore, SubjectScore
 from gridpolicing.assessment.scoring import INSUFFICIENT, Scored
 
@@ -190,6 +190,7 @@ def finish_scheme(scheme: Scheme, scored: list[Scored]) -> list[SubjectScore]:
                 grade_name=scheme.grades.names.get(grade),
                 names=s.names,
                 applied=applied,
+                top_grade_withheld=s.top_grade_withheld,
             )
         )
     return out
@@ -210,6 +211,7 @@ class _Combined:
     failed_periods: int
     measures: dict[str, float]
     names: Names | None
+    top_barred: bool  # a period inside bars the roll-up's top grade (``top_grade_barred_by``)
     insufficient_periods: int = 0
 
 
@@ -220,6 +222,8 @@ def _combine(
     buckets: Sequence[tuple[str, object, object]],
 ) -> list[_Combined]:
     grouped: dict[tuple[str, str, str], list[SubjectScore]] = defaultdict(list)
+    # A period that could not be judged is left out of the roll-up: neither a score nor a
+    # failed period.
     for r in results:
         for key, start, end in buckets:
             if start <= r.bucket_start and r.bucket_end <= end:  # type: ignore[operator]
@@ -245,10 +249,39 @@ def _combine(
                 sum(1 for p in periods if p.status not in ("scored", INSUFFICIENT)),
                 {t.value: combined([m[t.value] for m in per_period]) for t in tie_breakers},
                 last.names,
+                any(_bars_top(rollup, p) for p in periods),
                 sum(1 for p in periods if p.status == INSUFFICIENT),
             )
         )
     return rows
+
+
+def _bars_top(rollup: Rollup, period: SubjectScore) -> bool:
+    """The period's result is one the roll-up names as barring its top grade."""
+    barred = set(rollup.top_grade_barred_by)
+    return period.status in barred or (
+        period.top_grade_withheld and VetoResult.withhold_top_grade.value in barred
+    )
+
+
+def _top_withheld(
+    rollup: Rollup, row: _Combined, months_in_post: dict[tuple[str, str], int | None]
+) -> str | None:
+    """Why the roll-up's top grade is withheld from ``row`` (None: it is not).
+
+    Service is looked up only for people (``months_in_post`` holds each person and roll-up
+    bucket); a person whose service cannot be counted (no hire date where service counts from
+    it) is not given the top grade: an unknown is never taken for a year in post.
+    """
+    if row.top_barred:
+        return "top_grade_withheld_in_period"
+    if rollup.min_months_for_top_grade and (row.subject_id, row.bucket) in months_in_post:
+        months = months_in_post[(row.subject_id, row.bucket)]
+        if months is None:
+            return "top_grade_withheld_service_unknown"
+        if months < rollup.min_months_for_top_grade:
+            return "top_grade_withheld_short_tenure"
+    return None
 
 
 def roll_up(
@@ -256,7 +289,7 @@ def roll_up(
     rollup: Rollup,
     results: list[SubjectScore],
     buckets: Sequence[tuple[str, object, object]],
-    months_in_post: dict[tuple[str, str], int],
+    months_in_post: dict[tuple[str, str], int | None],
 ) -> list[RollupScore]:
     """Roll period results up into ``rollup.period`` buckets, with consequences.
 
@@ -296,18 +329,13 @@ def roll_up(
         if override is not None and not overridden:
             grade = override.grade
             overridden = True
-        months = months_in_post.get((row.subject_id, row.bucket))
-        if (
-            rollup.min_months_for_top_grade
-            and grade == top_grade
-            and months is not None
-            and months < rollup.min_months_for_top_grade
-        ):
+        why_withheld = _top_withheld(rollup, row, months_in_post)
+        if grade == top_grade and why_withheld is not None:
             # falls to the grade it would have had without the top grade, not the default
             grade = grade_of(
                 rollup.grades, row.score, placing.rank, placing.size, True, without=top_grade
             )
-            consequences.append("top_grade_withheld_short_tenure")
+            consequences.append(why_withheld)
         if rollup.reward_top:
             # a grade decided by failed periods (or the word unsatisfactory) forfeits the reward
             if placing.rank <= rollup.reward_top and not overridden and grade != "unsatisfactory":

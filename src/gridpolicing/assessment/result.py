@@ -84,9 +84,10 @@ class SubjectScore:
     """A subject's result for one period of a scheme.
 
     ``status`` is ``scored``, ``vetoed``, ``unqualified`` or ``insufficient_data`` (an item
-    could not be judged: no rank, no grade but that word); ``vetoes`` name the rules or items
-    that decided it. ``rank`` is 1-based within ``group`` (scope and role), or None unranked;
-    subjects that tie share a rank (1, 1, 3) and ``rank_shared_by`` says how many share it.
+    could not be judged: no rank, no grade but that word; or a unit with no member to
+    combine); ``vetoes`` name the rules or items that decided it. ``rank`` is 1-based within
+    ``group`` (scope and role), or None unranked; subjects that tie share a rank (1, 1, 3) and
+    ``rank_shared_by`` says how many share it.
     ``failed_findings`` counts the subject's failed findings in the period; ``tie_breakers``
     holds the values of the scheme's declared tie-breakers; ``tied_cutoffs`` names each rank
     quota (``quota:<grade>``) whose last place falls inside the subject's shared rank.
@@ -114,6 +115,7 @@ class SubjectScore:
     grade_name: Text | None = None  # the grade in the policy's words (``grades.names``)
     names: Names | None = None  # the subject's, station's and scope's names, for reports
     applied: tuple[Applied, ...] = ()  # declared consequences (amounts, actions)
+    top_grade_withheld: bool = False  # a withhold_top_grade veto applied (carried to roll-ups)
 
     @property
     def group(self) -> tuple[str, str | None, str | None]:

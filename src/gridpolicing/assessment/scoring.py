@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, final
 
 from gridpolicing.assessment.measure_items import INSUFFICIENT_WORDS, measure_item
 from gridpolicing.assessment.measures import activity_measures, finding_counts
+from gridpolicing.assessment.members import member_item
 from gridpolicing.assessment.models import (
     INSUFFICIENT_DATA,
     Item,
@@ -24,7 +25,7 @@ from gridpolicing.assessment.models import (
     VetoResult,
 )
 from gridpolicing.assessment.records import records_item
-from gridpolicing.assessment.result import ItemScore, Names
+from gridpolicing.assessment.result import ItemScore, Names, SubjectScore
 from gridpolicing.engine.context import PlanContext, sql_literal
 from gridpolicing.policy.values import Text
 from gridpolicing.report.messages import fmt
@@ -124,9 +125,16 @@ class Scored:
 
 
 def score_scheme(
-    con: duckdb.DuckDBPyConnection, ctx: PlanContext, scheme: Scheme, rule_index: dict[str, int]
+    con: duckdb.DuckDBPyConnection,
+    ctx: PlanContext,
+    scheme: Scheme,
+    rule_index: dict[str, int],
+    done: Mapping[str, tuple[Scheme, list[SubjectScore]]] | None = None,
 ) -> list[Scored]:
-    """Every subject of ``scheme`` in every period bucket inside the range, scored."""
+    """Every subject of ``scheme`` in every period bucket inside the range, scored.
+
+    ``done`` holds the schemes already scored, by id, that ``from_scheme`` items read.
+    """
     subjects = _subjects(con, ctx, scheme)
     if not subjects:
         return []
@@ -136,6 +144,7 @@ def score_scheme(
     tie_breakers = scheme.ranking.tie_breakers if scheme.ranking else []
     activity = activity_measures(con, ctx, tie_breakers, scheme.subject.people is not None)
     raw: dict[str, Raw] = {}
+    insufficient: set[Key] = set()  # subject-periods an item cannot judge (no members)
     for source in (s for item in scheme.items for s in item.sources):
         if source.from_rule is not None:
             raw[source.id] = _rule_item(con, source, rule_index[source.from_rule.rule])
@@ -145,6 +154,11 @@ def score_scheme(
             raw[source.id] = records_item(con, ctx, source, scheme.subject.people is not None)
         elif source.from_measure is not None:
             raw[source.id] = measure_item(con, ctx, source, scheme.subject.people is not None)
+        elif source.from_scheme is not None:
+            raw[source.id], unjudged = member_item(
+                con, source.from_scheme, *(done or {})[source.from_scheme.scheme]
+            )
+            insufficient |= unjudged
         else:
             raw[source.id] = _assessor_item(con, source)
     vetoed_by_rule = {
@@ -187,7 +201,7 @@ def score_scheme(
             status = VetoResult.vetoed.value
         elif VetoResult.unqualified in results:
             status = VetoResult.unqualified.value
-        elif any(i.status == INSUFFICIENT for i in items):
+        elif key in insufficient or any(i.status == INSUFFICIENT for i in items):
             # a veto decides whatever the unknown item would give; nothing else can be judged
             status = INSUFFICIENT
         out.append(

@@ -60,7 +60,7 @@ from gridpolicing.engine.intervals import (
 from gridpolicing.engine.periods import Bucket, DateRange
 from gridpolicing.engine.window import Unevaluated, Window
 from gridpolicing.model.terms import BUILTIN, Vocabulary
-from gridpolicing.policy.models import Period, RuleSpec, Subject, UnitSelector
+from gridpolicing.policy.models import AnyPeriod, RuleSpec, Subject, UnitSelector
 from gridpolicing.policy.values import Dated, ParamRef
 
 if TYPE_CHECKING:
@@ -198,7 +198,7 @@ class EngineState:
         # The time table covers only their records.
         self.time_roles = time_roles
         self._time_tables: dict[str, bool] = {}  # name -> whether some day needs merging
-        self._buckets: set[Period] = set()
+        self._buckets: set[AnyPeriod] = set()
         self._activity_daily = False
         self._built: set[str] = set()  # shared tables built once, shared with evidence states
         self._data_from: tuple[dt.date | None] | None = None
@@ -234,7 +234,7 @@ class EngineState:
         other._activity_daily, other._time_tables = False, {}
         return other
 
-    def buckets_table(self, period: Period) -> str:
+    def buckets_table(self, period: AnyPeriod) -> str:
         """Name of the temporary table of ``period``'s judged buckets (before effective dates)."""
         name = f"_buckets_{period.value}"
         if period not in self._buckets:
@@ -351,7 +351,7 @@ class PlanContext:
         # A relation ``subject_type, subject_id, bucket``: only these subjects are planned for
         # (the failing findings whose evidence is being resolved).
         self.restrict = restrict
-        self.periods: set[Period] = set()  # the periods the plan asked buckets of
+        self.periods: set[AnyPeriod] = set()  # the periods the plan asked buckets of
         self.reads_shared = False  # whether the plan read a shared activity relation
 
     @property
@@ -406,7 +406,7 @@ class PlanContext:
         # the shared table covers: it gets everyone's.
         return self._state.daily_time(su, person_subject, where, everyone=not self.reads_time)
 
-    def buckets(self, period: Period) -> str:
+    def buckets(self, period: AnyPeriod) -> str:
         """Relation ``bucket, bstart, bend, days, working_days`` of the buckets judged.
 
         A rule is judged for the buckets ending inside the range (and earlier ones an assessment
@@ -437,7 +437,7 @@ class PlanContext:
             if b.end >= start
         ]
 
-    def _not_judged(self, period: Period) -> list[tuple[Bucket, str]]:
+    def _not_judged(self, period: AnyPeriod) -> list[tuple[Bucket, str]]:
         """The buckets of ``period`` this rule (or scheme) is not judged for, with the reason:
         the one statement of it, which both the plan's filter and the report's list use."""
         rule_from = self.rule.effective_from if self.rule else None
@@ -451,7 +451,7 @@ class PlanContext:
                 out.append((b, why))
         return out
 
-    def subjects(self, period: Period, subject: Subject | None = None) -> str:
+    def subjects(self, period: AnyPeriod, subject: Subject | None = None) -> str:
         """Relation of the rule's subjects in each bucket in force.
 
         Columns: ``subject_type, subject_id, bucket, bstart, bend, days, working_days, units,

@@ -87,11 +87,15 @@ def _scoped_activities(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     for table, kind in (("people", "person"), ("units", "unit")):
         con.execute(
+            # The days come from the keys, not the calendar: the calendar starts where the run
+            # reads, and a record running into the range's first bucket may start before it.
             f"""CREATE TEMP TABLE _ev_{table} AS
-                SELECT DISTINCT k.subject_id AS who, c.day
-                FROM _ev_keys k JOIN _cal c
-                  ON c.day BETWEEN k.bucket_start - {int(span)} AND k.bucket_end
-                WHERE k.subject_type = '{kind}'"""
+                SELECT DISTINCT who, CAST(d AS DATE) AS day FROM (
+                    SELECT k.subject_id AS who,
+                           unnest(generate_series(CAST(k.bucket_start - {int(span)} AS TIMESTAMP),
+                                                  CAST(k.bucket_end AS TIMESTAMP),
+                                                  INTERVAL 1 DAY)) AS d
+                    FROM _ev_keys k WHERE k.subject_type = '{kind}')"""
         )
     cols = ", ".join(f'a."{c}"' for c in ACTIVITY_COLUMNS)
     con.execute(

@@ -1,4 +1,5 @@
-"""Evaluation ranges and the buckets (ISO weeks, months, quarters, halves, years) inside them."""
+"""Evaluation ranges and the buckets (ISO weeks, months, quarters, halves, years, and an
+assessment's own periods such as the 26th to the 25th) inside them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Final, final
 
 from gridpolicing.errors import UsageError
 from gridpolicing.io.dataset_schema import FIRST_DATE, LAST_DATE
-from gridpolicing.policy.models import Period
+from gridpolicing.policy.models import AnyPeriod, CustomPeriod, Period
 
 __all__ = [
     "MAX_PERIOD_DAYS",
@@ -20,6 +21,7 @@ __all__ = [
     "buckets",
     "buckets_within",
     "history_start",
+    "misaligned",
     "parse_range",
 ]
 
@@ -132,7 +134,7 @@ def _month_end(y: int, m: int) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
-def buckets(period: Period, rng: DateRange) -> list[Bucket]:
+def buckets(period: AnyPeriod, rng: DateRange) -> list[Bucket]:
     """Every bucket of ``period`` that belongs to a run over ``rng``, in order.
 
     A bucket belongs to the run whose range holds its **last day**. Consecutive ranges (month
@@ -143,18 +145,21 @@ def buckets(period: Period, rng: DateRange) -> list[Bucket]:
     return [b for b in _all_buckets(period, rng.start, rng.end) if rng.start <= b.end <= rng.end]
 
 
-def buckets_within(period: Period, rng: DateRange) -> list[Bucket]:
+def buckets_within(period: AnyPeriod, rng: DateRange) -> list[Bucket]:
     """The buckets of ``period`` lying wholly inside ``rng`` (no day before or after it)."""
     return [b for b in buckets(period, rng) if b.start >= rng.start]
 
 
-def history_start(periods: Iterable[Period], rng: DateRange) -> dt.date:
+def history_start(periods: Iterable[AnyPeriod], rng: DateRange) -> dt.date:
     """The first day a run over ``rng`` reads: the earliest start of its buckets of ``periods``."""
     starts = [bs[0].start for p in periods if (bs := buckets(p, rng))]
     return min([rng.start, *starts])
 
 
-def _all_buckets(period: Period, start: dt.date, end: dt.date) -> Iterator[Bucket]:
+def _all_buckets(period: AnyPeriod, start: dt.date, end: dt.date) -> Iterator[Bucket]:
+    if isinstance(period, CustomPeriod):
+        yield from _custom_buckets(period, start, end)
+        return
     if period is Period.day:
         d = start
         while d <= end:
@@ -189,6 +194,45 @@ def _key(period: Period, y: int, m: int) -> str:
     return str(y)
 
 
-def bucket_of(period: Period, day: dt.date) -> Bucket:
+def bucket_of(period: AnyPeriod, day: dt.date) -> Bucket:
     """The bucket of ``period`` that holds ``day``."""
     return next(_all_buckets(period, day, day))
+
+
+def _custom_buckets(period: CustomPeriod, start: dt.date, end: dt.date) -> Iterator[Bucket]:
+    """The buckets of an assessment's own period overlapping ``start..end``, keyed by range."""
+    month, day = period.anchor
+    # Months counted from year 0; a period starts on ``day`` of every ``months``-th month
+    # from the anchor month, so the one holding ``start`` begins at or before it.
+    index = start.year * 12 + start.month - 1
+    first = index - (index - (month - 1)) % period.months
+    if _month_day(first, day) > start:
+        first -= period.months
+    while (b_start := _month_day(first, day)) <= end:
+        b_end = _month_day(first + period.months, day) - dt.timedelta(days=1)
+        yield Bucket(b_start, b_end, f"{b_start.isoformat()}..{b_end.isoformat()}")
+        first += period.months
+
+
+def _month_day(index: int, day: int) -> dt.date:
+    return dt.date(index // 12, index % 12 + 1, day)
+
+
+_REFERENCE = (dt.date(2023, 1, 1), dt.date(2026, 12, 31))  # four years, one with 29 February
+
+
+def misaligned(inner: AnyPeriod, outer: AnyPeriod) -> Bucket | None:
+    """A bucket of ``outer`` that does not hold whole buckets of ``inner`` (None: all do).
+
+    Both repeat every year (weeks do not, and are found misaligned with any month), so four
+    years of buckets show whether every ``outer`` bucket starts where an ``inner`` one starts
+    and ends where one ends.
+    """
+    lo, hi = _REFERENCE
+    inner_buckets = list(_all_buckets(inner, lo, hi))
+    starts = {b.start for b in inner_buckets}
+    ends = {b.end for b in inner_buckets}
+    for b in _all_buckets(outer, lo, hi):
+        if lo <= b.start and b.end <= hi and (b.start not in starts or b.end not in ends):
+            return b
+    return None

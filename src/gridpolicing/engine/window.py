@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, final
 
 from gridpolicing.engine.periods import Bucket, DateRange, buckets, history_start
-from gridpolicing.policy.models import Period
+from gridpolicing.policy.models import AnyPeriod, Period
 
 if TYPE_CHECKING:
     from gridpolicing.policy.document import Policy
@@ -72,7 +72,7 @@ class Window:
         """The range whose buckets the rules judge."""
         return DateRange(self.judged_from, self.range.end, self.range.label)
 
-    def rule_buckets(self, period: Period) -> list[Bucket]:
+    def rule_buckets(self, period: AnyPeriod) -> list[Bucket]:
         """Every bucket of ``period`` a rule is judged for (before effective dates)."""
         return buckets(period, self.judged)
 

@@ -127,6 +127,12 @@ def _message(err: Any) -> str:
     if kind == "union_tag_not_found":
         return f"missing required key {err.get('ctx', {}).get('discriminator', 'kind')}"
     text = str(err["msg"])
+    if kind == "enum" and loc and loc[-1] == "period" and isinstance(found, dict):
+        # a rule given an assessment's own period: say where that form belongs
+        return (
+            f"{_lower_first(text)}, found a mapping; a period of the policy's own "
+            "({months: ..., starts: ...}) is for assessment schemes and roll-ups only"
+        )
     if text.startswith("Value error, "):
         text = text[len("Value error, ") :]
         if isinstance(found, dict):  # a check across a mapping's keys: its words say it all

@@ -7,10 +7,19 @@ union of the kinds it holds, so a wrong ``kind`` is an error listing the allowed
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
+from pydantic import (
+    BeforeValidator,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from gridpolicing.core.expressions import Expression, condition_json_schema, condition_validator
 from gridpolicing.model.vocabulary import (
@@ -27,7 +36,9 @@ from gridpolicing.model.vocabulary import (
 from gridpolicing.policy.values import PolicyModel, Text
 
 __all__ = [
+    "AnyPeriod",
     "Citation",
+    "CustomPeriod",
     "Duty",
     "Effective",
     "NotEncoded",
@@ -61,6 +72,85 @@ class Period(StrEnum):
     quarter = "quarter"
     half_year = "half_year"
     year = "year"
+
+
+class CustomPeriod(PolicyModel):
+    """An assessment period of the policy's own: ``months`` long, starting on a day of its own.
+
+    ``{months: 1, starts: 26}`` is the assessment month from the 26th to the 25th
+    (上月26日至本月25日); ``{months: 2}`` two calendar months (January-February, ...);
+    ``{months: 12, starts: 03-01}`` a year from 1 March. ``starts`` is a day of the month
+    (1-28: every month has it), or ``MM-DD`` naming the month one period starts in (the others
+    follow every ``months`` months). A day alone other than 1 puts that month in December, so a
+    period ends on the day before, in the month the calendar period of that length ends: with
+    ``starts: 26`` the year is 26 December to 25 December, the quarter 26 December to 25 March.
+    A bucket's key is its range, ``2022-01-26..2022-02-25``.
+    """
+
+    months: Literal[1, 2, 3, 4, 6, 12] = Field(
+        description="Length in months; divides a year, so every year holds the same periods"
+    )
+    starts: int | str = Field(
+        default=1,
+        description="The first day: a day of the month (1-28), or MM-DD (03-01, 12-26)",
+    )
+
+    @field_validator("starts")
+    @classmethod
+    def _understood(cls, starts: int | str) -> int | str:
+        _anchor(starts)
+        return starts
+
+    @property
+    def anchor(self) -> tuple[int, int]:
+        """``(month, day)`` on which one period starts."""
+        return _anchor(self.starts)
+
+    @property
+    def value(self) -> str:
+        """A name usable in identifiers (table names), like a :class:`Period`'s value."""
+        month, day = self.anchor
+        return f"months{self.months}_from_{month:02d}_{day:02d}"
+
+    @property
+    def label(self) -> str:
+        """The period as an author wrote it: ``{months: 1, starts: 26}``."""
+        return f"{{months: {self.months}, starts: {self.starts}}}"
+
+
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+def _anchor(starts: int | str) -> tuple[int, int]:
+    """``(month, day)`` of a ``starts`` value; a day alone other than 1 starts in December."""
+    if isinstance(starts, int):
+        month, day = (1 if starts == 1 else 12), starts
+    else:
+        m = _MONTH_DAY.match(starts)
+        if m is None:
+            raise ValueError(f"starts {starts!r}: expected a day (1-28) or MM-DD (03-01)")
+        month, day = int(m[1]), int(m[2])
+        if not 1 <= month <= 12:
+            raise ValueError(f"starts {starts!r}: month {month} is not 01-12")
+    if not 1 <= day <= 28:
+        raise ValueError(
+            f"starts {starts!r}: day {day} is not 1-28 (a period must start on a day every "
+            "month has)"
+        )
+    return month, day
+
+
+def _period_form(value: Any) -> str:
+    """Which form of period ``value`` is: a calendar name, or a mapping of the policy's own."""
+    return "own" if isinstance(value, dict | CustomPeriod) else "calendar"
+
+
+AnyPeriod = Annotated[
+    Annotated[Period, Tag("calendar")] | Annotated[CustomPeriod, Tag("own")],
+    Discriminator(_period_form),
+]
+"""Where an assessment scheme or roll-up names its period: a calendar one or its own. The
+discriminator keeps an error to the form written (a mapping's errors are its keys')."""
 
 
 class Source(PolicyModel):

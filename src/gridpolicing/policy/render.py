@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Any, Final
 
 from gridpolicing.policy.document import Policy
-from gridpolicing.policy.models import RuleSpec, Subject
+from gridpolicing.policy.models import AnyPeriod, CustomPeriod, RuleSpec, Subject
 
 __all__ = ["render_policy"]
 
@@ -140,7 +140,7 @@ def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
             out.append(("h3", f"{scheme.title.get(lang)} (`{scheme.id}`)"))
             facts = [
                 (w["subject"], _subject(scheme.subject, w)),
-                (w["period"], scheme.period.value),
+                (w["period"], _period(scheme.period)),
                 (w["items"], "; ".join(f"{i.title.get(lang)} (`{i.id}`)" for i in scheme.items)),
                 (w["citation"], f"[{scheme.citation.source}] 「{scheme.citation.quote}」"),
             ]
@@ -247,3 +247,8 @@ def _html(blocks: list[tuple[str, Any]], title: str, lang: str) -> str:
 def _code(text: str) -> str:
     parts = text.split("`")
     return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
+def _period(period: AnyPeriod) -> str:
+    """A scheme's period as the author wrote it (``month``, ``{months: 1, starts: 12-26}``)."""
+    return period.label if isinstance(period, CustomPeriod) else period.value
