@@ -7,8 +7,9 @@ Pipeline (tables are temporary, on one connection):
    the plan says so; then :class:`~gridpolicing.synth.ops.RemoveDays` changes.
 2. ``_raw``: the records each bucket requires (placed on worked days of the bucket), the
    quotas, and filler records drawn from the plan's kind mix; then the record changes.
-3. Hours: for plans with a weekly minimum, each person-week's records are scaled to a target
-   drawn above the minimum (or below it, for an injected short week).
+3. Hours: for plans with a daily minimum, each worked day's records are scaled to a target
+   drawn above it; for plans with a weekly minimum, each person-week's records are scaled to a
+   target drawn above the minimum (or below it, for an injected short week).
 4. ``_act``: start and end times (records of a person's day run one after another from
    7:00, never overlapping) and ids ``act-000000001`` in (day, person) order.
 
@@ -117,6 +118,7 @@ def build_activities(
     for i, op in enumerate(ops):
         if isinstance(op, RecordOp):
             applied[i] = sum(_count(con, sql) for sql in op.sql()) > 0
+    _day_hours(con, s)
     short = [op for op in ops if isinstance(op, ShortWeek)]
     _hours(con, s, short)
     for i, op in enumerate(ops):
@@ -307,6 +309,28 @@ def _fill(con: duckdb.DuckDBPyConnection, s: int, target: int | None) -> float:
     return min(1.0, 6.0 / density)
 
 
+def _day_hours(con: duckdb.DuckDBPyConnection, s: int) -> None:
+    """Scale each worked day of a plan with ``day_min`` to 15 minutes to 2 hours above it.
+
+    Records of a day are laid end to end (:func:`_finish`), so the merged time the engine
+    reads is the sum of the minutes; rounding each record up keeps the sum above the target.
+    """
+    if not _count(con, "SELECT count(*) FROM _plan WHERE day_min IS NOT NULL"):
+        return
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _dt AS
+        SELECT r.lid, r.day, sum(r.minutes) AS s,
+               CAST(ceil(any_value(p.day_min) * 60) AS BIGINT) + 15
+                 + {_mod(f"hash({s}, r.lid, r.day, 9)", "106")} AS t
+        FROM _raw r JOIN _plan p ON p.plan = r.plan
+        WHERE p.day_min IS NOT NULL GROUP BY r.lid, r.day HAVING sum(r.minutes) > 0"""
+    )
+    con.execute(
+        """UPDATE _raw SET minutes = (_raw.minutes * t.t + t.s - 1) // t.s
+           FROM _dt t WHERE t.lid = _raw.lid AND t.day = _raw.day"""
+    )
+
+
 def _hours(con: duckdb.DuckDBPyConnection, s: int, short: Sequence[ShortWeek]) -> None:
     rows = [(op.person, op.week) for op in short]
     _register(
@@ -355,7 +379,8 @@ def _finish(con: duckdb.DuckDBPyConnection, day0: str, squeeze: float) -> None:
     merges overlapping records and splits a record across the days it spans, so overlapping
     synthetic records would credit less time than the truth says. When further records were
     asked for beyond a plan's usual density, the records of plans with no weekly minimum are
-    shortened by ``squeeze`` so a day's logged time stays plausible.
+    shortened by ``squeeze`` so a day's logged time stays plausible (plans with a daily minimum
+    are not: their days were scaled to it).
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _pk AS SELECT person, "
@@ -367,7 +392,7 @@ def _finish(con: duckdb.DuckDBPyConnection, day0: str, squeeze: float) -> None:
         WITH o AS (
           SELECT r.*, date_diff('day', {day0}, r.day) * 10000000 + k.pk AS pd,
                  (r.lid * 1000 + date_diff('day', {day0}, r.oday)) * 1000000000 + r.seq AS ord,
-                 CASE WHEN p.hours_min IS NULL
+                 CASE WHEN p.hours_min IS NULL AND p.day_min IS NULL
                       THEN greatest(1, r.minutes * {per_mille} // 1000) ELSE r.minutes END AS len0
           FROM _raw r JOIN _pk k ON k.person = r.person
           LEFT JOIN _plan p ON p.plan = r.plan),

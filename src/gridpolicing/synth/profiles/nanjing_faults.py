@@ -2,8 +2,10 @@
 
 Yearly funding cuts first (the officer must hold the post all year), then bucket-end snapshots
 (an officer off the register, a team member part-time or away, a post missing), failing
-checklist checks, the officers' activity rules, unit records without a work log or screening,
-missing reports and meetings, and forbidden tasks. Every change breaks exactly one finding.
+checklist checks (an item missing, or the old signboard still up), the officers' activity
+rules, unit records without a work log or screening, a month of a community without one of the
+eight daily tasks, a week of a grid without its briefing, reports kept in the community instead
+of sent upward, missing meetings, and forbidden tasks. Every change breaks exactly one finding.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def faults(
     rural: list[str],
     communities: list[str],
     streets: list[str],
+    grids: list[str],
     cos: list[str],
     co_of: dict[str, str],
     team: dict[str, list[str]],
@@ -101,8 +104,11 @@ def faults(
         for c in communities:
             for b in ctx.buckets(r.id):
                 if ctx.chance(r.id, c, b.key):
-                    item = rf(r, "items")[len(ctx.pending) % len(rf(r, "items"))]
-                    for day, present in ((b.end - ONE, False), (b.end + ONE, True)):
+                    # an item found missing, or one to be taken down found still up
+                    wanted = [(i, True) for i in rf(r, "items")]
+                    wanted += [(i, False) for i in rf(r, "absent_items")]
+                    item, should = wanted[len(ctx.pending) % len(wanted)]
+                    for day, present in ((b.end - ONE, not should), (b.end + ONE, should)):
                         w.checklists.append(
                             {
                                 "id": w.next_id("chk-"),
@@ -112,7 +118,8 @@ def faults(
                                 "checked_on": day,
                             }
                         )
-                    ctx.inject([(r.id, "unit", c, b.key)], f"{item} missing, restored next day")
+                    how = "missing, restored" if should else "still up, taken down"
+                    ctx.inject([(r.id, "unit", c, b.key)], f"{item} {how} next day")
     activity_violations(ctx, "community_officer", cos, ctx.plans["nj-co"])
     if ctx.has("activities-recorded"):
         kinds = tuple(k.value for k in rf(ctx.rule("activities-recorded"), "activity_kinds"))
@@ -138,6 +145,7 @@ def faults(
                         "no screening",
                         DropKinds(b.start, b.end, kinds, unit=c),
                     )
+    _unit_activities(ctx, communities, grids)
     for r in ctx.policy.rules:
         count = getattr(r, "count", None)
         if r.kind == "cadence" and count is not None and count.activities is None:
@@ -150,6 +158,50 @@ def faults(
                     else streets
                 )
             )
-            record_violations(ctx, r.id, subjects)
+            # a report kept in the (first) community served is not a report upward
+            record_violations(ctx, r.id, subjects, elsewhere=lambda p: w.stints_of(p)[0].unit)
     for rule in ("no-crime-fighting-quota", "no-daytime-station-duty"):
         prohibition_violations(ctx, rule, cos, lambda p: p)
+
+
+def _unit_activities(ctx: Context, communities: list[str], grids: list[str]) -> None:
+    """A community's month without one of the eight tasks; a grid's week without a briefing.
+
+    The task taken out is one whose kinds no plan logs but for this rule, so no other rule
+    (nor the officers' hours) changes.
+    """
+    if ctx.has("eight-daily-tasks"):
+        rule = ctx.rule("eight-daily-tasks")
+        logged: set[str] = set()
+        for plan in ctx.plans.values():
+            logged |= set(plan.fill)
+            logged |= {r.kind for r in plan.reqs if r.period in ("day", "week", "sensitive")}
+        duties = [
+            tuple(sorted(k.value for k in d.activity_kinds))
+            for d in rf(rule, "duties")
+            if not {k.value for k in d.activity_kinds} & logged
+        ]
+        if not duties:
+            ctx.not_injected.setdefault("eight-daily-tasks", "every task's kinds are logged anyway")
+        for c in communities:
+            for b in ctx.buckets("eight-daily-tasks") if duties else []:
+                if ctx.chance("eight-daily-tasks", c, b.key) and ctx.month_claim(
+                    [f"{c}#eight-daily-tasks"], b.start, b.end
+                ):
+                    ctx.inject(
+                        [("eight-daily-tasks", "unit", c, b.key)],
+                        f"no {', '.join(duties[0])} in the community",
+                        DropKinds(b.start, b.end, duties[0], unit=c),
+                    )
+    if ctx.has("weekly-grid-briefing"):
+        kinds = tuple(k.value for k in rf(ctx.rule("weekly-grid-briefing"), "count").activities)
+        for g in grids:
+            for b in ctx.buckets("weekly-grid-briefing"):
+                if ctx.chance("weekly-grid-briefing", g, b.key) and ctx.month_claim(
+                    [f"{g}#weekly-grid-briefing"], b.start, b.end
+                ):
+                    ctx.inject(
+                        [("weekly-grid-briefing", "unit", g, b.key)],
+                        "no briefing logged on the grid",
+                        DropKinds(b.start, b.end, kinds, unit=g),
+                    )

@@ -232,11 +232,19 @@ def _plans_and_people(ctx: Context, x: Xinxiang) -> None:
             },
         )
     )
+    # A contact officer's village day is a full working day where the policy counts only days
+    # of enough hours (两个工作日 read as two days of 8 hours).
+    day_hours = (
+        ctx.param("contact-officer-monthly-days", "min_hours_per_day")
+        if ctx.has("contact-officer-monthly-days")
+        else None
+    )
     contact = ctx.plan(
         Plan(
             "xx-contact",
             days=(1, 2),
             per_day=2.0,
+            day_hours_min=float(day_hours) if day_hours else None,
             reqs=(Req("day", "household_visit"), *reqs_for(ctx, "village_contact_officer")),
             fill={
                 "opinion_survey": 2,

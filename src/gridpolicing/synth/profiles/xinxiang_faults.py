@@ -142,6 +142,7 @@ def inject(ctx: Context, x: Xinxiang) -> None:
         subjects: Sequence[str],
         stype: str,
         pick: dict[str, tuple[str, str]],
+        also: str | None = None,
         **fields: object,
     ) -> None:
         if not ctx.has(rule):
@@ -156,9 +157,14 @@ def inject(ctx: Context, x: Xinxiang) -> None:
                 ctx, w.unit_row(s), b.end
             ) != x.aux_grids.get(s):
                 return None
+            # A part-time auxiliary is also no officer of the grid or village it serves
+            # (coverage employment_by_role), when no one else covers it.
+            found: list[Finding] = [(rule, stype, s, b.key)]
+            if also is not None and ctx.has(also) and pick[s][1] not in x.contact_of:
+                found.append((also, "unit", pick[s][1], b.key))
             return (
-                [s, pick[s][0]],
-                [(rule, stype, s, b.key)],
+                [s, pick[s][0], pick[s][1]],
+                found,
                 "one-day record with "
                 + ", ".join(
                     f"{k}={'none' if v == () else str(v).lower()}" for k, v in fields.items()
@@ -196,6 +202,7 @@ def inject(ctx: Context, x: Xinxiang) -> None:
         x.communities,
         "unit",
         {c: (x.staff_of[x.grids_of[c][0]], x.grids_of[c][0]) for c in x.communities},
+        also="grid-one-officer",
         employment="part_time",
     )
     one_day(
@@ -203,6 +210,7 @@ def inject(ctx: Context, x: Xinxiang) -> None:
         x.villages,
         "unit",
         {v: (x.staff_of[v], v) for v in x.villages},
+        also="village-one-officer",
         employment="part_time",
     )
 
@@ -212,8 +220,7 @@ def inject(ctx: Context, x: Xinxiang) -> None:
     unit_of = {s.person: s.unit for s in w.stints if s.role == "auxiliary"}
     for rule in ("no-crime-fighting-quota", "own-area-cases-only", "no-non-community-work"):
         prohibition_violations(ctx, rule, x.cos, lambda p: p)
-    for rule in ("auxiliary-no-law-enforcement", "auxiliary-work-outside-catalogue"):
-        prohibition_violations(ctx, rule, x.auxes, lambda p: unit_of[p])
+    prohibition_violations(ctx, "auxiliary-no-law-enforcement", x.auxes, lambda p: unit_of[p])
     record_violations(ctx, "party-committee-quarterly", [x.bureau])
     _checks_surveys_models(ctx, x)
 
