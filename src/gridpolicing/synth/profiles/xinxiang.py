@@ -105,7 +105,10 @@ def _structure(ctx: Context) -> Xinxiang:
     w.unit("gx-zz", "street", "振中街道", parent="gx", area="urban")
     w.unit("gx-gd", "street", "关堤乡", parent="gx", area="rural")
     year = ctx.start.year
-    model_n = _min(ctx, "two-model-offices-a-year", "min_count", 2) + rng.randint(0, 1)
+    # Model offices are named inside the rule's buckets (2016's second half), else in the year.
+    model_buckets = ctx.buckets("two-model-offices-a-year")
+    model_n = _min(ctx, "two-model-offices-a-year", "min_count", 2) * max(1, len(model_buckets))
+    model_n += rng.randint(0, 1)
     total = urban_n + rural_n
     model_at = set(spread(total, min(total, model_n)))
     for i in range(total):
@@ -116,7 +119,11 @@ def _structure(ctx: Context) -> Xinxiang:
         street = "gx-zz" if urban else "gx-gd"
         since = None
         if i in model_at:
-            since = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, 364))
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            if model_buckets:
+                b = model_buckets[len(x.model) % len(model_buckets)]
+                first, last = b.start, b.end
+            since = first + dt.timedelta(days=rng.randint(0, (last - first).days))
             x.model.append(f"gx-o{i + 1:02d}")
         elif rng.random() < 0.3:
             since = dt.date(year - 1, rng.randint(1, 12), 1)
