@@ -16,7 +16,13 @@ from gridpolicing.synth.calendar import ONE
 from gridpolicing.synth.context import Context, Finding
 from gridpolicing.synth.mechanisms import activity_violations
 from gridpolicing.synth.ops import DropKinds, UnlogOne
-from gridpolicing.synth.profiles.common import at_bucket_ends, gap_on, prohibition_violations
+from gridpolicing.synth.profiles.common import (
+    at_bucket_ends,
+    coin,
+    gap_on,
+    neighbours,
+    prohibition_violations,
+)
 from gridpolicing.synth.records import record_violations
 from gridpolicing.synth.rulefields import rf
 from gridpolicing.synth.world import Stint
@@ -61,10 +67,26 @@ def faults(
         if not ctx.has(rule):
             continue
 
-        def uncovered(c: str, b: Bucket, rule: str = rule) -> Change:
+        # Where an officer may serve one community only, half the changes share the officer
+        # with the next community for the month's last days: the officer then is neither's
+        # own, and only the community without another officer fails.
+        limit = rf(ctx.rule(rule), "max_units_per_person")
+        nb = neighbours(units) if limit is not None and int(limit) == 1 else {}
+
+        def uncovered(c: str, b: Bucket, rule: str = rule, nb: dict[str, str] = nb) -> Change:
+            if c in nb and coin(ctx, rule, c, b.key):
+                keys = [c, nb[c], co_of[c], co_of[nb[c]]]
+                return keys, [(rule, "unit", c, b.key)], f"officer shared with {nb[c]}"
             return [c, co_of[c]], [(rule, "unit", c, b.key)], "officer off the register"
 
-        at_bucket_ends(ctx, rule, units, uncovered, lambda c, b: gap_on(stint(co_of[c], c), b.end))
+        def uncover(c: str, b: Bucket, rule: str = rule, nb: dict[str, str] = nb) -> None:
+            if c in nb and coin(ctx, rule, c, b.key):
+                [s] = stint(co_of[c], c)
+                w.copy_stint(s, unit=nb[c], start=b.end - 2 * ONE, end=b.end, plan=None)
+            else:
+                gap_on(stint(co_of[c], c), b.end)
+
+        at_bucket_ends(ctx, rule, units, uncovered, uncover)
     for r in ctx.policy.rules:
         if r.kind != "staffing" or r.subject.units is None:
             continue
@@ -74,12 +96,36 @@ def faults(
         def member(c: str, role: str = role) -> str:
             return [p for p in team[c] if p.startswith(f"{c}-{role[:3]}")][-1]
 
-        def short(c: str, b: Bucket, rule: str = r.id, role: str = role) -> Change:
-            return [c, member(c, role)], [(rule, "unit", c, b.key)], f"one {role} short"
+        # With a load limit of one, half the changes share the member with the next
+        # community for the month's last days: a shared member counts for neither, and the
+        # next community keeps its own members.
+        limit = rf(r, "max_units_per_person")
+        nb = neighbours(communities) if limit is not None and int(limit) == 1 else {}
 
-        def apply(c: str, b: Bucket, role: str = role, part: bool = part_time) -> None:
+        def shared(c: str, b: Bucket, rule: str, nb: dict[str, str]) -> bool:
+            return c in nb and coin(ctx, rule, c, b.key)
+
+        def short(
+            c: str, b: Bucket, rule: str = r.id, role: str = role, nb: dict[str, str] = nb
+        ) -> Change:
+            m = member(c, role)
+            if shared(c, b, rule, nb):
+                keys = [c, nb[c], m, *team[nb[c]]]
+                return keys, [(rule, "unit", c, b.key)], f"{m} shared with {nb[c]}"
+            return [c, m], [(rule, "unit", c, b.key)], f"one {role} short"
+
+        def apply(
+            c: str,
+            b: Bucket,
+            rule: str = r.id,
+            role: str = role,
+            part: bool = part_time,
+            nb: dict[str, str] = nb,
+        ) -> None:
             for s in stint(member(c, role), c):
-                if part:
+                if shared(c, b, rule, nb):
+                    w.copy_stint(s, unit=nb[c], start=b.end - 2 * ONE, end=b.end, plan=None)
+                elif part:
                     s.override(b.end, employment="part_time")
                 else:
                     s.gaps.add(b.end)
