@@ -119,6 +119,9 @@ def build_activities(
         if isinstance(op, RecordOp):
             applied[i] = sum(_count(con, sql) for sql in op.sql()) > 0
     _day_hours(con, s)
+    for i, op in enumerate(ops):
+        if isinstance(op, RemoveDays) and op.short_first:
+            applied[i] = _short_day(con, s, op)
     short = [op for op in ops if isinstance(op, ShortWeek)]
     _hours(con, s, short)
     for i, op in enumerate(ops):
@@ -329,6 +332,25 @@ def _day_hours(con: duckdb.DuckDBPyConnection, s: int) -> None:
         """UPDATE _raw SET minutes = (_raw.minutes * t.t + t.s - 1) // t.s
            FROM _dt t WHERE t.lid = _raw.lid AND t.day = _raw.day"""
     )
+
+
+def _short_day(con: duckdb.DuckDBPyConnection, s: int, op: RemoveDays) -> bool:
+    """Cut the person's first worked day in the op's range below the plan's daily hours."""
+    p = q(op.person)
+    n = _count(
+        con,
+        f"""UPDATE _raw SET minutes = greatest(1, _raw.minutes * t.t // t.s) FROM (
+              SELECT r.lid, r.day, sum(r.minutes) AS s,
+                     CAST(ceil(any_value(p.day_min) * 30) AS BIGINT)
+                       + {_mod(f"hash({s}, any_value(r.person), r.day, 10)", "91")} AS t
+              FROM _raw r JOIN _plan p ON p.plan = r.plan
+              WHERE r.person = {p} AND p.day_min IS NOT NULL
+                AND r.day = (SELECT min(day) FROM _raw WHERE person = {p}
+                             AND day BETWEEN {q(op.first)} AND {q(op.last)})
+              GROUP BY r.lid, r.day) t
+            WHERE t.lid = _raw.lid AND t.day = _raw.day""",
+    )
+    return n > 0
 
 
 def _hours(con: duckdb.DuckDBPyConnection, s: int, short: Sequence[ShortWeek]) -> None:
