@@ -7,8 +7,10 @@ Pipeline (tables are temporary, on one connection):
    the plan says so; then :class:`~gridpolicing.synth.ops.RemoveDays` changes.
 2. ``_raw``: the records each bucket requires (placed on worked days of the bucket), the
    quotas, and filler records drawn from the plan's kind mix; then the record changes.
-3. Hours: for plans with a weekly minimum, each person-week's records are scaled to a target
-   drawn above the minimum (or below it, for an injected short week).
+3. Hours (:mod:`gridpolicing.synth.hours`): for plans with a daily minimum, each worked
+   day's records are scaled to a target drawn above it; for plans with a weekly minimum, each
+   person-week's records are scaled to a target above the minimum (or below it, for an
+   injected short week).
 4. ``_act``: start and end times (records of a person's day run one after another from
    7:00, never overlapping) and ids ``act-000000001`` in (day, person) order.
 
@@ -24,6 +26,10 @@ from typing import TYPE_CHECKING, Final
 import pyarrow as pa
 
 from gridpolicing.synth.calendar import Day
+from gridpolicing.synth.duck import count as _count
+from gridpolicing.synth.duck import mod as _mod
+from gridpolicing.synth.duck import register as _register
+from gridpolicing.synth.hours import day_hours, short_day, week_hours
 from gridpolicing.synth.kinds import kinds_table
 from gridpolicing.synth.ops import ActivityOp, RecordOp, RemoveDays, ShortWeek, q
 from gridpolicing.synth.plans import Plan, Quota, plans_table, reqs_table
@@ -54,22 +60,6 @@ def _bucket_keys(d: Day) -> dict[str, object]:
         "qt": f"{d.day.year}-Q{(m - 1) // 3 + 1}",
         "hy": f"{d.day.year}-H{(m - 1) // 6 + 1}",
     }
-
-
-def _mod(h: str, n: str) -> str:
-    """``h % n`` for a hash: in UBIGINT (a BIGINT divisor would make it a slow HUGEINT)."""
-    return f"CAST(({h}) % CAST(({n}) AS UBIGINT) AS BIGINT)"
-
-
-def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    con.register("_arrow_in", table)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _arrow_in")
-    con.unregister("_arrow_in")
-
-
-def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    rows = con.execute(sql).fetchall()
-    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
 def build_activities(
@@ -117,8 +107,12 @@ def build_activities(
     for i, op in enumerate(ops):
         if isinstance(op, RecordOp):
             applied[i] = sum(_count(con, sql) for sql in op.sql()) > 0
+    day_hours(con, s)
+    for i, op in enumerate(ops):
+        if isinstance(op, RemoveDays) and op.short_first:
+            applied[i] = short_day(con, s, op)
     short = [op for op in ops if isinstance(op, ShortWeek)]
-    _hours(con, s, short)
+    week_hours(con, s, short)
     for i, op in enumerate(ops):
         if isinstance(op, ShortWeek):
             applied[i] = True
@@ -307,43 +301,6 @@ def _fill(con: duckdb.DuckDBPyConnection, s: int, target: int | None) -> float:
     return min(1.0, 6.0 / density)
 
 
-def _hours(con: duckdb.DuckDBPyConnection, s: int, short: Sequence[ShortWeek]) -> None:
-    rows = [(op.person, op.week) for op in short]
-    _register(
-        con,
-        "_short",
-        pa.table(
-            {"person": [r[0] for r in rows], "wk": [r[1] for r in rows]},
-            schema=pa.schema([("person", pa.string()), ("wk", pa.string())]),
-        ),
-    )
-    counted = "(p.hkinds IS NULL OR list_contains(p.hkinds, r.kind))"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _hp AS
-        SELECT r.person, c.wk, CAST(ceil(max(p.hours_min) * 60) AS BIGINT) AS need,
-               sum(r.minutes) FILTER (WHERE {counted}) AS s,
-               count(*) FILTER (WHERE {counted}) AS n, count(DISTINCT r.day) AS nd
-        FROM _raw r JOIN _plan p ON p.plan = r.plan JOIN _cal c ON c.day = r.day
-        WHERE p.hours_min IS NOT NULL GROUP BY r.person, c.wk"""
-    )
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _ht AS
-        SELECT h.*, x.person IS NOT NULL AS short,
-               CASE WHEN x.person IS NOT NULL THEN greatest(h.n, need * 4 // 5 - h.n)
-                    ELSE need + 15 + {_mod(f"hash({s}, h.person, h.wk, 8)", "481")} END AS t
-        FROM _hp h LEFT JOIN _short x ON x.person = h.person AND x.wk = h.wk
-        WHERE h.s > 0 AND h.nd >= 3"""
-    )
-    con.execute(
-        """UPDATE _raw SET minutes = CASE WHEN t.short
-                 THEN greatest(1, _raw.minutes * t.t // t.s)
-                 ELSE (_raw.minutes * t.t + t.s - 1) // t.s END
-            FROM _ht t, _cal c, _plan p
-            WHERE c.day = _raw.day AND t.person = _raw.person AND t.wk = c.wk
-              AND p.plan = _raw.plan AND (p.hkinds IS NULL OR list_contains(p.hkinds, _raw.kind))"""
-    )
-
-
 def _finish(con: duckdb.DuckDBPyConnection, day0: str, squeeze: float) -> None:
     """Times, and the final order (day, person, then logger and record): ``_act``'s row order
     is the id order, so ids come from row numbers when the table is written.
@@ -355,7 +312,8 @@ def _finish(con: duckdb.DuckDBPyConnection, day0: str, squeeze: float) -> None:
     merges overlapping records and splits a record across the days it spans, so overlapping
     synthetic records would credit less time than the truth says. When further records were
     asked for beyond a plan's usual density, the records of plans with no weekly minimum are
-    shortened by ``squeeze`` so a day's logged time stays plausible.
+    shortened by ``squeeze`` so a day's logged time stays plausible (plans with a daily minimum
+    are not: their days were scaled to it).
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _pk AS SELECT person, "
@@ -367,7 +325,7 @@ def _finish(con: duckdb.DuckDBPyConnection, day0: str, squeeze: float) -> None:
         WITH o AS (
           SELECT r.*, date_diff('day', {day0}, r.day) * 10000000 + k.pk AS pd,
                  (r.lid * 1000 + date_diff('day', {day0}, r.oday)) * 1000000000 + r.seq AS ord,
-                 CASE WHEN p.hours_min IS NULL
+                 CASE WHEN p.hours_min IS NULL AND p.day_min IS NULL
                       THEN greatest(1, r.minutes * {per_mille} // 1000) ELSE r.minutes END AS len0
           FROM _raw r JOIN _pk k ON k.person = r.person
           LEFT JOIN _plan p ON p.plan = r.plan),

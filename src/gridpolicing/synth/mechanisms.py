@@ -267,7 +267,16 @@ def _time(ctx: Context, rule: RuleSpec, roles: set[str], people: Sequence[str], 
                 op, how = ShortWeek(p, b.key), "weekly hours cut below the minimum"
             else:
                 field = "min_working_days" if rf(rule, "min_working_days") else "min_days"
-                keep = max(0, int(ctx.param(rule.id, field, b.start) or 0) - 1)
+                least = int(ctx.param(rule.id, field, b.start) or 0)
+                day_hours = getattr(rule, "min_hours_per_day", None)
+                if day_hours is not None and plan.day_hours_min is not None and least > 0:
+                    # Only days of enough hours count: keep the minimum of days, one short.
+                    op = RemoveDays(p, b.start, b.end, least, short_first=True)
+                    how = f"worked {least} day(s) in {b.key}, one under {plan.day_hours_min} h"
+                    if ctx.month_claim([p], b.start, b.end):
+                        ctx.inject(findings, how, op)
+                    continue
+                keep = max(0, least - 1)
                 if keep == 0:
                     if finer:
                         continue

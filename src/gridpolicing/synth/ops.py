@@ -45,12 +45,18 @@ def _kinds(kinds: Sequence[str]) -> str:
 @final
 @dataclass(frozen=True, slots=True)
 class RemoveDays:
-    """The person works no day in ``first..last`` but the first ``keep`` working days."""
+    """The person works no day in ``first..last`` but the first ``keep`` working days.
+
+    With ``short_first`` the first day kept is also cut below the plan's daily hours (its
+    records scaled to half to three quarters of the minimum), so one day fewer counts where a
+    rule counts only days of enough hours; the change applies when that day was cut.
+    """
 
     person: str
     first: dt.date
     last: dt.date
     keep: int = 0
+    short_first: bool = False
 
     def sql(self) -> list[str]:
         """Statements on the worked-day table ``_wd0``."""

@@ -57,6 +57,8 @@ class Plan:
     """Weekly hours to keep above (the person's records are scaled to a target above it)."""
     hours_kinds: tuple[str, ...] | None = None
     """The kinds whose hours count (all when None)."""
+    day_hours_min: float | None = None
+    """Hours every worked day must reach (its records are scaled to a target above it)."""
     monthly: tuple[str, ...] = ()
     """Kinds the plan's quotas give every person-month (a quota with ``base`` 1 or more)."""
 
@@ -111,6 +113,7 @@ def plans_table(plans: Sequence[Plan]) -> pa.Table:
             photo_p=p.photo_p,
             hours_min=p.hours_min,
             hkinds=list(p.hours_kinds) if p.hours_kinds is not None else None,
+            day_min=p.day_hours_min,
         )
     types = {
         "plan": pa.string(),
@@ -123,6 +126,7 @@ def plans_table(plans: Sequence[Plan]) -> pa.Table:
         "photo_p": pa.float64(),
         "hours_min": pa.float64(),
         "hkinds": pa.list_(pa.string()),
+        "day_min": pa.float64(),
     }
     return pa.table({k: pa.array(cols.data.get(k, []), t) for k, t in types.items()})
 

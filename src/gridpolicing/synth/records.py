@@ -129,8 +129,17 @@ def unit_meetings(
                 )
 
 
-def record_violations(ctx: Context, rule_id: str, subjects: Sequence[str]) -> None:
-    """Break a cadence rule on reports or meetings for chosen (subject, bucket)s."""
+def record_violations(
+    ctx: Context,
+    rule_id: str,
+    subjects: Sequence[str],
+    elsewhere: Callable[[str], str] | None = None,
+) -> None:
+    """Break a cadence rule on reports or meetings for chosen (subject, bucket)s.
+
+    For a rule counting reports ``to`` some recipients, ``elsewhere`` names a unit the rule
+    does not count for a subject: the bucket's reports are sent there instead of dropped.
+    """
     if not ctx.has(rule_id):
         return
     rule = ctx.rule(rule_id)
@@ -160,8 +169,17 @@ def record_violations(ctx: Context, rule_id: str, subjects: Sequence[str]) -> No
                 def filed(r: Row, s: str = s, col: str = col, kinds: set[str] = kinds) -> bool:
                     return bool(r[col] == s and r["kind"] in kinds and inside(r))
 
-                gone = w.drop("reports", filed)
-                how = "reports not filed"
+                if elsewhere is not None and count.to:
+                    away = elsewhere(s)
+                    gone = 0
+                    for r in w.reports:
+                        if filed(r):
+                            r["recipient"] = away
+                            gone += 1
+                    how = f"reports sent to {away}, not to a counted recipient"
+                else:
+                    gone = w.drop("reports", filed)
+                    how = "reports not filed"
             else:
                 kinds = {k.value for k in count.meetings}
                 if person:

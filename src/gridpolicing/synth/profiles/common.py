@@ -9,6 +9,7 @@ units it touches for the month around it, so no other change meets it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 from collections.abc import Callable, Iterable, Sequence
 
@@ -24,6 +25,8 @@ from gridpolicing.synth.world import Stint
 __all__ = [
     "at_bucket_ends",
     "chinese_name",
+    "coin",
+    "neighbours",
     "prohibition_violations",
     "spread",
     "visit_reqs",
@@ -106,6 +109,19 @@ def at_bucket_ends(
             if ctx.claim_all(wanted):
                 apply(s, b)
                 ctx.inject(findings, how)
+
+
+def coin(ctx: Context, *key: object) -> bool:
+    """A fair draw from the seed and ``key`` alone (which of two ways to make a change)."""
+    text = "\x1f".join(str(k) for k in (ctx.policy.id, ctx.seed, "coin", *key))
+    return hashlib.blake2b(text.encode(), digest_size=1).digest()[0] % 2 == 1
+
+
+def neighbours(units: Sequence[str]) -> dict[str, str]:
+    """Each unit's next one in ``units`` (cyclically); empty for fewer than two units."""
+    if len(units) < 2:
+        return {}
+    return {u: units[(i + 1) % len(units)] for i, u in enumerate(units)}
 
 
 def gap_on(stints: Sequence[Stint], day: dt.date) -> None:

@@ -10,8 +10,11 @@ sensitive periods, carry no quota and no daytime station duty, and get 5000 CNY 
 from the city and the district. Communities screen disputes weekly (daily in sensitive
 periods) and meet weekly and twice a month; streets hold a monthly joint meeting.
 
-Social workers log the communities' screenings; officers serving several communities split
-their five working days between them.
+Social workers log the communities' screenings and, every month, one task of each of the
+eight daily tasks (the community's duty, whoever performs it); every community is divided into
+grids whose grid workers log the officer's weekly briefing on the grid; officers report to their
+station; the old 社区综治办 signboard is checked and found taken down. Officers serving several
+communities split their five working days between them.
 """
 
 from __future__ import annotations
@@ -29,10 +32,35 @@ from gridpolicing.synth.profiles.nanjing_faults import faults
 from gridpolicing.synth.records import cadence_reports, unit_meetings
 from gridpolicing.synth.rulefields import rf
 
-__all__ = ["YEAR", "build"]
+__all__ = ["DUTY_PREFER", "YEAR", "build", "duty_reqs"]
 
 YEAR = 2017
 Change = tuple[list[str], list[Finding], str] | None
+DUTY_PREFER = (
+    "information_collection",
+    "patrol",
+    "mediation",
+    "petition_reception",
+    "population_registration",
+    "safety_inspection",
+    "publicity",
+    "guidance",
+)
+"""Kinds social workers log for the duties: none that another rule on the unit counts."""
+
+
+def duty_reqs(ctx: Context, rule_id: str) -> list[Req]:
+    """One record a bucket of each duty of a units ``duty_coverage`` rule (its preferred kind)."""
+    if not ctx.has(rule_id):
+        return []
+    rule = ctx.rule(rule_id)
+    need = int(ctx.param(rule_id, "min_per_duty") or 1)
+    out = []
+    for duty in rf(rule, "duties"):
+        kinds = [k.value for k in duty.activity_kinds]
+        kind = next((k for k in DUTY_PREFER if k in kinds), kinds[0])
+        out.append(Req(str(rf(rule, "period")), kind, count=need))  # type: ignore[arg-type]
+    return out
 
 
 def build(ctx: Context) -> None:
@@ -82,6 +110,21 @@ def build(ctx: Context) -> None:
                 communities.append(c)
                 (urban if area == "urban" else rural).append(c)
     station_of = {c: w.unit_row(c)["station"] for c in communities}
+    grids: list[str] = []
+    for c in communities:
+        row = w.unit_row(c)
+        for k in range(1, 2 + int(row["households"]) // 1500):
+            grids.append(
+                w.unit(
+                    f"{c}-g{k}",
+                    "grid",
+                    f"{row['name']}第{k}网格",
+                    parent=c,
+                    street=row["street"],
+                    station=row["station"],
+                    area=row["area"],
+                )
+            )
 
     hours = (
         ctx.param("weekly-hours-in-community", "min_hours")
@@ -123,7 +166,11 @@ def build(ctx: Context) -> None:
             per_day=2.0,
             log_p=1.0,
             sensitive_days=True,
-            reqs=(Req("week", "dispute_screening"), Req("sensitive", "dispute_screening")),
+            reqs=(
+                Req("week", "dispute_screening"),
+                Req("sensitive", "dispute_screening"),
+                *duty_reqs(ctx, "eight-daily-tasks"),
+            ),
             fill={
                 "information_collection": 2,
                 "information_entry": 2,
@@ -142,6 +189,22 @@ def build(ctx: Context) -> None:
             log_p=1.0,
             sensitive_days=True,
             fill={"patrol": 4, "publicity": 1, "check_in": 1},
+        )
+    )
+    # The grid's log holds the officer's weekly briefing (通报各网格), kept by its grid worker.
+    briefing = (
+        [Req("week", k.value) for k in rf(ctx.rule("weekly-grid-briefing"), "count").activities]
+        if ctx.has("weekly-grid-briefing")
+        else []
+    )
+    gw = ctx.plan(
+        Plan(
+            "nj-gw",
+            days=(5, 5),
+            per_day=1.0,
+            log_p=1.0,
+            reqs=tuple(briefing[:1]),
+            fill={"information_collection": 2, "household_visit": 1},
         )
     )
 
@@ -180,6 +243,10 @@ def build(ctx: Context) -> None:
             w.stint(pid, c, "community_officer", start, posts=posts, plan=co)
             co_of[c] = pid
         cos.append(pid)
+
+    for grid in grids:
+        pid = w.person(f"{grid}-gw", chinese_name(rng), home_unit=str(w.unit_row(grid)["parent"]))
+        w.stint(pid, grid, "grid_worker", dt.date(year - 1, 3, 1), employment="part_time", plan=gw)
 
     team: dict[str, list[str]] = {c: [] for c in communities}
     plan_of = {"social_worker": sw, "auxiliary": patrol, "joint_defence_member": patrol}
@@ -228,35 +295,37 @@ def build(ctx: Context) -> None:
         lambda p: str(w.unit_row(next(s.unit for s in w.stints_of(p)))["station"]),
     )
     _tables(ctx, communities, cos)
-    faults(ctx, urban, rural, communities, streets, cos, co_of, team)
+    faults(ctx, urban, rural, communities, streets, grids, cos, co_of, team)
 
 
 def _tables(ctx: Context, communities: list[str], cos: list[str]) -> None:
     w, rng = ctx.world, ctx.rng
     year = ctx.start.year
-    items: list[str] = []
+    # Items checked present, and items to be taken down (the old signboard) checked absent.
+    items: dict[str, bool] = {}
     for r in ctx.policy.rules:
         if r.kind == "checklist":
-            items += [i for i in rf(r, "items") if i not in items]
+            items.update({i: True for i in rf(r, "items") if i not in items})
+            items.update({i: False for i in rf(r, "absent_items") if i not in items})
     for c in communities:
-        for item in items:
+        for item, present in items.items():
             w.checklists.append(
                 {
                     "id": w.next_id("chk-"),
                     "unit": c,
                     "item": item,
-                    "present": True,
+                    "present": present,
                     "checked_on": dt.date(year - 1, 12, 15),
                 }
             )
         for month in range(ctx.start.month, ctx.end.month + 1, 3):
-            for item in items:
+            for item, present in items.items():
                 w.checklists.append(
                     {
                         "id": w.next_id("chk-"),
                         "unit": c,
                         "item": item,
-                        "present": True,
+                        "present": present,
                         "checked_on": dt.date(year, month, 1),
                     }
                 )

@@ -2,8 +2,10 @@
 
 Yearly funding cuts first (the officer must hold the post all year), then bucket-end snapshots
 (an officer off the register, a team member part-time or away, a post missing), failing
-checklist checks, the officers' activity rules, unit records without a work log or screening,
-missing reports and meetings, and forbidden tasks. Every change breaks exactly one finding.
+checklist checks (an item missing, or the old signboard still up), the officers' activity
+rules, unit records without a work log or screening, a month of a community without one of the
+eight daily tasks, a week of a grid without its briefing, reports kept in the community instead
+of sent upward, missing meetings, and forbidden tasks. Every change breaks exactly one finding.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ from gridpolicing.synth.calendar import ONE
 from gridpolicing.synth.context import Context, Finding
 from gridpolicing.synth.mechanisms import activity_violations
 from gridpolicing.synth.ops import DropKinds, UnlogOne
-from gridpolicing.synth.profiles.common import at_bucket_ends, gap_on, prohibition_violations
+from gridpolicing.synth.profiles.common import (
+    at_bucket_ends,
+    coin,
+    gap_on,
+    neighbours,
+    prohibition_violations,
+)
 from gridpolicing.synth.records import record_violations
 from gridpolicing.synth.rulefields import rf
 from gridpolicing.synth.world import Stint
@@ -30,6 +38,7 @@ def faults(
     rural: list[str],
     communities: list[str],
     streets: list[str],
+    grids: list[str],
     cos: list[str],
     co_of: dict[str, str],
     team: dict[str, list[str]],
@@ -58,10 +67,26 @@ def faults(
         if not ctx.has(rule):
             continue
 
-        def uncovered(c: str, b: Bucket, rule: str = rule) -> Change:
+        # Where an officer may serve one community only, half the changes share the officer
+        # with the next community for the month's last days: the officer then is neither's
+        # own, and only the community without another officer fails.
+        limit = rf(ctx.rule(rule), "max_units_per_person")
+        nb = neighbours(units) if limit is not None and int(limit) == 1 else {}
+
+        def uncovered(c: str, b: Bucket, rule: str = rule, nb: dict[str, str] = nb) -> Change:
+            if c in nb and coin(ctx, rule, c, b.key):
+                keys = [c, nb[c], co_of[c], co_of[nb[c]]]
+                return keys, [(rule, "unit", c, b.key)], f"officer shared with {nb[c]}"
             return [c, co_of[c]], [(rule, "unit", c, b.key)], "officer off the register"
 
-        at_bucket_ends(ctx, rule, units, uncovered, lambda c, b: gap_on(stint(co_of[c], c), b.end))
+        def uncover(c: str, b: Bucket, rule: str = rule, nb: dict[str, str] = nb) -> None:
+            if c in nb and coin(ctx, rule, c, b.key):
+                [s] = stint(co_of[c], c)
+                w.copy_stint(s, unit=nb[c], start=b.end - 2 * ONE, end=b.end, plan=None)
+            else:
+                gap_on(stint(co_of[c], c), b.end)
+
+        at_bucket_ends(ctx, rule, units, uncovered, uncover)
     for r in ctx.policy.rules:
         if r.kind != "staffing" or r.subject.units is None:
             continue
@@ -71,12 +96,36 @@ def faults(
         def member(c: str, role: str = role) -> str:
             return [p for p in team[c] if p.startswith(f"{c}-{role[:3]}")][-1]
 
-        def short(c: str, b: Bucket, rule: str = r.id, role: str = role) -> Change:
-            return [c, member(c, role)], [(rule, "unit", c, b.key)], f"one {role} short"
+        # With a load limit of one, half the changes share the member with the next
+        # community for the month's last days: a shared member counts for neither, and the
+        # next community keeps its own members.
+        limit = rf(r, "max_units_per_person")
+        nb = neighbours(communities) if limit is not None and int(limit) == 1 else {}
 
-        def apply(c: str, b: Bucket, role: str = role, part: bool = part_time) -> None:
+        def shared(c: str, b: Bucket, rule: str, nb: dict[str, str]) -> bool:
+            return c in nb and coin(ctx, rule, c, b.key)
+
+        def short(
+            c: str, b: Bucket, rule: str = r.id, role: str = role, nb: dict[str, str] = nb
+        ) -> Change:
+            m = member(c, role)
+            if shared(c, b, rule, nb):
+                keys = [c, nb[c], m, *team[nb[c]]]
+                return keys, [(rule, "unit", c, b.key)], f"{m} shared with {nb[c]}"
+            return [c, m], [(rule, "unit", c, b.key)], f"one {role} short"
+
+        def apply(
+            c: str,
+            b: Bucket,
+            rule: str = r.id,
+            role: str = role,
+            part: bool = part_time,
+            nb: dict[str, str] = nb,
+        ) -> None:
             for s in stint(member(c, role), c):
-                if part:
+                if shared(c, b, rule, nb):
+                    w.copy_stint(s, unit=nb[c], start=b.end - 2 * ONE, end=b.end, plan=None)
+                elif part:
                     s.override(b.end, employment="part_time")
                 else:
                     s.gaps.add(b.end)
@@ -101,8 +150,11 @@ def faults(
         for c in communities:
             for b in ctx.buckets(r.id):
                 if ctx.chance(r.id, c, b.key):
-                    item = rf(r, "items")[len(ctx.pending) % len(rf(r, "items"))]
-                    for day, present in ((b.end - ONE, False), (b.end + ONE, True)):
+                    # an item found missing, or one to be taken down found still up
+                    wanted = [(i, True) for i in rf(r, "items")]
+                    wanted += [(i, False) for i in rf(r, "absent_items")]
+                    item, should = wanted[len(ctx.pending) % len(wanted)]
+                    for day, present in ((b.end - ONE, not should), (b.end + ONE, should)):
                         w.checklists.append(
                             {
                                 "id": w.next_id("chk-"),
@@ -112,7 +164,8 @@ def faults(
                                 "checked_on": day,
                             }
                         )
-                    ctx.inject([(r.id, "unit", c, b.key)], f"{item} missing, restored next day")
+                    how = "missing, restored" if should else "still up, taken down"
+                    ctx.inject([(r.id, "unit", c, b.key)], f"{item} {how} next day")
     activity_violations(ctx, "community_officer", cos, ctx.plans["nj-co"])
     if ctx.has("activities-recorded"):
         kinds = tuple(k.value for k in rf(ctx.rule("activities-recorded"), "activity_kinds"))
@@ -138,6 +191,7 @@ def faults(
                         "no screening",
                         DropKinds(b.start, b.end, kinds, unit=c),
                     )
+    _unit_activities(ctx, communities, grids)
     for r in ctx.policy.rules:
         count = getattr(r, "count", None)
         if r.kind == "cadence" and count is not None and count.activities is None:
@@ -150,6 +204,50 @@ def faults(
                     else streets
                 )
             )
-            record_violations(ctx, r.id, subjects)
+            # a report kept in the (first) community served is not a report upward
+            record_violations(ctx, r.id, subjects, elsewhere=lambda p: w.stints_of(p)[0].unit)
     for rule in ("no-crime-fighting-quota", "no-daytime-station-duty"):
         prohibition_violations(ctx, rule, cos, lambda p: p)
+
+
+def _unit_activities(ctx: Context, communities: list[str], grids: list[str]) -> None:
+    """A community's month without one of the eight tasks; a grid's week without a briefing.
+
+    The task taken out is one whose kinds no plan logs but for this rule, so no other rule
+    (nor the officers' hours) changes.
+    """
+    if ctx.has("eight-daily-tasks"):
+        rule = ctx.rule("eight-daily-tasks")
+        logged: set[str] = set()
+        for plan in ctx.plans.values():
+            logged |= set(plan.fill)
+            logged |= {r.kind for r in plan.reqs if r.period in ("day", "week", "sensitive")}
+        duties = [
+            tuple(sorted(k.value for k in d.activity_kinds))
+            for d in rf(rule, "duties")
+            if not {k.value for k in d.activity_kinds} & logged
+        ]
+        if not duties:
+            ctx.not_injected.setdefault("eight-daily-tasks", "every task's kinds are logged anyway")
+        for c in communities:
+            for b in ctx.buckets("eight-daily-tasks") if duties else []:
+                if ctx.chance("eight-daily-tasks", c, b.key) and ctx.month_claim(
+                    [f"{c}#eight-daily-tasks"], b.start, b.end
+                ):
+                    ctx.inject(
+                        [("eight-daily-tasks", "unit", c, b.key)],
+                        f"no {', '.join(duties[0])} in the community",
+                        DropKinds(b.start, b.end, duties[0], unit=c),
+                    )
+    if ctx.has("weekly-grid-briefing"):
+        kinds = tuple(k.value for k in rf(ctx.rule("weekly-grid-briefing"), "count").activities)
+        for g in grids:
+            for b in ctx.buckets("weekly-grid-briefing"):
+                if ctx.chance("weekly-grid-briefing", g, b.key) and ctx.month_claim(
+                    [f"{g}#weekly-grid-briefing"], b.start, b.end
+                ):
+                    ctx.inject(
+                        [("weekly-grid-briefing", "unit", g, b.key)],
+                        "no briefing logged on the grid",
+                        DropKinds(b.start, b.end, kinds, unit=g),
+                    )

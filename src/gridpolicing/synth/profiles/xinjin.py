@@ -235,8 +235,12 @@ def build(ctx: Context) -> None:
     ):
         if not ctx.has(rule):
             continue
+        # Non-members are asked the post too where the rule names a non_member_post.
         members = [
-            p for p in people if any(x["id"] == p and x.get("party_member") for x in w.people)
+            p
+            for p in people
+            if rf(ctx.rule(rule), "non_member_post") is not None
+            or any(x["id"] == p and x.get("party_member") for x in w.people)
         ]
 
         def post_change(
@@ -264,8 +268,15 @@ def build(ctx: Context) -> None:
         return [s.person for s in w.stints if s.unit == v and s.active(day)]
 
     unit_meetings(ctx, "village_council", villages, "month", 1, present)
-    for rule in ("half-year-summary", "monthly-report-to-own-unit", "monthly-village-council"):
-        record_violations(ctx, rule, sorted(contacts))
+    record_violations(ctx, "half-year-summary", sorted(contacts))
+    # a month's village work reports sent to the station, not to the officer's own unit
+    record_violations(
+        ctx,
+        "monthly-report-to-own-unit",
+        sorted(contacts),
+        elsewhere=lambda p: str(station_of[unit_of[p]]),
+    )
+    record_violations(ctx, "monthly-village-council", sorted(contacts))
     activity_violations(ctx, "village_contact_officer", contacts, ctx.plans[contact])
     if ctx.has("weekly-police-presence"):
         kinds = tuple(k.value for k in rf(ctx.rule("weekly-police-presence"), "count").activities)
@@ -279,7 +290,15 @@ def build(ctx: Context) -> None:
                         "no police activity in the village",
                         DropKinds(b.start, b.end, kinds, unit=v),
                     )
-    record_violations(ctx, "weekly-report-to-station", sorted(officers + contacts + auxes))
+    # a week's reports sent to the contact officer's department (another officer's or
+    # auxiliary's kept in the village), not to the station
+    sent = set(contacts)
+    record_violations(
+        ctx,
+        "weekly-report-to-station",
+        sorted(officers + contacts + auxes),
+        elsewhere=lambda p: str(home[p]) if p in sent else unit_of[p],
+    )
     prohibition_violations(ctx, "four-prohibitions", sorted(contacts + auxes), lambda p: unit_of[p])
     _distractors(ctx, officers, villages)
 

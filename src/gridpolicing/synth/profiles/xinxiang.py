@@ -105,7 +105,10 @@ def _structure(ctx: Context) -> Xinxiang:
     w.unit("gx-zz", "street", "振中街道", parent="gx", area="urban")
     w.unit("gx-gd", "street", "关堤乡", parent="gx", area="rural")
     year = ctx.start.year
-    model_n = _min(ctx, "two-model-offices-a-year", "min_count", 2) + rng.randint(0, 1)
+    # Model offices are named inside the rule's buckets (2016's second half), else in the year.
+    model_buckets = ctx.buckets("two-model-offices-a-year")
+    model_n = _min(ctx, "two-model-offices-a-year", "min_count", 2) * max(1, len(model_buckets))
+    model_n += rng.randint(0, 1)
     total = urban_n + rural_n
     model_at = set(spread(total, min(total, model_n)))
     for i in range(total):
@@ -116,7 +119,11 @@ def _structure(ctx: Context) -> Xinxiang:
         street = "gx-zz" if urban else "gx-gd"
         since = None
         if i in model_at:
-            since = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, 364))
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            if model_buckets:
+                b = model_buckets[len(x.model) % len(model_buckets)]
+                first, last = b.start, b.end
+            since = first + dt.timedelta(days=rng.randint(0, (last - first).days))
             x.model.append(f"gx-o{i + 1:02d}")
         elif rng.random() < 0.3:
             since = dt.date(year - 1, rng.randint(1, 12), 1)
@@ -232,11 +239,19 @@ def _plans_and_people(ctx: Context, x: Xinxiang) -> None:
             },
         )
     )
+    # A contact officer's village day is a full working day where the policy counts only days
+    # of enough hours (两个工作日 read as two days of 8 hours).
+    day_hours = (
+        ctx.param("contact-officer-monthly-days", "min_hours_per_day")
+        if ctx.has("contact-officer-monthly-days")
+        else None
+    )
     contact = ctx.plan(
         Plan(
             "xx-contact",
             days=(1, 2),
             per_day=2.0,
+            day_hours_min=float(day_hours) if day_hours else None,
             reqs=(Req("day", "household_visit"), *reqs_for(ctx, "village_contact_officer")),
             fill={
                 "opinion_survey": 2,

@@ -20,7 +20,12 @@ from gridpolicing.policy.values import value_at
 from gridpolicing.synth.calendar import ONE, month_end
 from gridpolicing.synth.context import Context, Finding
 from gridpolicing.synth.mechanisms import activity_violations
-from gridpolicing.synth.profiles.common import at_bucket_ends, gap_on, prohibition_violations
+from gridpolicing.synth.profiles.common import (
+    at_bucket_ends,
+    gap_on,
+    neighbours,
+    prohibition_violations,
+)
 from gridpolicing.synth.profiles.xinxiang import Xinxiang, required_auxiliaries
 from gridpolicing.synth.records import record_violations
 from gridpolicing.synth.rulefields import rf
@@ -47,6 +52,7 @@ def inject(ctx: Context, x: Xinxiang) -> None:
             ctx.not_injected[rule] = "offices have no dates: a missing office fails every bucket"
     _terms(ctx, x)
     _unstaffed(ctx, x)
+    _shared_officer(ctx, x)
 
     # a village's community officer off the register for a day
     if ctx.has("village-under-community-officer"):
@@ -142,6 +148,7 @@ def inject(ctx: Context, x: Xinxiang) -> None:
         subjects: Sequence[str],
         stype: str,
         pick: dict[str, tuple[str, str]],
+        also: str | None = None,
         **fields: object,
     ) -> None:
         if not ctx.has(rule):
@@ -156,9 +163,14 @@ def inject(ctx: Context, x: Xinxiang) -> None:
                 ctx, w.unit_row(s), b.end
             ) != x.aux_grids.get(s):
                 return None
+            # A part-time auxiliary is also no officer of the grid or village it serves
+            # (coverage employment_by_role), when no one else covers it.
+            found: list[Finding] = [(rule, stype, s, b.key)]
+            if also is not None and ctx.has(also) and pick[s][1] not in x.contact_of:
+                found.append((also, "unit", pick[s][1], b.key))
             return (
-                [s, pick[s][0]],
-                [(rule, stype, s, b.key)],
+                [s, pick[s][0], pick[s][1]],
+                found,
                 "one-day record with "
                 + ", ".join(
                     f"{k}={'none' if v == () else str(v).lower()}" for k, v in fields.items()
@@ -196,6 +208,7 @@ def inject(ctx: Context, x: Xinxiang) -> None:
         x.communities,
         "unit",
         {c: (x.staff_of[x.grids_of[c][0]], x.grids_of[c][0]) for c in x.communities},
+        also="grid-one-officer",
         employment="part_time",
     )
     one_day(
@@ -203,6 +216,7 @@ def inject(ctx: Context, x: Xinxiang) -> None:
         x.villages,
         "unit",
         {v: (x.staff_of[v], v) for v in x.villages},
+        also="village-one-officer",
         employment="part_time",
     )
 
@@ -212,8 +226,7 @@ def inject(ctx: Context, x: Xinxiang) -> None:
     unit_of = {s.person: s.unit for s in w.stints if s.role == "auxiliary"}
     for rule in ("no-crime-fighting-quota", "own-area-cases-only", "no-non-community-work"):
         prohibition_violations(ctx, rule, x.cos, lambda p: p)
-    for rule in ("auxiliary-no-law-enforcement", "auxiliary-work-outside-catalogue"):
-        prohibition_violations(ctx, rule, x.auxes, lambda p: unit_of[p])
+    prohibition_violations(ctx, "auxiliary-no-law-enforcement", x.auxes, lambda p: unit_of[p])
     record_violations(ctx, "party-committee-quarterly", [x.bureau])
     _checks_surveys_models(ctx, x)
 
@@ -245,6 +258,36 @@ def _unstaffed(ctx: Context, x: Xinxiang) -> None:
     # A second gap would leave a short stint between the two (a term cut short): the officers
     # are claimed for the rest of the range.
     at_bucket_ends(ctx, "community-officer-staffing-veto", x.offices, change, apply, for_good=True)
+
+
+def _shared_officer(ctx: Context, x: Xinxiang) -> None:
+    """An office's only community officer also assigned to the next office for three days.
+
+    The office staffing rules count an officer with two offices for neither (load among
+    offices): the office fails its area's rule and the veto; the next office keeps its own
+    officers, and the squad-leader rule (no load limit) still counts the officer.
+    """
+    w = ctx.world
+    for rule, area in (
+        ("urban-office-community-officers", sorted(x.urban)),
+        ("rural-office-community-officer", sorted(set(x.offices) - x.urban)),
+    ):
+        if not ctx.has(rule):
+            continue
+        nb = neighbours(sorted(x.offices))
+        alone = [o for o in area if len(x.cos_of[o]) == 1]
+
+        def change(o: str, b: Bucket, rule: str = rule, nb: dict[str, str] = nb) -> Change:
+            rules = [rule, "community-officer-staffing-veto"]
+            found: list[Finding] = [(r, "unit", o, b.key) for r in rules if ctx.has(r)]
+            keys = [o, nb[o], *x.cos_of[o], *x.cos_of[nb[o]]]
+            return keys, found, f"{x.cos_of[o][0]} shared with {nb[o]}"
+
+        def apply(o: str, b: Bucket, nb: dict[str, str] = nb) -> None:
+            s = _stint(ctx, x.cos_of[o][0], o)
+            w.copy_stint(s, unit=nb[o], start=b.end - 2 * ONE, end=b.end, posts=(), plan=None)
+
+        at_bucket_ends(ctx, rule, alone, change, apply)
 
 
 def _terms(ctx: Context, x: Xinxiang) -> None:
