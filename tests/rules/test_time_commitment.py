@@ -131,3 +131,20 @@ def test_every_working_day_follows_the_calendar(tmp_path: Path) -> None:
     found = run_rule(tmp_path, rule, wed_to_fri, "2022-W14")
     assert statuses(found) == {("p1", "2022-W14"): "pass"}
     assert found[0].required == 3
+
+
+def test_every_working_day_asks_only_the_days_the_role_is_held(tmp_path: Path) -> None:
+    rule = {**WEEKLY, "min_hours": None, "min_working_days": "all"}
+    # 2022-W10 (7-13 March): assigned Mon-Wed, then again from Friday; Thursday is no one's
+    split = [
+        {**BASE["assignments"][0], "end": "2022-03-09"},
+        {**BASE["assignments"][0], "id": "a2", "start": "2022-03-11"},
+    ]
+    worked = [v for i, v in enumerate(_visits([2] * 5, day="2022-03-07")) if i != 3]
+    tables = {**BASE, "assignments": split, "activities": worked}
+    found = run_rule(tmp_path, rule, tables, "2022-W10")
+    assert statuses(found) == {("p1", "2022-W10"): "pass"}
+    assert (found[0].measured, found[0].required) == (4, 4)
+    missed = {**tables, "activities": worked[:3]}  # Friday not worked
+    found = run_rule(tmp_path, rule, missed, "2022-W10")
+    assert (found[0].status.value, found[0].measured, found[0].required) == ("fail", 3, 4)

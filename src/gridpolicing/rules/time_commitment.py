@@ -25,8 +25,9 @@ class TimeCommitmentRule(RuleSpec):
     ``min_hours_per_day`` only when the merged time that day reaches the minimum (a "working day
     in the village" is not a five-minute check-in). A working day is a day of China's official
     working-day calendar (调休 included); ``min_working_days: all`` asks for every working day
-    of the bucket (工作日直接到责任区开展工作: required is the bucket's working days, so a week
-    with a public holiday asks fewer, a 调休 Saturday one more). A person assigned for only
+    of the bucket the person holds the role on (工作日直接到责任区开展工作: required is those
+    days, so a week with a public holiday asks fewer, a 调休 Saturday one more, and a day
+    between two assignments nothing; only those days count as worked). A person assigned for only
     part of a bucket is
     ``not_applicable`` for it. Example (Xinxiang 2016, 社区民警每周不少于24小时)::
 
@@ -120,13 +121,38 @@ class TimeCommitmentKind:
             ),
             "days": (f"count(DISTINCT t.day) FILTER (WHERE {day_counts}) AS days", ""),
         }[measure]
-        # "all": every official working day of the bucket (the subjects relation counts them)
-        required = "s.working_days" if minimum == "all" else ctx.value(minimum, "s.bstart")
+        # "all": every official working day of the bucket a person holds the role on (a day
+        # between two assignments asks nothing), each counted only when worked in the area
+        required = ctx.value(minimum, "s.bstart") if minimum != "all" else "s.working_days"
+        held = ""
+        if minimum == "all":
+            required = "coalesce(h.n, 0)"
+            if rule.subject.people is not None:
+                held = f""",
+        hd AS (
+          SELECT DISTINCT s.subject_id, s.bucket, c.day
+          FROM s JOIN ({ctx.assignments_sql(rule.subject)}) a ON a.person = s.subject_id
+          JOIN {ctx.calendar} c ON c.workday
+           AND c.day BETWEEN greatest(a.start, s.bstart)
+                         AND least(coalesce(a."end", DATE '9999-12-31'), s.bend))"""
+            else:
+                held = f""",
+        hd AS (
+          SELECT s.subject_id, s.bucket, c.day FROM s JOIN {ctx.calendar} c
+            ON c.workday AND c.day BETWEEN s.bstart AND s.bend)"""
+            per_bucket = (
+                f"count(DISTINCT t.day) FILTER (WHERE hd.day IS NOT NULL AND {day_counts}) "
+                "AS working_days"
+            )
+            calendar = "LEFT JOIN hd ON hd.subject_id = t.subject_id AND hd.bucket = t.bucket "
+            calendar += "AND hd.day = t.day"
+            held += """,
+        h AS (SELECT subject_id, bucket, count(*) AS n FROM hd GROUP BY ALL)"""
         return f"""
         WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
         su AS (SELECT subject_type, subject_id, bucket, bstart, bend, unnest(units) AS unit
                FROM s),
-        t AS (SELECT * FROM {ctx.daily_time("su", rule.subject.people is not None, kinds)}),
+        t AS (SELECT * FROM {ctx.daily_time("su", rule.subject.people is not None, kinds)}){held},
         m AS (
           SELECT t.subject_type, t.subject_id, t.bucket,
                  {per_bucket},
@@ -142,6 +168,7 @@ class TimeCommitmentKind:
                m.ids AS evidence, NULL AS detail
         FROM s
         LEFT JOIN m USING (subject_type, subject_id, bucket)
+        {"LEFT JOIN h USING (subject_id, bucket)" if minimum == "all" else ""}
         CROSS JOIN LATERAL (SELECT {required} AS req) r
         """
 

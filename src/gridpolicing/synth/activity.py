@@ -138,12 +138,12 @@ def _worked_days(con: duckdb.DuckDBPyConnection, s: int) -> None:
           FROM ld GROUP BY person, plan, day),
         chosen AS (
           SELECT person, plan, day FROM (
-            SELECT pd.*, p.sens,
+            SELECT pd.*, p.sens, p.allwd,
                    row_number() OVER (PARTITION BY pd.person, pd.plan, pd.wk
                                       ORDER BY pd.workday DESC, hash({s}, pd.person, pd.day)) AS r,
                    p.dmin + {_mod(f"hash({s}, pd.person, pd.plan, pd.wk, 1)", span)} AS dn
             FROM pd JOIN _plan p ON p.plan = pd.plan)
-          WHERE r <= dn OR (sens AND sensitive))
+          WHERE r <= dn OR (sens AND sensitive) OR (allwd AND workday))
         SELECT ld.lid, ld.person, ld.unit, ld.plan, ld.day, ld.workday, ld.sensitive, ld.wk,
                ld.mo, ld.qt, ld.hy
         FROM ld JOIN chosen c ON c.person = ld.person AND c.plan = ld.plan AND c.day = ld.day

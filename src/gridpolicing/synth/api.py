@@ -17,6 +17,7 @@ from gridpolicing.synth.activity import build_activities
 from gridpolicing.synth.calendar import days as calendar_days
 from gridpolicing.synth.calendar import sensitive_periods
 from gridpolicing.synth.context import Check, Context
+from gridpolicing.synth.derived import every_working_day_violations
 from gridpolicing.synth.profiles import PROFILES
 from gridpolicing.synth.truth import Truth
 from gridpolicing.synth.writer import FORMATS, TableFormat, write_tables
@@ -105,7 +106,9 @@ def generate(
             target=activities,
         )
         absent = [[_absent(con, c) for c in p.checks] for p in ctx.pending]
-        violations = ctx.violations(applied, absent)
+        violations = sorted(
+            {*ctx.violations(applied, absent), *every_working_day_violations(con, ctx)}
+        )
         counts = write_tables(con, target, ctx.world.tables(), table_format)
         totals = _totals(con, ctx)
     finally:

@@ -58,6 +58,11 @@ def _kinds(rule: RuleSpec) -> list[list[str]]:
     return []
 
 
+def every_working_day(ctx: Context, role: str) -> bool:
+    """A rule on ``role`` asks for a record on every official working day of its period."""
+    return any(getattr(r, "min_working_days", None) == "all" for r in activity_rules(ctx, role))
+
+
 def reqs_for(
     ctx: Context, role: str, prefer: Sequence[str] = (), monthly: Sequence[str] = ()
 ) -> list[Req]:
@@ -253,6 +258,10 @@ def _time(ctx: Context, rule: RuleSpec, roles: set[str], people: Sequence[str], 
     others = [o for o in activity_rules(ctx, role) if o.id != rule.id]
     if hours and (period != "week" or plan.hours_min is None):
         ctx.not_injected.setdefault(rule.id, "hours are only cut per ISO week")
+        return
+    if getattr(rule, "min_working_days", None) == "all":
+        # every working day of the bucket: a day taken away also cuts the weekly hours
+        ctx.not_injected.setdefault(rule.id, "every working day is kept, never broken alone")
         return
     finer = any(
         ORDER[str(rf(o, "period"))] < ORDER[period] and o.kind != "visit_quality" for o in others

@@ -51,6 +51,8 @@ class Plan:
     reqs: tuple[Req, ...] = ()
     sensitive_days: bool = False
     """Also work on every sensitive day (重大节日 / 敏感时期)."""
+    every_working_day: bool = False
+    """Also work on every official working day (调休 weekends included)."""
     log_p: float = 0.9
     photo_p: float = 0.5
     hours_min: float | None = None
@@ -107,6 +109,7 @@ def plans_table(plans: Sequence[Plan]) -> pa.Table:
             dmin=p.days[0],
             dmax=p.days[1],
             sens=p.sensitive_days,
+            allwd=p.every_working_day,
             per_day=float(p.per_day) if slots else 0.0,
             karr=slots,
             log_p=p.log_p,
@@ -120,6 +123,7 @@ def plans_table(plans: Sequence[Plan]) -> pa.Table:
         "dmin": pa.int64(),
         "dmax": pa.int64(),
         "sens": pa.bool_(),
+        "allwd": pa.bool_(),
         "per_day": pa.float64(),
         "karr": pa.list_(pa.string()),
         "log_p": pa.float64(),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from gridpolicing.policy.values import value_at
 from gridpolicing.synth.context import Context
-from gridpolicing.synth.mechanisms import reqs_for
+from gridpolicing.synth.mechanisms import every_working_day, reqs_for
 from gridpolicing.synth.plans import Plan, Req
 from gridpolicing.synth.profiles.common import chinese_name, spread
 from gridpolicing.synth.records import unit_meetings
@@ -214,6 +214,7 @@ def _plans_and_people(ctx: Context, x: Xinxiang) -> None:
         Plan(
             "xx-co",
             days=(5, 5),
+            every_working_day=every_working_day(ctx, "community_officer"),
             per_day=3.0,
             reqs=(Req("day", "household_visit"), *reqs_for(ctx, "community_officer")),
             hours_min=float(hours) if hours else None,

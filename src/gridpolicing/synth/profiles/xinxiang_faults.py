@@ -50,6 +50,9 @@ def inject(ctx: Context, x: Xinxiang) -> None:
     for rule in ("six-urban-offices", "two-rural-offices"):
         if ctx.has(rule):
             ctx.not_injected[rule] = "offices have no dates: a missing office fails every bucket"
+    for rule in ("village-in-a-police-office", "rural-office-holds-villages"):
+        if ctx.has(rule):
+            ctx.not_injected[rule] = "units have no dates: a village without an office fails always"
     _terms(ctx, x)
     _unstaffed(ctx, x)
     _shared_officer(ctx, x)
