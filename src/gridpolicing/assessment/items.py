@@ -156,11 +156,18 @@ class AssessorsSource(PolicyModel):
     """Points from assessors' scores (dataset table ``assessor_scores``), weighted by assessor.
 
     Scores of one assessor for the subject, item and period are averaged; the item's points are
-    the weighted mean over assessors. When an assessor gave no score, the weights of those that
-    did are rescaled to sum to 1 and the explanation names the missing assessor.
+    the weighted mean over assessors. When an assessor gave no score, ``missing`` decides:
+    ``rescale`` (the default) rescales the weights of those that did to sum to 1, and the
+    explanation names the missing assessor; ``insufficient`` makes the item (and so the
+    result) insufficient data, for a composite that needs every assessor (分别考核, 综合评分).
     """
 
     weights: dict[str, float] = Field(min_length=1)
+    missing: Literal["rescale", "insufficient"] = Field(
+        default="rescale",
+        description="An assessor without a score: rescale the others' weights, or the item "
+        "cannot be judged",
+    )
 
     @model_validator(mode="after")
     def _weights(self) -> AssessorsSource:

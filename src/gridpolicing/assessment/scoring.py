@@ -408,7 +408,7 @@ def _metric_item(
 
 def _assessor_item(
     con: duckdb.DuckDBPyConnection, item: Item | Line
-) -> dict[Key, tuple[float, Text, tuple[str, ...]]]:
+) -> dict[Key, tuple[float | None, Text, tuple[str, ...]]]:
     src = item.from_assessors
     assert src is not None
     rows = con.execute(
@@ -423,7 +423,7 @@ def _assessor_item(
     by_key: dict[Key, dict[str, tuple[float, list[str]]]] = defaultdict(dict)
     for st, sid, bucket, assessor, score, ids in rows:
         by_key[(st, sid, bucket)][assessor] = (float(score), list(ids))
-    out = {}
+    out: dict[Key, tuple[float | None, Text, tuple[str, ...]]] = {}
     for key, scores in by_key.items():
         present = {a: w for a, w in src.weights.items() if a in scores}
         if not present:
@@ -434,10 +434,15 @@ def _assessor_item(
         missing = sorted(set(src.weights) - set(present))
         zh = "加权:" + " + ".join(parts_zh) + f" = {fmt(value)} 分"
         en = "weighted: " + " + ".join(parts_zh) + f" = {fmt(value)} points"
+        evidence = tuple(sorted(i for a in present for i in scores[a][1]))
+        if missing and src.missing == "insufficient":
+            zh = f"缺 {', '.join(missing)} 评分,综合评分需各方评分,数据不足"
+            en = f"no score from {', '.join(missing)}: the composite needs every assessor"
+            out[key] = (None, Text(zh=zh, en=en), evidence)
+            continue
         if missing:
             zh += f"(缺 {', '.join(missing)} 评分,权重按比例重算)"
             en += f" (no score from {', '.join(missing)}; weights rescaled)"
-        evidence = tuple(sorted(i for a in present for i in scores[a][1]))
         out[key] = (value, Text(zh=zh, en=en), evidence)
     return out
 
@@ -446,6 +451,9 @@ def _nothing(item: Item | Line) -> tuple[float | None, Text, tuple[str, ...]]:
     if item.from_measure is not None:
         return None, INSUFFICIENT_WORDS, ()  # the measure plan holds every subject-period
     if item.from_assessors is not None:
+        if item.from_assessors.missing == "insufficient":
+            words = Text(zh="无考核评分,数据不足", en="no assessor scored this item")
+            return None, words, ()
         return 0.0, Text(zh="无考核评分,计 0 分", en="no assessor scored this item: 0 points"), ()
     if item.from_rule is not None:
         rule = item.from_rule.rule
