@@ -50,6 +50,7 @@ def test_short_periods(profile: str, seed: int, rate: float, which: int) -> None
 # rate may not pick them, so test_rare_rules breaks each of them on purpose.
 RARE = {
     "two-model-offices-a-year",
+    "satisfaction-90",
     "contact-officer-tenure",
     "community-officer-tenure",
     "half-year-summary",
@@ -75,6 +76,7 @@ def test_a_year_breaks_every_rule(profile: str, tmp_path: Path) -> None:
     ("profile", "rule"),
     [
         ("xinxiang-2016", "two-model-offices-a-year"),
+        ("xinxiang-2016", "satisfaction-90"),
         ("xinxiang-2016", "contact-officer-tenure"),
         ("xinxiang-2016", "community-officer-tenure"),
         ("xinjin-2022", "half-year-summary"),
