@@ -342,6 +342,7 @@ def build() -> dict[str, list[dict[str, Any]]]:
                     "end": end,
                     "employment": "full_time",
                     "registered": True,
+                    "reported": True,
                     "filed": True,
                     "posts": "auxiliary_squad_leader" if leader and n == 0 else None,
                 }
@@ -469,6 +470,7 @@ def build() -> dict[str, list[dict[str, Any]]]:
                 "employment": "part_time",
                 "concurrent": True,
                 "registered": True,
+                "reported": True,
                 "filed": True,
             }
         )

@@ -116,8 +116,10 @@ class Assignment(Record):
     posts: list[Post] = Field(default_factory=list)
     registered: bool = False
     """Entered in the bureau's register (登记造册)."""
+    reported: bool = False
+    """Reported to the city bureau (向市公安局报备)."""
     filed: bool = False
-    """Filed with the city and province (报备 / 备案)."""
+    """Filed with the province (向省厅备案); a text naming one filing only uses this flag."""
     end_reason: EndReason | None = None
     """Why the assignment ended (晋升, 经批准调整 ...), when it did and it is recorded."""
 

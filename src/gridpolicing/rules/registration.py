@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal, final
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.policy.models import Period, RuleSpec
@@ -18,7 +18,8 @@ __all__ = ["KIND", "RegistrationRule"]
 class RegistrationRule(RuleSpec):
     """Every assignment active on a bucket's last day is registered and/or filed.
 
-    Reads the assignment's ``registered`` (登记造册) and ``filed`` (报备 / 备案) flags. A person
+    Reads the assignment's ``registered`` (登记造册), ``reported`` (报备, to the city) and
+    ``filed`` (备案, with the province) flags. A person
     with several active assignments of the subject's roles needs the flags on each. ``measured``
     is 1 when all are in order, else 0 (``required`` 1); the detail names what is missing and
     where; a person with no assignment active at the bucket's end is ``not_applicable``.
@@ -33,6 +34,7 @@ class RegistrationRule(RuleSpec):
           subject: {people: {roles: [community_officer]}}
           period: month
           require_registered: true
+          require_reported: true
           require_filed: true
           citation:
             source: xinxiang-2016
@@ -43,14 +45,17 @@ class RegistrationRule(RuleSpec):
     kind: Literal["registration"]
     period: Period = Period.month
     require_registered: bool = True
+    require_reported: bool = Field(
+        default=False, description="Reported to the city bureau (报备): the assignment's reported"
+    )
     require_filed: bool = False
 
     @model_validator(mode="after")
     def _check(self) -> RegistrationRule:
         if self.subject.people is None:
             raise ValueError("a registration rule applies to people: use subject.people")
-        if not (self.require_registered or self.require_filed):
-            raise ValueError("expected require_registered, require_filed or both")
+        if not (self.require_registered or self.require_reported or self.require_filed):
+            raise ValueError("expected require_registered, require_reported or require_filed")
         return self
 
 
@@ -69,6 +74,8 @@ class RegistrationKind:
         missing = []
         if rule.require_registered:
             missing.append("CASE WHEN NOT a.registered THEN 'registered' END")
+        if rule.require_reported:
+            missing.append("CASE WHEN NOT a.reported THEN 'reported' END")
         if rule.require_filed:
             missing.append("CASE WHEN NOT a.filed THEN 'filed' END")
         return f"""
@@ -102,7 +109,11 @@ class RegistrationKind:
         if finding.measured is None:
             return verdict(finding, "期末无在岗任职", "no assignment active at the end")
         if finding.detail:
-            zh = finding.detail.replace("registered", "未登记造册").replace("filed", "未备案")
+            zh = (
+                finding.detail.replace("registered", "未登记造册")
+                .replace("reported", "未报备")
+                .replace("filed", "未备案")
+            )
             zh = zh.replace("{", "{{").replace("}", "}}")
             return verdict(finding, zh, "missing: {detail}")
         return verdict(finding, "已登记造册/备案", "registered and filed as required")

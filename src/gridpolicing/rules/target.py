@@ -65,14 +65,15 @@ class TargetRule(RuleSpec):
     over hazards found, summed over the activities in the unit that started in the bucket (it may
     exceed 1 when hazards found earlier are rectified). With ``include_child_units`` the records
     of units whose parent, station, office or street is the subject count too (one level). No
-    record, or nothing found, is ``insufficient_data``. Subjects must be units. Example
-    (Xinxiang 2016)::
+    record, or nothing found, is ``insufficient_data``. Subjects must be units. Example (a
+    bureau's rule for each police office's area; the bundled Xinxiang goal is the district's,
+    a ``measure`` of all its surveys)::
 
-        - id: satisfaction-90
+        - id: office-area-satisfaction
           kind: target
           title:
-            zh: 群众安全感满意度达到90%以上
-            en: Public sense of safety and satisfaction of 90% or more
+            zh: 各警务室辖区群众满意率不低于90%
+            en: Each police office's area has a satisfaction rate of at least 90%
           severity: minor
           subject: {units: {type: office}}
           period: year
@@ -80,9 +81,8 @@ class TargetRule(RuleSpec):
           min_value: 0.9
           include_child_units: true
           citation:
-            source: xinxiang-2016
-            clause: 一
-            quote: 群众安全感满意度达到90%以上
+            source: test-source
+            quote: 各警务室辖区群众满意率不低于90%
     """
 
     kind: Literal["target"]

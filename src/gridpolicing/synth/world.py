@@ -23,7 +23,7 @@ from gridpolicing.synth.calendar import ONE
 __all__ = ["Logger", "Row", "Stint", "World", "arrow_table"]
 
 Row = dict[str, Any]
-_OVERRIDABLE: Final = frozenset({"posts", "employment", "registered", "filed"})
+_OVERRIDABLE: Final = frozenset({"posts", "employment", "registered", "reported", "filed"})
 
 
 @final
@@ -52,6 +52,7 @@ class Stint:
     concurrent: bool = False
     posts: tuple[str, ...] = ()
     registered: bool = True
+    reported: bool = True
     filed: bool = True
     plan: str | None = None
     """The activity plan the person logs under in this unit, if any."""
@@ -102,6 +103,7 @@ class Stint:
                 "concurrent": self.concurrent,
                 "posts": list(self.posts),
                 "registered": self.registered,
+                "reported": self.reported,
                 "filed": self.filed,
             }
             for key, value in extra.items():
