@@ -50,7 +50,8 @@ def test_typed_values_follow_the_model(tmp_path: Path) -> None:
         False,
         ["deputy_party_secretary", "director_assistant"],
         True,
-        False,
+        False,  # reported
+        False,  # filed
         None,
     )
     x1 = rows(ds, "activities")[0]
