@@ -116,6 +116,7 @@ FUNCTIONS: Final[tuple[Function, ...]] = (
     ),
     Function("year", exp.Year, "year(d)", (("this", (D, TS)),), N, "年份", "the year of d"),
     Function("month", exp.Month, "month(d)", (("this", (D, TS)),), N, "月份 1-12", "month 1-12"),
+    Function("day", exp.Day, "day(d)", (("this", (D, TS)),), N, "日 1-31", "day of the month 1-31"),
     Function(
         "date_diff",
         exp.DateDiff,

@@ -23,6 +23,7 @@ import datetime as dt
 
 from gridpolicing.policy.values import value_at
 from gridpolicing.synth.context import Context, Finding
+from gridpolicing.synth.halves import half_month_meetings
 from gridpolicing.synth.mechanisms import reqs_for
 from gridpolicing.synth.plans import Plan, Req
 from gridpolicing.synth.profiles.common import (
@@ -288,6 +289,7 @@ def build(ctx: Context) -> None:
         )
         need = int(ctx.param(r.id, "min_count") or 1)
         unit_meetings(ctx, count.meetings[0].value, units, str(rf(r, "period")), need, present)
+    half_month_meetings(ctx, communities, present)
     cadence_reports(
         ctx,
         "regular-reports",

@@ -14,6 +14,7 @@ from gridpolicing.engine.periods import Bucket
 from gridpolicing.policy.values import value_at
 from gridpolicing.synth.calendar import ONE
 from gridpolicing.synth.context import Context, Finding
+from gridpolicing.synth.halves import half_month_violations
 from gridpolicing.synth.mechanisms import activity_violations
 from gridpolicing.synth.ops import DropKinds, UnlogOne
 from gridpolicing.synth.profiles.common import (
@@ -206,6 +207,7 @@ def faults(
             )
             # a report kept in the (first) community served is not a report upward
             record_violations(ctx, r.id, subjects, elsewhere=lambda p: w.stints_of(p)[0].unit)
+    half_month_violations(ctx, communities)
     for rule in ("no-crime-fighting-quota", "no-daytime-station-duty"):
         prohibition_violations(ctx, rule, cos, lambda p: p)
 
