@@ -22,7 +22,7 @@ UNIT_COLUMNS = (
     "rental_rooms, station, street, tags, type"
 )
 FUNCTIONS = (
-    "abs, ceil, coalesce, contains, date_diff, floor, greatest, least, length, list_contains, "
+    "abs, ceil, coalesce, contains, date_diff, day, floor, greatest, least, length, list_contains, "
     "lower, month, round, starts_with, upper, year"
 )
 DEPTH = f"the expression is nested too deeply; at most {MAX_BRACKETS} brackets and {MAX_DEPTH} "
