@@ -148,3 +148,14 @@ def test_every_working_day_asks_only_the_days_the_role_is_held(tmp_path: Path) -
     missed = {**tables, "activities": worked[:3]}  # Friday not worked
     found = run_rule(tmp_path, rule, missed, "2022-W10")
     assert (found[0].status.value, found[0].measured, found[0].required) == ("fail", 3, 4)
+
+
+def test_a_week_of_holidays_asks_no_working_day_and_is_not_judged(tmp_path: Path) -> None:
+    rule = {**WEEKLY, "min_hours": None, "min_working_days": "all"}
+    # 2022-W05 (31 January - 6 February) is the Spring Festival holiday: no working day
+    found = run_rule(tmp_path, rule, BASE, "2022-W05")
+    assert (found[0].status.value, found[0].required) == ("not_applicable", 0)
+    # 2022-W40 (3-9 October): the National Day holiday, but 8 and 9 October are 调休 working
+    # days, so the week asks two and a week with no record fails
+    found = run_rule(tmp_path, rule, BASE, "2022-W40")
+    assert (found[0].status.value, found[0].required) == ("fail", 2)

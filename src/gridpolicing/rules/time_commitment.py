@@ -27,7 +27,8 @@ class TimeCommitmentRule(RuleSpec):
     working-day calendar (调休 included); ``min_working_days: all`` asks for every working day
     of the bucket the person holds the role on (工作日直接到责任区开展工作: required is those
     days, so a week with a public holiday asks fewer, a 调休 Saturday one more, and a day
-    between two assignments nothing; only those days count as worked). A person assigned for only
+    between two assignments nothing; only those days count as worked; a week asking none, all
+    holidays, is ``not_applicable``). A person assigned for only
     part of a bucket is
     ``not_applicable`` for it. Example (Xinxiang 2016, 社区民警每周不少于24小时)::
 
@@ -148,6 +149,8 @@ class TimeCommitmentKind:
             calendar += "AND hd.day = t.day"
             held += """,
         h AS (SELECT subject_id, bucket, count(*) AS n FROM hd GROUP BY ALL)"""
+        # a week of holidays asks no working day: nothing to judge, not a pass
+        applicable = 's."full" AND r.req > 0' if minimum == "all" else 's."full"'
         return f"""
         WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
         su AS (SELECT subject_type, subject_id, bucket, bstart, bend, unnest(units) AS unit
@@ -162,7 +165,7 @@ class TimeCommitmentKind:
         )
         SELECT s.subject_type, s.subject_id, s.bucket, s.bstart AS bucket_start,
                s.bend AS bucket_end,
-               {compare_status("coalesce(m." + measure + ", 0)", "r.req", applicable='s."full"')}
+               {compare_status("coalesce(m." + measure + ", 0)", "r.req", applicable=applicable)}
                    AS status,
                coalesce(m.{measure}, 0) AS measured, r.req AS required,
                m.ids AS evidence, NULL AS detail
