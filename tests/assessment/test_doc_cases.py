@@ -7,19 +7,11 @@ fails when the page or the committed files change without the other.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-CLAUSES = Path(__file__).resolve().parents[1] / "policies" / "clauses"
+from tests.policies.clauses.generate_doc_cases import HERE, render
 
 
 def test_the_committed_files_are_what_the_generator_writes_from_the_page() -> None:
-    spec = importlib.util.spec_from_file_location("gen", CLAUSES / "generate_doc_cases.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    rendered: dict[str, str] = module.render()
+    rendered = render()
     assert len(rendered) == 14
     for name, text in rendered.items():
-        assert (CLAUSES / name).read_text(encoding="utf-8") == text, name
+        assert (HERE / name).read_text(encoding="utf-8") == text, name

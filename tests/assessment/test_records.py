@@ -21,7 +21,7 @@ def _policy(tmp: Path, doc: dict[str, Any]) -> Policy:
     return load_policy(path)
 
 
-def _data(tmp: Path, policy: Policy, incidents: dict[str, tuple[int, int]]) -> Any:
+def discipline_tables(incidents: dict[str, tuple[int, int]]) -> dict[str, Any]:
     """Auxiliaries in community c1 with (left the post, slept) incidents in March 2022."""
     people, assignments, records = [], [], []
     for pid, (left, slept) in incidents.items():
@@ -45,12 +45,16 @@ def _data(tmp: Path, policy: Policy, incidents: dict[str, tuple[int, int]]) -> A
                         "date": f"2022-03-{i + 1:02d}",
                     }
                 )
-    tables = {
+    return {
         "units": [{"id": "c1", "type": "locality", "category": "urban_community"}],
         "people": people,
         "assignments": assignments,
         "incidents": records,
     }
+
+
+def _data(tmp: Path, policy: Policy, incidents: dict[str, tuple[int, int]]) -> Any:
+    tables = discipline_tables(incidents)
     path = tmp / "data.yaml"
     path.write_text(yaml.safe_dump(tables, allow_unicode=True, sort_keys=False), "utf-8")
     data = load_dataset(path, vocabulary=policy.vocabulary)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from gridpolicing.assessment.result import INSUFFICIENT
 from gridpolicing.policy.models import IDENT
 from gridpolicing.policy.values import PolicyModel, Text
 from gridpolicing.report.messages import fmt
@@ -42,7 +43,6 @@ __all__ = [
     "scheme_order",
 ]
 
-INSUFFICIENT = "insufficient_data"
 """The status of a subject-period that cannot be judged (a unit with no member to combine)."""
 
 Key = tuple[str, str, str]  # subject_type, subject_id, bucket

@@ -8,13 +8,14 @@ clamped to ``[-max_deduction, max_points]`` (an absent bound means no bound: "no
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Final, Literal
+from typing import Literal
 
 from pydantic import Field, ValidationInfo, model_validator
 
 from gridpolicing.assessment.consequences import Consequence
 from gridpolicing.assessment.items import AssessorsSource, Item, Line, MetricSource, RuleSource
-from gridpolicing.assessment.members import INSUFFICIENT, SchemeSource, member_problems
+from gridpolicing.assessment.members import SchemeSource, member_problems
+from gridpolicing.assessment.result import INSUFFICIENT
 from gridpolicing.core.measure_checks import check_measure
 from gridpolicing.policy.models import IDENT, AnyPeriod, Citation, Subject
 from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
@@ -37,9 +38,6 @@ __all__ = [
     "Veto",
     "VetoResult",
 ]
-
-
-INSUFFICIENT_DATA: Final = INSUFFICIENT  # the grade of a result that cannot be judged
 
 
 class VetoResult(StrEnum):
@@ -147,7 +145,7 @@ class Grades(PolicyModel):
 
     def unknown_names(self, extra: tuple[str, ...] = ()) -> list[str]:
         """Keys of ``names`` that are no grade these grades (or ``extra`` words) can give."""
-        known = {*self.order, *(v.value for v in VetoResult), INSUFFICIENT_DATA, *extra}
+        known = {*self.order, *(v.value for v in VetoResult), INSUFFICIENT, *extra}
         return sorted(set(self.names) - known)
 
 
@@ -366,7 +364,7 @@ def _check_consequences(
     ids = [c.id for c in consequences]
     if len(ids) != len(set(ids)):
         raise ValueError("consequence ids must be unique")
-    known = {*grades.order, *(v.value for v in VetoResult), INSUFFICIENT_DATA, *extra}
+    known = {*grades.order, *(v.value for v in VetoResult), INSUFFICIENT, *extra}
     for c in consequences:
         unknown = sorted(set(c.grades or ()) - known)
         if unknown:

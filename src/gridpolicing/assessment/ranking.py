@@ -30,8 +30,8 @@ from typing import TypeVar, final
 from gridpolicing.assessment.consequences import apply_consequences
 from gridpolicing.assessment.measures import tie_key
 from gridpolicing.assessment.models import Grades, Rollup, Scheme, TieBreaker, VetoResult
-from gridpolicing.assessment.result import Names, RollupScore, SubjectScore
-from gridpolicing.assessment.scoring import INSUFFICIENT, Scored
+from gridpolicing.assessment.result import INSUFFICIENT, Applied, Names, RollupScore, SubjectScore
+from gridpolicing.assessment.scoring import Scored
 
 __all__ = [
     "Placing",
@@ -141,7 +141,7 @@ def _tied_quotas(grades: Grades, total: float, placing: Placing | None) -> list[
 def finish_scheme(scheme: Scheme, scored: list[Scored]) -> list[SubjectScore]:
     """Rank (when the scheme ranks) and grade each scored subject-period."""
     places: dict[int, Placing] = {}
-    tie_breakers = scheme.ranking.tie_breakers if scheme.ranking else []
+    tie_breakers = _ties(scheme)
     if scheme.ranking is not None:
         by_role = scheme.ranking.by_role
         judged = [i for i, s in enumerate(scored) if s.status != INSUFFICIENT]
@@ -297,7 +297,7 @@ def roll_up(
     (subject id, roll-up key), how many whole months the subject held the role by its end.
     """
     by_role = scheme.ranking.by_role if scheme.ranking else True
-    tie_breakers = scheme.ranking.tie_breakers if scheme.ranking else []
+    tie_breakers = _ties(scheme)
     rows = _combine(rollup, tie_breakers, results, buckets)
     judged = [i for i, r in enumerate(rows) if not r.insufficient_periods]
     ranked = placings(
@@ -315,20 +315,10 @@ def roll_up(
         placing = places[i]
         grade = grade_of(rollup.grades, row.score, placing.rank, placing.size, eligible=True)
         tied = _tied_quotas(rollup.grades, row.score, placing)
-        consequences = []
-        overridden = False
-        if rollup.unsatisfactory_after_failed and (
-            row.failed_periods >= rollup.unsatisfactory_after_failed
-        ):
-            grade = "unsatisfactory"
-            overridden = True
-            consequences.append("adjustment")
-        override = next(
-            (o for o in rollup.overrides if row.failed_periods >= o.failed_periods), None
-        )
-        if override is not None and not overridden:
-            grade = override.grade
-            overridden = True
+        by_failed, consequences = _failed_grade(rollup, row.failed_periods)
+        overridden = by_failed is not None
+        if by_failed is not None:
+            grade = by_failed
         why_withheld = _top_withheld(rollup, row, months_in_post)
         if grade == top_grade and why_withheld is not None:
             # falls to the grade it would have had without the top grade, not the default
@@ -359,45 +349,39 @@ def roll_up(
             not overridden and grade != "unsatisfactory",
         )
         tied += tiers_tied
-        out.append(
-            RollupScore(
-                scheme=scheme.id,
-                subject_type=row.subject_type,
-                subject_id=row.subject_id,
-                bucket=row.bucket,
-                role=row.role,
-                scope=row.scope,
-                score=row.score,
-                periods=row.periods,
-                failed_periods=row.failed_periods,
-                rank=placing.rank,
-                ranked_among=placing.size,
-                grade=grade,
-                consequences=tuple(consequences),
-                rank_shared_by=placing.shared_by,
-                tie_breakers=tuple((t.value, row.measures[t.value]) for t in tie_breakers),
-                tied_cutoffs=tuple(tied),
-                grade_name=rollup.grades.names.get(grade),
-                names=row.names,
-                applied=applied,
-            )
-        )
+        out.append(_rollup_score(scheme, rollup, row, grade, consequences, applied, placing, tied))
     return out
+
+
+def _failed_grade(rollup: Rollup, failed_periods: int) -> tuple[str | None, list[str]]:
+    """The grade failed periods decide (``unsatisfactory`` first, then the first override that
+    applies), or None, and the consequences that come with it."""
+    if rollup.unsatisfactory_after_failed and failed_periods >= rollup.unsatisfactory_after_failed:
+        return "unsatisfactory", ["adjustment"]
+    override = next((o for o in rollup.overrides if failed_periods >= o.failed_periods), None)
+    return (override.grade if override is not None else None), []
 
 
 def _insufficient_rollup(scheme: Scheme, rollup: Rollup, row: _Combined) -> RollupScore:
     """A roll-up holding a period that cannot be judged: unranked, ``insufficient_data``
     unless its failed periods decide the grade; consequences by that grade or failed periods."""
-    grade, consequences = INSUFFICIENT, []
-    override = next((o for o in rollup.overrides if row.failed_periods >= o.failed_periods), None)
-    if rollup.unsatisfactory_after_failed and (
-        row.failed_periods >= rollup.unsatisfactory_after_failed
-    ):
-        grade = "unsatisfactory"
-        consequences.append("adjustment")
-    elif override is not None:
-        grade = override.grade
+    by_failed, consequences = _failed_grade(rollup, row.failed_periods)
+    grade = by_failed or INSUFFICIENT
     applied, _ = apply_consequences(rollup.consequences, grade, None, row.failed_periods, False)
+    return _rollup_score(scheme, rollup, row, grade, consequences, applied)
+
+
+def _rollup_score(
+    scheme: Scheme,
+    rollup: Rollup,
+    row: _Combined,
+    grade: str,
+    consequences: list[str],
+    applied: tuple[Applied, ...],
+    placing: Placing | None = None,
+    tied: Sequence[str] = (),
+) -> RollupScore:
+    """The roll-up result of ``row``: ranked with its ``placing``, or unranked without one."""
     return RollupScore(
         scheme=scheme.id,
         subject_type=row.subject_type,
@@ -408,11 +392,13 @@ def _insufficient_rollup(scheme: Scheme, rollup: Rollup, row: _Combined) -> Roll
         score=row.score,
         periods=row.periods,
         failed_periods=row.failed_periods,
-        rank=None,
-        ranked_among=None,
+        rank=placing.rank if placing else None,
+        ranked_among=placing.size if placing else None,
         grade=grade,
         consequences=tuple(consequences),
+        rank_shared_by=placing.shared_by if placing else None,
         tie_breakers=tuple((t.value, row.measures[t.value]) for t in _ties(scheme)),
+        tied_cutoffs=tuple(tied),
         grade_name=rollup.grades.names.get(grade),
         names=row.names,
         applied=applied,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, final
+from typing import Any, Final, final
 
 from gridpolicing.policy.values import Text
+
+INSUFFICIENT: Final = "insufficient_data"
+"""The status and grade of a result, and the status of an item, that cannot be judged."""
 
 __all__ = ["Applied", "AssessmentOutcome", "ItemScore", "Names", "RollupScore", "SubjectScore"]
 

@@ -16,7 +16,6 @@ from gridpolicing.assessment.measure_items import INSUFFICIENT_WORDS, measure_it
 from gridpolicing.assessment.measures import activity_measures, finding_counts
 from gridpolicing.assessment.members import member_item
 from gridpolicing.assessment.models import (
-    INSUFFICIENT_DATA,
     Item,
     Line,
     RuleSource,
@@ -25,7 +24,7 @@ from gridpolicing.assessment.models import (
     VetoResult,
 )
 from gridpolicing.assessment.records import records_item
-from gridpolicing.assessment.result import ItemScore, Names, SubjectScore
+from gridpolicing.assessment.result import INSUFFICIENT, ItemScore, Names, SubjectScore
 from gridpolicing.engine.context import PlanContext, sql_literal
 from gridpolicing.policy.values import Text
 from gridpolicing.report.messages import fmt
@@ -39,7 +38,6 @@ __all__ = ["Scored", "clamp", "group_score", "item_points", "rule_raw", "score_s
 
 Key = tuple[str, str, str]  # subject_type, subject_id, bucket
 Raw = Mapping[Key, tuple[float | None, Text, tuple[str, ...]]]  # None: cannot be judged
-INSUFFICIENT = INSUFFICIENT_DATA
 
 
 def clamp(value: float, low: float | None, high: float | None) -> float:

@@ -18,6 +18,7 @@ from rich import box
 from rich.table import Table
 
 from gridpolicing.assessment.notes import tied_cutoff_notes
+from gridpolicing.assessment.result import INSUFFICIENT
 from gridpolicing.policy.values import Text
 from gridpolicing.report.messages import fmt
 
@@ -51,7 +52,6 @@ _HEAD: Final = {
     "vetoes": Text(zh="否决", en="vetoes"),
     "consequences": Text(zh="奖惩", en="consequences"),
 }
-_INSUFFICIENT: Final = "insufficient_data"
 _WORDS: Final = {  # the grades a veto or override gives, when the policy does not name them
     "vetoed": Text(zh="一票否决", en="vetoed"),
     "unqualified": Text(zh="不合格", en="unqualified"),
@@ -113,7 +113,7 @@ def print_assessment(report: Report, console: Console, limit: int, lang: str) ->
                 cells = [
                     *_who(m.rank, m.rank_shared_by, m.subject_id, m.names, lang),
                     *(_points(i) for i in m.items),
-                    "-" if m.status == _INSUFFICIENT else fmt(m.total),
+                    "-" if m.status == INSUFFICIENT else fmt(m.total),
                     _grade(m.grade, m.grade_name, lang),
                     "\n".join(_veto(policy, scheme, v, lang) for v in m.vetoes),
                 ]
@@ -200,7 +200,7 @@ def _who(
 
 
 def _points(item: ItemScore) -> str:
-    return "-" if item.status == _INSUFFICIENT else fmt(item.points)
+    return "-" if item.status == INSUFFICIENT else fmt(item.points)
 
 
 def _applied(applied: Applied, lang: str) -> str:
