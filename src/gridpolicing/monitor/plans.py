@@ -29,6 +29,7 @@ from gridpolicing.policy.document import Policy
 from gridpolicing.policy.models import Period, RuleSpec
 from gridpolicing.policy.values import Dated, value_at
 from gridpolicing.rules.cadence import CadenceRule
+from gridpolicing.rules.time_commitment import TimeCommitmentRule
 
 __all__ = [
     "TIME_MEASURES",
@@ -169,16 +170,7 @@ def compile_plans(
     plans: list[WatchPlan] = []
     skipped: list[tuple[str, str]] = []
     for rule in policy.rules:
-        if rule.kind not in WATCHED_KINDS:
-            skipped.append((rule.id, f"{rule.kind} rules are evaluated in batch, not watched"))
-            continue
-        why_not = measure_watch(rule)[1] if rule.kind == "measure" else None
-        if getattr(rule, "min_working_days", None) == "all":
-            why_not = "a rule of every working day is evaluated in batch, not watched"
-        if isinstance(rule, CadenceRule) and rule.count.to is not None:
-            # a report event names no recipient unit's type: counting it could pass a rule
-            # that counts only reports to the station
-            why_not = "a cadence of reports to named recipients is evaluated in batch, not watched"
+        why_not = why_not_watched(rule)
         if why_not is not None:
             skipped.append((rule.id, why_not))
             continue
@@ -195,6 +187,24 @@ def compile_plans(
     if pace:
         raise UsageError(f"pace names rules the policy does not watch: {', '.join(sorted(pace))}")
     return plans, skipped
+
+
+def why_not_watched(rule: RuleSpec) -> str | None:
+    """Why the monitor cannot watch ``rule`` (it is evaluated in batch), or None."""
+    batch = "is evaluated in batch, not watched"
+    if rule.kind not in WATCHED_KINDS:
+        return f"{rule.kind} rules are evaluated in batch, not watched"
+    if rule.kind == "measure":
+        return measure_watch(rule)[1]
+    if isinstance(rule, TimeCommitmentRule) and rule.min_working_days == "all":
+        # the events carry no assignment days: a working day between two assignments would
+        # be asked all the same
+        return f"a rule of every working day {batch}"
+    if isinstance(rule, CadenceRule) and rule.count.to is not None:
+        # a report event names no recipient unit's type: counting it could pass a rule that
+        # counts only reports to the station
+        return f"a cadence of reports to named recipients {batch}"
+    return None
 
 
 def _req(value: Any) -> float | int | Ref:

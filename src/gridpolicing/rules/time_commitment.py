@@ -87,6 +87,19 @@ class TimeCommitmentRule(RuleSpec):
         return self
 
 
+def _held_working_days(rule: TimeCommitmentRule, ctx: PlanContext) -> str:
+    """Relation ``subject_id, bucket, day`` of each bucket's official working days the subject
+    holds the role on (a unit: every working day of the bucket)."""
+    if rule.subject.people is None:
+        return f"""(SELECT s.subject_id, s.bucket, c.day FROM s JOIN {ctx.calendar} c
+                    ON c.workday AND c.day BETWEEN s.bstart AND s.bend)"""
+    return f"""(SELECT DISTINCT s.subject_id, s.bucket, c.day
+                FROM s JOIN ({ctx.assignments_sql(rule.subject)}) a ON a.person = s.subject_id
+                JOIN {ctx.calendar} c ON c.workday
+                 AND c.day BETWEEN greatest(a.start, s.bstart)
+                               AND least(coalesce(a."end", DATE '9999-12-31'), s.bend))"""
+
+
 @final
 class TimeCommitmentKind:
     """Plans and describes ``time_commitment`` rules."""
@@ -122,35 +135,26 @@ class TimeCommitmentKind:
             ),
             "days": (f"count(DISTINCT t.day) FILTER (WHERE {day_counts}) AS days", ""),
         }[measure]
-        # "all": every official working day of the bucket a person holds the role on (a day
-        # between two assignments asks nothing), each counted only when worked in the area
-        required = ctx.value(minimum, "s.bstart") if minimum != "all" else "s.working_days"
-        held = ""
-        if minimum == "all":
-            required = "coalesce(h.n, 0)"
-            if rule.subject.people is not None:
-                held = f""",
-        hd AS (
-          SELECT DISTINCT s.subject_id, s.bucket, c.day
-          FROM s JOIN ({ctx.assignments_sql(rule.subject)}) a ON a.person = s.subject_id
-          JOIN {ctx.calendar} c ON c.workday
-           AND c.day BETWEEN greatest(a.start, s.bstart)
-                         AND least(coalesce(a."end", DATE '9999-12-31'), s.bend))"""
-            else:
-                held = f""",
-        hd AS (
-          SELECT s.subject_id, s.bucket, c.day FROM s JOIN {ctx.calendar} c
-            ON c.workday AND c.day BETWEEN s.bstart AND s.bend)"""
+        applicable, held, join_held = 's."full"', "", ""
+        if minimum != "all":
+            required = ctx.value(minimum, "s.bstart")
+        else:
+            # every official working day of the bucket the subject holds the role on (a day
+            # between two assignments asks nothing), counted only when worked in the area;
+            # a week of holidays asks none: nothing to judge, not a pass
+            held = f""",
+        hd AS {_held_working_days(rule, ctx)},
+        h AS (SELECT subject_id, bucket, count(*) AS n FROM hd GROUP BY ALL)"""
             per_bucket = (
                 f"count(DISTINCT t.day) FILTER (WHERE hd.day IS NOT NULL AND {day_counts}) "
                 "AS working_days"
             )
-            calendar = "LEFT JOIN hd ON hd.subject_id = t.subject_id AND hd.bucket = t.bucket "
-            calendar += "AND hd.day = t.day"
-            held += """,
-        h AS (SELECT subject_id, bucket, count(*) AS n FROM hd GROUP BY ALL)"""
-        # a week of holidays asks no working day: nothing to judge, not a pass
-        applicable = 's."full" AND r.req > 0' if minimum == "all" else 's."full"'
+            calendar = (
+                "LEFT JOIN hd ON hd.subject_id = t.subject_id AND hd.bucket = t.bucket "
+                "AND hd.day = t.day"
+            )
+            required, applicable = "coalesce(h.n, 0)", 's."full" AND r.req > 0'
+            join_held = "LEFT JOIN h USING (subject_id, bucket)"
         return f"""
         WITH s AS (SELECT * FROM {ctx.subjects(rule.period)}),
         su AS (SELECT subject_type, subject_id, bucket, bstart, bend, unnest(units) AS unit
@@ -171,7 +175,7 @@ class TimeCommitmentKind:
                m.ids AS evidence, NULL AS detail
         FROM s
         LEFT JOIN m USING (subject_type, subject_id, bucket)
-        {"LEFT JOIN h USING (subject_id, bucket)" if minimum == "all" else ""}
+        {join_held}
         CROSS JOIN LATERAL (SELECT {required} AS req) r
         """
 

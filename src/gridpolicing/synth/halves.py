@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from gridpolicing.synth.records import pick_days
+from gridpolicing.synth.records import add_meeting, pick_days
 
 if TYPE_CHECKING:
     from gridpolicing.synth.context import Context
@@ -37,20 +37,11 @@ def half_month_meetings(
     """One meeting in each half of every month of the range, for each unit."""
     if not ctx.has(HALF_MONTH_RULE):
         return
-    w = ctx.world
     for u in units:
         for (y, m), halves in sorted(_halves(ctx).items()):
             for n, days in enumerate(halves):
                 for day in pick_days(ctx, days, 1, KIND, u, y, m, n):
-                    w.meetings.append(
-                        {
-                            "id": w.next_id("mtg-"),
-                            "kind": KIND,
-                            "unit": u,
-                            "date": day,
-                            "attendees": sorted(set(attendees(u, day))),
-                        }
-                    )
+                    add_meeting(ctx, KIND, u, day, attendees(u, day))
 
 
 def half_month_violations(ctx: Context, units: Sequence[str]) -> None:

@@ -114,19 +114,24 @@ def unit_meetings(
     """``count`` meetings of ``kind`` held by each unit in every bucket of ``period``."""
     all_days = [d.day for d in ctx.days]
     buckets = _by_bucket(period, all_days)
-    w = ctx.world
     for u in units:
         for key, days in buckets.items():
             for day in pick_days(ctx, days, count, kind, u, key):
-                w.meetings.append(
-                    {
-                        "id": w.next_id("mtg-"),
-                        "kind": kind,
-                        "unit": u,
-                        "date": day,
-                        "attendees": sorted(set(attendees(u, day))),
-                    }
-                )
+                add_meeting(ctx, kind, u, day, attendees(u, day))
+
+
+def add_meeting(ctx: Context, kind: str, unit: str, day: dt.date, attendees: list[str]) -> None:
+    """A meeting of ``kind`` held by ``unit`` on ``day``."""
+    w = ctx.world
+    w.meetings.append(
+        {
+            "id": w.next_id("mtg-"),
+            "kind": kind,
+            "unit": unit,
+            "date": day,
+            "attendees": sorted(set(attendees)),
+        }
+    )
 
 
 def record_violations(
