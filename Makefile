@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 
-.PHONY: demo test lint typecheck schema docs-check policies unit docs clean fuzz
+.PHONY: demo test lint typecheck schema docs-check policies unit test-spark docs clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,9 +39,18 @@ policies: $(STAMP)
 	$(BIN)/gridpolicing test tests/policies/readings --junit build/reading-tests.xml
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --ignore=tests/spark
 
-test: lint typecheck schema docs-check policies unit
+# The Spark engine: PySpark (the spark extra) and a Java runtime (Debian's, when none is found).
+$(SPARK_STAMP): $(STAMP)
+	sh scripts/ensure-java.sh
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
+	touch $(SPARK_STAMP)
+
+test-spark: $(SPARK_STAMP)
+	GRIDPOLICING_REQUIRE_SPARK=1 $(BIN)/python -m pytest -q tests/spark
+
+test: lint typecheck schema docs-check policies unit test-spark
 
 # The fuzz targets with a long budget (tests/fuzz/run.py); not part of `make test`.
 fuzz: $(STAMP)

@@ -49,6 +49,10 @@ class _ProblemsError(GridPolicingError):
         self.problems: tuple[Problem, ...] = tuple(sorted(set(problems), key=_problem_order))
         super().__init__(self._text())
 
+    def __reduce__(self) -> tuple[type[_ProblemsError], tuple[tuple[Problem, ...]]]:
+        # Pickled with its problems (not its text), so it crosses processes (Spark tasks) whole.
+        return (type(self), (self.problems,))
+
     def _text(self) -> str:
         n = len(self.problems)
         lines = [f"{n} problem{'s' if n != 1 else ''} in {self.kind}:"]

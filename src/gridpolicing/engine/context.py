@@ -185,6 +185,7 @@ class EngineState:
         time_roles: frozenset[str] | None = None,
         ids: bool = False,
         vocabulary: Vocabulary = BUILTIN,
+        data_from: tuple[dt.date | None] | None = None,
     ) -> None:
         self.con = con
         self.window = window
@@ -201,7 +202,9 @@ class EngineState:
         self._buckets: set[AnyPeriod] = set()
         self._activity_daily = False
         self._built: set[str] = set()  # shared tables built once, shared with evidence states
-        self._data_from: tuple[dt.date | None] | None = None
+        # The first day of data, when the caller knows it for a larger dataset than this one
+        # (a partition of a province: gridpolicing.spark); found on first use otherwise.
+        self._data_from: tuple[dt.date | None] | None = data_from
         # A library must not draw progress bars on its caller's terminal.
         con.execute("SET enable_progress_bar = false")
         # Every result the engine returns is ordered explicitly (findings by rule, subject and

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gridpolicing.assessment.engine import assess
+from gridpolicing.assessment.engine import score
 from gridpolicing.core.measure_checks import reads_time
 from gridpolicing.engine.context import EngineState, plan_context, sql_literal
 from gridpolicing.engine.evidence import EVIDENCE_MODES, Evidence, resolve_failing
-from gridpolicing.engine.periods import DateRange, buckets, parse_range
+from gridpolicing.engine.parts import FINDINGS_ORDER_SQL, Part, combine
+from gridpolicing.engine.periods import DateRange, parse_range
 from gridpolicing.engine.window import Unevaluated, window_for
 from gridpolicing.errors import GridPolicingError, UsageError
 from gridpolicing.report.period_guard import table_spans
-from gridpolicing.report.report import Report, SkippedRule
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import duckdb
 
     from gridpolicing.io.dataset import Dataset
     from gridpolicing.policy.document import Policy
+    from gridpolicing.report.report import Report
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "evaluate_part"]
 
 _OUTCOME = """
     CAST(subject_type AS VARCHAR), CAST(subject_id AS VARCHAR), CAST(bucket AS VARCHAR),
@@ -45,6 +48,25 @@ def evaluate(
     (the default; measuring without ids is much cheaper, engine/evidence.py) or ``"all"``.
     Statuses and values are the same either way.
     """
+    rng = parse_range(period) if isinstance(period, str) else period
+    part = evaluate_part(policy, dataset, rng, evidence=evidence)
+    return combine(policy, [part], rng, dataset=dataset, evidence=evidence)
+
+
+def evaluate_part(
+    policy: Policy,
+    dataset: Dataset,
+    rng: DateRange,
+    *,
+    evidence: Evidence = "failing",
+    data_from: tuple[dt.date | None] | None = None,
+) -> Part:
+    """What :func:`evaluate` finds on ``dataset`` before results are compared across subjects.
+
+    A dataset that is one partition of a larger one (a bureau of a province) is evaluated on
+    its own and the parts are combined by :func:`gridpolicing.engine.parts.combine`;
+    ``data_from`` then gives the first day of the whole dataset's records (engine/window.py).
+    """
     if evidence not in EVIDENCE_MODES:
         raise UsageError(f"evidence must be one of {', '.join(EVIDENCE_MODES)}, not {evidence!r}")
     if policy.is_template:
@@ -52,7 +74,6 @@ def evaluate(
             f"policy {policy.id!r} is a template; extend it and give its parameters values"
         )
     _same_vocabulary(policy, dataset)
-    rng = parse_range(period) if isinstance(period, str) else period
     window = window_for(policy, rng)
     con = dataset.cursor()
     try:
@@ -62,6 +83,7 @@ def evaluate(
             time_roles=_time_roles(policy),
             ids=evidence == "all",
             vocabulary=policy.vocabulary,
+            data_from=data_from,
         )
         con.execute(
             """CREATE TEMP TABLE _findings (
@@ -69,7 +91,6 @@ def evaluate(
                  bucket_start DATE, bucket_end DATE, status VARCHAR, measured DOUBLE,
                  required DOUBLE, evidence VARCHAR[], detail VARCHAR)"""
         )
-        skipped: list[SkippedRule] = []
         unevaluated: list[Unevaluated] = []
         shared: list[int] = []  # rules whose failing findings need evidence resolved
         for index, rule in enumerate(policy.rules):
@@ -80,43 +101,36 @@ def evaluate(
             unevaluated.extend(ctx.unevaluated())
             if ctx.reads_shared and not state.ids:
                 shared.append(index)
-        outcome = assess(policy, state)
+        scored = score(policy, state)
         resolve_failing(state, policy, shared)
         listed = "TRUE" if evidence == "all" else "status = 'fail'"
-        totals = _activity_totals(con, rng)
-        spans = table_spans(con, rng)
         # Buckets ending before the range were judged only for the scores that need them.
         table = con.sql(
             f"""SELECT * REPLACE (
                    CASE WHEN {listed} THEN list_sort(evidence) ELSE []::VARCHAR[] END AS evidence)
                FROM _findings WHERE bucket_end >= {sql_literal(rng.start)}
-               ORDER BY rule_index, subject_type, subject_id, bucket_start"""
+               ORDER BY {FINDINGS_ORDER_SQL}"""
         ).to_arrow_table()
-        reported = {
+        reported = frozenset(
             i
             for (i,) in con.execute(
                 "SELECT DISTINCT rule_index FROM _findings WHERE bucket_end >= ?", [rng.start]
             ).fetchall()
-        }
+        )
+        return Part(
+            findings=table,
+            reported=reported,
+            unevaluated=tuple(unevaluated),
+            official_calendar=state.official_calendar,
+            spans=table_spans(con, rng),
+            activity_totals=_activity_totals(con, rng),
+            assessment=scored,
+            data_from=state.data_from,
+            counts=dataset.counts,
+            rejected=dataset.rejected,
+        )
     finally:
         con.close()
-    for index, rule in enumerate(policy.rules):
-        if index not in reported:
-            not_judged = sum(1 for u in unevaluated if u.rule == rule.id)
-            skipped.append(SkippedRule(rule.id, _why_empty(rule, rng, not_judged)))
-    return Report(
-        policy=policy,
-        dataset=dataset,
-        range=rng,
-        findings_table=table,
-        skipped=tuple(skipped),
-        unevaluated=tuple(unevaluated),
-        official_calendar=state.official_calendar,
-        spans=spans,
-        assessment=outcome,
-        activity_totals=totals,
-        evidence=evidence,
-    )
 
 
 def _same_vocabulary(policy: Policy, dataset: Dataset) -> None:
@@ -195,12 +209,3 @@ def _activity_totals(con: duckdb.DuckDBPyConnection, rng: DateRange) -> dict[str
         ],
         "meetings": [{"kind": k, "meetings": int(n)} for k, n in meets],
     }
-
-
-def _why_empty(rule: object, rng: DateRange, not_judged: int) -> str:
-    period = getattr(rule, "period", None)
-    if not_judged:
-        return f"none of its {not_judged} bucket(s) ending inside {rng.label} could be judged"
-    if period is not None and not buckets(period, rng):
-        return f"no {period.value} bucket ends inside {rng.label}"
-    return f"no subject inside {rng.label}"

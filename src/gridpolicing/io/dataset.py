@@ -7,7 +7,7 @@ SQL, so the same metric plans can later run on another engine.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, final
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
-__all__ = ["Dataset", "RejectedRecord", "TableCount"]
+__all__ = ["Dataset", "DatasetSummary", "RejectedRecord", "TableCount"]
 
 
 @final
@@ -90,13 +90,7 @@ class Dataset:
         dataset; separators are ``/``. Both paths are as the caller gave them, so the working
         directory cancels out.
         """
-        path, source = PurePath(file), PurePath(self.source)
-        if path == source:
-            return path.name
-        try:
-            return path.relative_to(source).as_posix()
-        except ValueError:
-            return path.name
+        return _relative(file, self.source)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A fresh connection to the dataset's database, for one evaluation's temporary tables."""
@@ -127,6 +121,54 @@ class Dataset:
     def __repr__(self) -> str:
         used = sum(c.used for c in self.counts.values())
         return f"<Dataset {self.source!r}: {used} records used, {len(self.rejected)} rejected>"
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class DatasetSummary:
+    """What a report says of a dataset that was never loaded as one: the partitions of a
+    province, each loaded and validated apart (gridpolicing.spark). Counts are the sums of the
+    partitions'; rejected records are all of theirs, in the order a Dataset lists them."""
+
+    source: str
+    label: str
+    counts: dict[str, TableCount]
+    rejected: tuple[RejectedRecord, ...]
+
+    @classmethod
+    def of(
+        cls,
+        source: str,
+        counts: Sequence[Mapping[str, TableCount]],
+        rejected: Sequence[RejectedRecord],
+        label: str | None = None,
+    ) -> DatasetSummary:
+        """The summary of partitions with these counts and rejected records."""
+        total: dict[str, TableCount] = {}
+        for part in counts:
+            for name, c in part.items():
+                t = total.get(name, TableCount(0, 0, 0))
+                total[name] = TableCount(t.read + c.read, t.used + c.used, t.rejected + c.rejected)
+        return cls(
+            source,
+            label if label is not None else _default_label(source),
+            total,
+            tuple(sorted(rejected, key=_rejected_order)),
+        )
+
+    def relative_file(self, file: str) -> str:
+        """``file`` named relative to the dataset's root, as :meth:`Dataset.relative_file`."""
+        return _relative(file, self.source)
+
+
+def _relative(file: str, source: str) -> str:
+    path, root = PurePath(file), PurePath(source)
+    if path == root:
+        return path.name
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _default_label(source: str) -> str:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from gridpolicing.engine.periods import DateRange
     from gridpolicing.engine.window import Unevaluated
-    from gridpolicing.io.dataset import Dataset
+    from gridpolicing.io.dataset import Dataset, DatasetSummary
     from gridpolicing.policy.document import Policy
 
 __all__ = ["REPORT_FORMAT", "Report", "SkippedRule"]
@@ -59,7 +59,7 @@ class Report:
         self,
         *,
         policy: Policy,
-        dataset: Dataset,
+        dataset: Dataset | DatasetSummary,
         range: DateRange,
         findings_table: pa.Table,
         skipped: tuple[SkippedRule, ...],
