@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
-__all__ = ["Dataset", "RejectedRecord", "TableCount"]
+__all__ = ["Dataset", "RejectedRecord", "TableCount", "relative_to"]
 
 
 @final
@@ -90,13 +90,7 @@ class Dataset:
         dataset; separators are ``/``. Both paths are as the caller gave them, so the working
         directory cancels out.
         """
-        path, source = PurePath(file), PurePath(self.source)
-        if path == source:
-            return path.name
-        try:
-            return path.relative_to(source).as_posix()
-        except ValueError:
-            return path.name
+        return relative_to(file, self.source)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A fresh connection to the dataset's database, for one evaluation's temporary tables."""
@@ -127,6 +121,17 @@ class Dataset:
     def __repr__(self) -> str:
         used = sum(c.used for c in self.counts.values())
         return f"<Dataset {self.source!r}: {used} records used, {len(self.rejected)} rejected>"
+
+
+def relative_to(file: str, source: str) -> str:
+    """``file`` named relative to the dataset root ``source``, as :meth:`Dataset.relative_file`."""
+    path, root = PurePath(file), PurePath(source)
+    if path == root:
+        return path.name
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _default_label(source: str) -> str:
