@@ -33,7 +33,8 @@ _SEVERITIES = ("critical", "major", "minor")
     "--data",
     required=True,
     type=click.Path(exists=True),
-    help="A dataset: one YAML/JSON file, or a directory of CSV/Parquet tables",
+    help="A dataset: one YAML/JSON file, or a directory of CSV/Parquet tables (or of "
+    "bureau=<B>/ partitions, each such a directory)",
 )
 @click.option(
     "--data-label",
