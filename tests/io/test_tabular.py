@@ -157,7 +157,8 @@ def test_unknown_table_file_names_the_file_and_the_tables(tmp_path: Path) -> Non
     (folder / "unit.csv").write_text("id\nu1\n", "utf-8")
     (problem,) = _problems(folder)
     assert problem.file == str(folder / "unit.csv")
-    assert problem.message.startswith('unknown table "unit"; expected <table>.csv or .parquet of ')
+    expected = 'unknown table "unit"; expected <table>.csv, <table>.parquet or <table>/ of '
+    assert problem.message.startswith(expected)
     assert "units, people, assignments" in problem.message
 
 

@@ -75,9 +75,7 @@ def test_a_partition_with_earlier_records_makes_the_others_judge_that_week(
     )
     report = spark_evaluate(load_policy(POLICY), str(copy), PERIOD, spark=spark)
     assert report.to_json() == _single(copy).to_json()
-    judged = {
-        f.subject_id.split("-")[0] for f in report.findings if f.bucket == "2016-W52"
-    }
+    judged = {f.subject_id.split("-")[0] for f in report.findings if f.bucket == "2016-W52"}
     assert {"B0002", "B0003"} <= judged
 
 
@@ -106,9 +104,7 @@ def test_a_record_referencing_another_partition_is_rejected_not_dropped(
     assert not [r for r in _single(copy).dataset.rejected if r.table == "assignments"]
 
 
-def test_an_unreadable_partition_is_a_dataset_error_naming_its_file(
-    spark: Any, copy: Path
-) -> None:
+def test_an_unreadable_partition_is_a_dataset_error_naming_its_file(spark: Any, copy: Path) -> None:
     (copy / "bureau=B0003" / "units.parquet").write_bytes(b"not parquet")
     with pytest.raises(DatasetError) as caught:
         spark_evaluate(load_policy(POLICY), str(copy), PERIOD, spark=spark)
@@ -117,7 +113,9 @@ def test_an_unreadable_partition_is_a_dataset_error_naming_its_file(
     assert "Parquet" in problem.message
 
 
-def test_cli_engine_spark_writes_the_same_report(spark: Any, province: Path, tmp_path: Path) -> None:
+def test_cli_engine_spark_writes_the_same_report(
+    spark: Any, province: Path, tmp_path: Path
+) -> None:
     outs = {}
     for engine in ("duckdb", "spark"):
         out = tmp_path / f"{engine}.json"

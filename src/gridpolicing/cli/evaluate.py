@@ -36,8 +36,9 @@ _SEVERITIES = ("critical", "major", "minor")
     "--data",
     required=True,
     metavar="PATH|URI",
-    help="A dataset: one YAML/JSON file, or a directory of CSV/Parquet tables; with "
-    "--engine spark, a folder or URI of partition folders (docs/scale-out.md)",
+    help="A dataset: one YAML/JSON file, or a directory of CSV/Parquet tables (or of "
+    "bureau=<B>/ partitions, each such a directory); with --engine spark, such a folder of "
+    "partitions or its URI (docs/scale-out.md)",
 )
 @click.option(
     "--engine",

@@ -9,7 +9,15 @@ from typing import Final
 import click
 
 from gridpolicing.engine.periods import PERIOD_FORMS
-from gridpolicing.synth import DEFAULT_RATE, DEFAULT_SEED, PROFILES, generate
+from gridpolicing.synth import (
+    DEFAULT_RATE,
+    DEFAULT_SEED,
+    PROFILES,
+    Truth,
+    generate,
+    generate_partitioned,
+)
+from gridpolicing.synth.partitioned import MAX_BUREAUS
 
 __all__ = ["MAX_ACTIVITIES", "MAX_SCALE", "command"]
 
@@ -32,7 +40,8 @@ def _scale(ctx: click.Context, param: click.Parameter, value: float) -> float:
     "--out",
     required=True,
     type=click.Path(file_okay=False, writable=True),
-    help="Directory to write <table>.parquet|csv and truth.json to",
+    help="Directory to write <table>.parquet|csv and truth.json to (with --bureaus: "
+    "bureau=<B>/ folders and layout.json)",
 )
 @click.option(
     "--scale",
@@ -73,7 +82,15 @@ def _scale(ctx: click.Context, param: click.Parameter, value: float) -> float:
     type=click.IntRange(0, MAX_ACTIVITIES),
     default=None,
     help=f"Ask for about this many activity records (spread over the worked days; "
-    f"at most {MAX_ACTIVITIES:,})",
+    f"at most {MAX_ACTIVITIES:,}); with --bureaus, per bureau",
+)
+@click.option(
+    "--bureaus",
+    type=click.IntRange(1, MAX_BUREAUS),
+    default=None,
+    help="Write a partitioned province of this many bureaus (B0001 ...), each the profile's "
+    "world with seed + its index and ids prefixed B0001-, one bureau=<B>/ folder at a time "
+    "(memory holds one bureau); Parquet only",
 )
 def command(
     profile: str,
@@ -84,6 +101,7 @@ def command(
     period: str | None,
     fmt: str,
     activities: int | None,
+    bureaus: int | None,
 ) -> int:
     """Write a synthetic dataset of PROFILE with known violations, and its truth.json.
 
@@ -94,29 +112,59 @@ def command(
       xinxiang-2016  Xinxiang high-tech zone, 2016 scheme, year 2017
       nanjing-2016   Nanjing 2016 draft, year 2017
 
+    With --bureaus N, writes a province: N bureaus, each the profile's world with its own
+    seed and its ids prefixed by its bureau (B0001-...), in bureau=<B>/ folders (activities
+    under activities/year=<Y>/), each with its truth.json, and layout.json; --activities then
+    counts per bureau. It loads as one dataset (see docs/dataset-format.md).
+
     The same arguments always write byte-identical files. Evaluate the result with
     `gridpolicing evaluate --policy <truth.policy> --data DIR --period <truth.period>`:
     the failing findings are exactly the violations listed in truth.json.
     """
     started = time.perf_counter()
-    truth = generate(
-        profile,
-        scale,
-        seed,
-        out,
-        violation_rate=violation_rate,
-        period=period,
-        table_format="csv" if fmt == "csv" else "parquet",
-        activities=activities,
-    )
+    if bureaus is not None:
+        if fmt != "parquet":
+            raise click.BadOptionUsage("fmt", "--bureaus writes Parquet: drop --format csv")
+        truths = generate_partitioned(
+            profile,
+            out,
+            bureaus=bureaus,
+            activities=activities,
+            scale=scale,
+            seed=seed,
+            violation_rate=violation_rate,
+            period=period,
+        )
+    else:
+        truths = [
+            generate(
+                profile,
+                scale,
+                seed,
+                out,
+                violation_rate=violation_rate,
+                period=period,
+                table_format="csv" if fmt == "csv" else "parquet",
+                activities=activities,
+            )
+        ]
     took = time.perf_counter() - started
-    n = truth.counts.get("activities", 0)
+    click.echo(_summary(profile, truths, out, took, partitioned=bureaus is not None))
     click.echo(
-        f"{profile}: {n} activities, {sum(truth.counts.values()) - n} other records, "
-        f"{len(truth.violations)} violations ({len({v.injection for v in truth.violations})} "
-        f"injected changes) in {out} ({took:.1f} s)"
-    )
-    click.echo(
-        f"check: gridpolicing evaluate --policy {truth.policy} --data {out} --period {truth.period}"
+        f"check: gridpolicing evaluate --policy {truths[0].policy} --data {out} "
+        f"--period {truths[0].period}"
     )
     return 0
+
+
+def _summary(profile: str, truths: list[Truth], out: str, took: float, *, partitioned: bool) -> str:
+    n = sum(t.counts.get("activities", 0) for t in truths)
+    others = sum(sum(t.counts.values()) for t in truths) - n
+    violations = sum(len(t.violations) for t in truths)
+    changes = sum(len({v.injection for v in t.violations}) for t in truths)
+    count = f"{len(truths)} bureau{'s' if len(truths) != 1 else ''}"
+    where = f"{count} in {out}" if partitioned else out
+    return (
+        f"{profile}: {n} activities, {others} other records, {violations} violations "
+        f"({changes} injected changes) in {where} ({took:.1f} s)"
+    )

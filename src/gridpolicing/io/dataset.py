@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
-__all__ = ["Dataset", "DatasetSummary", "RejectedRecord", "TableCount"]
+__all__ = ["Dataset", "DatasetSummary", "RejectedRecord", "TableCount", "relative_to"]
 
 
 @final
@@ -90,7 +90,7 @@ class Dataset:
         dataset; separators are ``/``. Both paths are as the caller gave them, so the working
         directory cancels out.
         """
-        return _relative(file, self.source)
+        return relative_to(file, self.source)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A fresh connection to the dataset's database, for one evaluation's temporary tables."""
@@ -158,10 +158,11 @@ class DatasetSummary:
 
     def relative_file(self, file: str) -> str:
         """``file`` named relative to the dataset's root, as :meth:`Dataset.relative_file`."""
-        return _relative(file, self.source)
+        return relative_to(file, self.source)
 
 
-def _relative(file: str, source: str) -> str:
+def relative_to(file: str, source: str) -> str:
+    """``file`` named relative to the dataset root ``source``, as :meth:`Dataset.relative_file`."""
     path, root = PurePath(file), PurePath(source)
     if path == root:
         return path.name

@@ -1,4 +1,7 @@
-"""Read a dataset: one YAML or JSON file, or a directory of ``<table>.csv`` / ``<table>.parquet``.
+"""Read a dataset: one YAML or JSON file, or a directory of tables, plain or partitioned.
+
+A directory gives each table as ``<table>.csv``, ``<table>.parquet`` or ``<table>/`` of Parquet
+parts, or holds ``key=value/`` partitions of such directories (:mod:`.layout` finds the files).
 
 Every format is staged into DuckDB as raw columns plus the line or row each record came from,
 then checked by the one validation path in :mod:`gridpolicing.io.validate`. Defects of a whole
@@ -19,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from gridpolicing.errors import DatasetError, Problem, UsageError
-from gridpolicing.io.dataset import Dataset
+from gridpolicing.io.dataset import Dataset, relative_to
 from gridpolicing.io.dataset_schema import (
     ATTRIBUTE_PREFIX,
     DEFAULT_MAX_ACTIVITY_HOURS,
@@ -29,14 +32,14 @@ from gridpolicing.io.dataset_schema import (
     takes_attributes,
 )
 from gridpolicing.io.documents import DocRecord, error, quote, read_document
-from gridpolicing.io.validate import Staged, build_dataset
+from gridpolicing.io.layout import TableSource, table_sources
+from gridpolicing.io.validate import PART_KEY, Staged, build_dataset
 from gridpolicing.model import TABLES
 from gridpolicing.model.terms import Vocabulary
 
 __all__ = ["load_dataset"]
 
 _DOCUMENT_SUFFIXES: Final = (".yaml", ".yml", ".json")
-_TABLE_SUFFIXES: Final = (".csv", ".parquet")
 # DuckDB's names for a CSV line whose fields do not match the header: that line is rejected.
 _RAGGED: Final = frozenset({"MISSING COLUMNS", "TOO MANY COLUMNS"})
 
@@ -87,7 +90,7 @@ def load_dataset(
         # A library must not draw progress bars on its caller's terminal.
         con.execute("SET enable_progress_bar = false")
         _set_timezone(con, timezone)
-        stager = _Stager(con)
+        stager = _Stager(con, file)
         staged = stager.directory(p) if p.is_dir() else stager.document(p)
         dataset = build_dataset(
             con,
@@ -118,14 +121,14 @@ def _set_timezone(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
 
 # --- staging -------------------------------------------------------------------------------
 
-# --- staging -------------------------------------------------------------------------------
-
 
 class _Stager:
     """Puts each source into a DuckDB relation ``_key, _row, <fields>``; drops them after."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, root: str) -> None:
         self.con = con
+        self.root = root
+        """The dataset as the caller named it: messages name files relative to it."""
         self.created: list[str] = []
 
     def drop(self) -> None:
@@ -163,36 +166,15 @@ class _Stager:
         return Staged(table, file, name, pre, indexed=indexed)
 
     def directory(self, path: Path) -> dict[str, Staged]:
-        """Stage each ``<table>.csv`` or ``<table>.parquet`` file of a directory."""
-        try:
-            entries = sorted(
-                e
-                for e in path.iterdir()
-                if e.suffix.lower() in _TABLE_SUFFIXES and not e.name.startswith(".")
-            )
-        except OSError as exc:
-            raise error(str(path), f"cannot list the directory: {exc.strerror or exc}") from None
-        found: dict[str, Path] = {}
-        problems = []
-        for e in entries:
-            if e.stem not in TABLES:
-                known = ", ".join(TABLES)
-                expected = f"expected <table>.csv or .parquet of {known}"
-                message = f"unknown table {quote(e.stem)}; {expected}"
-                problems.append(Problem(str(e), None, None, "", message))
-            elif e.stem in found:
-                message = f"table {e.stem} is also given by {found[e.stem].name}"
-                problems.append(Problem(str(e), None, None, "", message))
-            else:
-                found[e.stem] = e
+        """Stage each table of a directory, plain or partitioned (see :mod:`.layout`)."""
         staged = {}
-        for table in (t for t in TABLES if t in found):
-            e = found[table]
+        problems: list[Problem] = []
+        for table, source in table_sources(path).items():
             try:
                 item = (
-                    self._parquet(table, e)
-                    if e.suffix.lower() == ".parquet"
-                    else self._csv(table, e)
+                    self._csv(table, Path(source.files[0]))
+                    if source.csv
+                    else self._parquet(table, source)
                 )
             except DatasetError as exc:
                 problems.extend(exc.problems)
@@ -203,24 +185,65 @@ class _Stager:
             raise DatasetError(problems)
         return staged
 
-    def _parquet(self, table: str, path: Path) -> Staged:
-        file = str(path)
+    def _parquet(self, table: str, source: TableSource) -> Staged | None:
+        """A view over the table's Parquet files; None for a directory without parts."""
+        files = source.files
+        if not files:
+            return None
+        listing = "[" + ", ".join(map(_sql_str, files)) + "]"
+        # Parts may differ in which optional columns they hold: matched by name, absent is NULL.
+        union = ", union_by_name = true" if len(files) > 1 else ""
+        # Folder names are not data: a key=value folder (a partition, a Hive year=) adds no
+        # column, whatever DuckDB would guess from the paths.
+        scan = f"read_parquet({listing}, file_row_number = true, hive_partitioning = false{union})"
         try:
-            described = self.con.execute(
-                "DESCRIBE SELECT * FROM read_parquet(?)", [file]
-            ).fetchall()
+            described = self.con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
         except duckdb.Error as exc:
-            raise error(file, f"cannot read the Parquet file: {_first_line(exc)}") from None
-        _check_columns(file, None, table, [str(r[0]) for r in described])
+            raise self._unreadable(source, exc) from None
+        names = [str(r[0]) for r in described if r[0] != "file_row_number"]
+        try:
+            _check_columns(source.label, None, table, names)
+        except DatasetError:
+            if len(files) == 1:
+                raise
+            # Name the parts that hold the unknown columns, not the union of them all.
+            self._check_parts(table, files)
+            raise
         name = f"_stage_{table}"
         # A view, not a copy: validation scans it once, and the activity table may be huge.
+        # _key tells the part (file_index, see Staged.files) and the row in it apart.
         self.con.execute(
-            f"CREATE TEMP VIEW {name} AS SELECT file_row_number AS _key, "
-            "file_row_number + 1 AS _row, * EXCLUDE (file_row_number) "
-            f"FROM read_parquet({_sql_str(file)}, file_row_number = true)"
+            f"CREATE TEMP VIEW {name} AS SELECT CAST(file_index AS BIGINT) * {PART_KEY} + "
+            "file_row_number AS _key, file_row_number + 1 AS _row, * EXCLUDE (file_row_number) "
+            f"FROM {scan}"
         )
         self.created.append(f"VIEW {name}")
-        return Staged(table, file, name)
+        part_names = tuple(relative_to(f, self.root) for f in files)
+        return Staged(table, source.label, name, files=files, part_names=part_names)
+
+    def _check_parts(self, table: str, files: tuple[str, ...]) -> None:
+        problems: list[Problem] = []
+        for file in files:
+            described = self.con.execute(
+                "DESCRIBE SELECT * FROM read_parquet(?, hive_partitioning = false)", [file]
+            ).fetchall()
+            try:
+                _check_columns(file, None, table, [str(r[0]) for r in described])
+            except DatasetError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise DatasetError(problems)
+
+    def _unreadable(self, source: TableSource, exc: duckdb.Error) -> DatasetError:
+        """The error of a table some file of which DuckDB cannot read: naming that file."""
+        for file in source.files if len(source.files) > 1 else ():
+            try:
+                self.con.execute(
+                    "DESCRIBE SELECT * FROM read_parquet(?, hive_partitioning = false)", [file]
+                ).fetchall()
+            except duckdb.Error as part:
+                return error(file, f"cannot read the Parquet file: {_first_line(part)}")
+        return error(source.label, f"cannot read the Parquet file: {_first_line(exc)}")
 
     def _csv(self, table: str, path: Path) -> Staged | None:
         file = str(path)

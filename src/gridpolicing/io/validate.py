@@ -43,7 +43,7 @@ from gridpolicing.io.expressions import windowed as _windowed
 from gridpolicing.model import TABLES, TableSpec
 from gridpolicing.model.terms import Vocabulary
 
-__all__ = ["INPUT_ERRORS", "Staged", "build_dataset"]
+__all__ = ["INPUT_ERRORS", "PART_KEY", "Staged", "build_dataset"]
 
 _GONE: Final = " (its record was rejected)"
 # DuckDB errors that come from the input (a value it cannot read), not from a query of ours.
@@ -56,6 +56,8 @@ INPUT_ERRORS: Final = (
 # Which check wins when several fail on one field: what the reader saw, then the value itself,
 # then checks across rows.
 _PRE, _ROW, _DUP, _PAIR, _REF = 0, 1, 2, 3, 4
+PART_KEY: Final = 2**40
+"""A table read from several files keys a record ``file index * PART_KEY + row in the file``."""
 
 
 @final
@@ -77,6 +79,15 @@ class Staged:
     too many or too few): staged without values, and reported with this message only."""
     indexed: bool = False
     """Several records start on one line (minified JSON): messages name each record's index."""
+    files: tuple[str, ...] = ()
+    """The files the table was read from, when each record's ``_key // PART_KEY`` indexes the
+    one it is in (its ``_row`` is the row in that file); else every record is in ``file``."""
+    part_names: tuple[str, ...] = ()
+    """``files`` as messages name them: relative to the dataset's root (as reports name files)."""
+
+    def file_of(self, key: int) -> str:
+        """The file holding the record ``key``."""
+        return self.files[key // PART_KEY] if self.files else self.file
 
 
 def build_dataset(
@@ -321,14 +332,26 @@ class _TableCheck:
         self.con.execute(f"CREATE TEMP TABLE _dup_h AS {_repeated_hashes(self.p, 'id')}")
         if _count(self.con, "SELECT count(*) FROM _dup_h"):
             # Only the ids whose hash repeats can repeat: group those, not every id.
+            first = "' (first at row ' || d.first_row || ')'"
+            if len(self.s.files) > 1:
+                # Rows number each part on its own: the first's part is named too.
+                self.con.execute("CREATE TEMP TABLE _parts (i BIGINT, name VARCHAR)")
+                self.con.executemany(
+                    "INSERT INTO _parts VALUES (?, ?)", list(enumerate(self.s.part_names))
+                )
+                first = (
+                    "' (first at ' || (SELECT name FROM _parts WHERE i = d.first_key // "
+                    f"{PART_KEY}) || ' row ' || d.first_row || ')'"
+                )
             self.con.execute(
                 f"INSERT INTO _rej SELECT p._key, 'id', 'duplicate id ' || _q(p.id) || "
-                f"' (first at row ' || d.first_row || ')', {_DUP} FROM {self.p} p JOIN "
+                f"{first}, {_DUP} FROM {self.p} p JOIN "
                 f"(SELECT id, min(_key) AS first_key, arg_min(_row, _key) AS first_row "
                 f"FROM {self.p} WHERE id IS NOT NULL AND hash(id) IN (SELECT h FROM _dup_h) "
                 f"GROUP BY id HAVING count(*) > 1) d ON p.id = d.id WHERE p._key <> d.first_key"
             )
         self.con.execute("DROP TABLE _dup_h")
+        self.con.execute("DROP TABLE IF EXISTS _parts")
 
     def _ordered(self) -> None:
         for start, end in self.spec.ordered:
@@ -431,7 +454,7 @@ class _TableCheck:
         at = f" (at {self.spec.name}[{{}}])" if self.s.indexed else ""
         return [
             RejectedRecord(
-                self.s.file,
+                self.s.file_of(int(r[4])),
                 int(r[0]),
                 self.spec.name,
                 r[1],

@@ -54,7 +54,11 @@ below. `gridpolicing.load_dataset(path)` reads either
 - **one YAML or JSON file**: a mapping from table name to a list of records (plus an optional
   `dataset: {name, description}`); its JSON Schema is `schemas/dataset.schema.json`; or
 - **a directory** with one file per table, `<table>.csv` (UTF-8, a header row) or
-  `<table>.parquet`; tables without a file are empty.
+  `<table>.parquet`, or a directory `<table>/` of Parquet part files; tables without a file
+  are empty; or
+- **a partitioned directory** of `key=value/` folders (`bureau=B0001/` ...), each itself a
+  directory as above: one dataset, the union of its partitions (see
+  [Partitioned datasets](#partitioned-datasets)).
 
 List columns (`posts`, `attendees`, `tags`) are YAML/JSON lists, Parquet lists, or
 `;`-separated text in CSV. Dates are `YYYY-MM-DD`; times `YYYY-MM-DD HH:MM[:SS]` (or with
@@ -103,6 +107,43 @@ policy may add terms, accepted when the dataset is loaded with that policy's voc
 
 Large tables stay columnar: records are staged and checked as SQL over whole columns in an
 embedded DuckDB database; only rejected rows ever become Python objects.
+
+## Partitioned datasets
+
+A table too big for one file is a directory `<table>/` of Parquet part files, at any depth
+(`activities/year=2022/part-0.parquet`); the parts are read as one table, in sorted path order,
+matched by column name (a part without an optional column gives its default). Folder names are
+only folders: a Hive-style `year=2022/` adds no `year` column. Files whose names start with `.`
+or `_` (Spark's `_SUCCESS`, `.crc` checksums) are skipped; any other file that is not
+`*.parquet` is an error naming it, and so is a table given both as `<table>.parquet` and as
+`<table>/`. CSV stays one file per table: a CSV file inside a table directory is an error. A
+table directory without parts is an empty table.
+
+A province, or any set of jurisdictions, is laid out as one level of partition folders, each an
+ordinary dataset directory (small tables one file each, big ones directories of parts):
+
+```
+DIR/
+  layout.json               {"format": "gridpolicing.partitioned/1", "partition_by": "bureau",
+                             "partitions": ["B0001", "B0002", ...]}          (optional)
+  bureau=B0001/
+    units.parquet  people.parquet  assignments.parquet  meetings.parquet ...
+    activities/year=2022/part-0.parquet
+    truth.json                (a synthetic bureau's truth; files that are no table are skipped)
+  bureau=B0002/ ...
+```
+
+`load_dataset(DIR)` reads it as **one dataset**: each table is the union of the partitions'
+tables (Parquet only), so ids must be unique across partitions, as in any one dataset, and a
+record may refer to a record of another partition. The key is whatever the folders say
+(`bureau=`, `jurisdiction=` ...), one key and one level: folders naming two keys, a partition
+folder inside a partition, or a table beside the partitions are errors. `layout.json` is
+optional (`gridpolicing synth --bureaus` writes it); when present it must describe the folders:
+a partition it lists without a folder, or a folder it does not list, is an error, so a
+missing bureau never passes unnoticed. A rejected record names its own part file and its row in
+that file, relative to `DIR` in reports (`bureau=B0002/activities/year=2022/part-0.parquet`,
+row 17); a duplicate id names the part of the first record too. The parts are read by one
+DuckDB scan over the list of files, never row by row in Python.
 
 ## Tags, attributes, rank and hire date
 

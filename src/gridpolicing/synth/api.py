@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -12,6 +13,7 @@ import duckdb
 
 from gridpolicing.engine.periods import parse_range
 from gridpolicing.errors import UsageError
+from gridpolicing.policy.document import Policy
 from gridpolicing.policy.loader import load_policy
 from gridpolicing.synth.activity import build_activities
 from gridpolicing.synth.calendar import days as calendar_days
@@ -22,7 +24,14 @@ from gridpolicing.synth.profiles import PROFILES
 from gridpolicing.synth.truth import Truth
 from gridpolicing.synth.writer import FORMATS, TableFormat, write_tables
 
-__all__ = ["DEFAULT_RATE", "DEFAULT_SEED", "generate"]
+__all__ = [
+    "DEFAULT_RATE",
+    "DEFAULT_SEED",
+    "check_arguments",
+    "generate",
+    "period_and_policy",
+    "write_world",
+]
 
 DEFAULT_SEED: Final = 1
 DEFAULT_RATE: Final = 0.02
@@ -48,6 +57,31 @@ def generate(
     (or a mapping rule id -> chance, 0 for rules it does not name)
     that each candidate (rule, subject, bucket) is broken. Same arguments, same bytes.
     """
+    rate, rates = check_arguments(profile, scale, violation_rate, table_format, activities)
+    start, end, policy = period_and_policy(profile, period, rates)
+    return write_world(
+        profile,
+        policy,
+        Path(out),
+        scale=scale,
+        seed=seed,
+        rate=rate,
+        rates=rates,
+        start=start,
+        end=end,
+        table_format=table_format,
+        activities=activities,
+    )
+
+
+def check_arguments(
+    profile: str,
+    scale: float,
+    violation_rate: float | Mapping[str, float],
+    table_format: str,
+    activities: int | None,
+) -> tuple[float, dict[str, float]]:
+    """Raise :class:`UsageError` for a bad argument; return the rate and the per-rule rates."""
     if profile not in PROFILES:
         raise UsageError(f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)}")
     if not scale > 0:
@@ -63,6 +97,13 @@ def generate(
         raise UsageError(f"unknown format {table_format!r}; expected parquet or csv")
     if activities is not None and activities < 0:
         raise UsageError(f"activities must not be negative, got {activities}")
+    return rate, rates
+
+
+def period_and_policy(
+    profile: str, period: str | None, rates: Mapping[str, float]
+) -> tuple[dt.date, dt.date, Policy]:
+    """The days ``period`` (default: the profile's year) covers, and the profile's policy."""
     prof = PROFILES[profile]
     if period is None:
         start, end = dt.date(prof.year, 1, 1), dt.date(prof.year, 12, 31)
@@ -75,6 +116,31 @@ def generate(
     unknown = sorted(set(rates) - {r.id for r in policy.rules})
     if unknown:
         raise UsageError(f"no rule {', '.join(unknown)} in policy {policy.id}")
+    return start, end, policy
+
+
+def write_world(
+    profile: str,
+    policy: Policy,
+    target: Path,
+    *,
+    scale: float,
+    seed: int,
+    rate: float,
+    rates: dict[str, float],
+    start: dt.date,
+    end: dt.date,
+    table_format: TableFormat,
+    activities: int | None,
+    prefix: str = "",
+) -> Truth:
+    """Generate one world of checked arguments into ``target``; write and return its truth.
+
+    ``prefix`` goes before every id and every reference to one, in the tables and the truth
+    (one bureau of a province, see :mod:`.partitioned`); the activities are then written as
+    ``activities/year=<Y>/part-0.parquet``.
+    """
+    prof = PROFILES[profile]
     days = calendar_days(start, end)
     ctx = Context(
         policy=policy,
@@ -91,7 +157,6 @@ def generate(
         for sid, name, a, b in sensitive_periods(start, end)
     ]
     prof.build(ctx)
-    target = Path(out)
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")
@@ -109,10 +174,18 @@ def generate(
         violations = sorted(
             {*ctx.violations(applied, absent), *every_working_day_violations(con, ctx)}
         )
-        counts = write_tables(con, target, ctx.world.tables(), table_format)
+        year = start.year if prefix else None
+        counts = write_tables(
+            con, target, ctx.world.tables(), table_format, prefix=prefix, activities_year=year
+        )
         totals = _totals(con, ctx)
     finally:
         con.close()
+    if prefix:
+        violations = sorted(
+            replace(v, subject=prefix + v.subject, injection=prefix + v.injection)
+            for v in violations
+        )
     truth = Truth(
         profile=profile,
         policy=policy.id,
