@@ -66,8 +66,11 @@ class CountRule(RuleSpec):
 
     ``model_offices`` counts offices whose ``model_since`` falls inside the bucket (named a
     model that period); ``offices`` counts every office in the dataset, as units carry no
-    founding date. ``within`` relates counted units to the subject (default ``any``: the
-    subject, e.g. the bureau, answers for every unit of the dataset); ``area`` narrows them to
+    founding date. ``within`` relates counted units to the subject: ``descendant`` (the units
+    under it, e.g. a bureau's offices), ``parent``, ``station`` or ``street``; the default
+    ``any`` counts every unit of the dataset, right only for a dataset of one jurisdiction (a
+    province's dataset would credit each bureau with every bureau's offices, and the Spark
+    engine refuses it, docs/scale-out.md); ``area`` narrows them to
     urban or rural units. Officers' registration (登记造册, 备案) is a property each officer must
     have, not a number to reach, so it is not a ``count``. Subjects must be units. Example
     (Xinxiang 2016)::
@@ -79,6 +82,7 @@ class CountRule(RuleSpec):
           subject: {units: {type: bureau}}
           period: half_year
           effective_to: 2016-12-31
+          within: descendant
           what: model_offices
           min_count: 2
           citation:
@@ -110,6 +114,13 @@ class CountKind:
     # Judged on records and assignments held in the bucket, never on event logs: a bucket
     # that starts before the range needs no data from before it.
     reads_history: ClassVar[bool] = False
+
+    def reads_across_subjects(self, rule: CountRule) -> str | None:
+        """Why the rule's result depends on units outside its subjects' trees, or None: a
+        partitioned run (gridpolicing.spark) cannot judge such a rule one partition at a time."""
+        if rule.within is CountWithin.any:
+            return "it counts units anywhere in the dataset (within: any)"
+        return None
 
     def plan(self, rule: CountRule, ctx: PlanContext) -> str:
         """Count the related units per subject and bucket, compare with the minimum."""

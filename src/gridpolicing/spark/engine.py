@@ -123,6 +123,7 @@ def evaluate(
     if evidence not in EVIDENCE_MODES:
         raise UsageError(f"evidence must be one of {', '.join(EVIDENCE_MODES)}, not {evidence!r}")
     rng = parse_range(period) if isinstance(period, str) else period
+    _check_partition_local(policy)
     spark = spark if spark is not None else session()
     found = partitions(source)
     job = _Job(policy, rng, evidence, timezone, max_activity_hours, source)
@@ -145,6 +146,23 @@ def evaluate(
     )
     table = findings.select(FINDINGS_SCHEMA.names).cast(FINDINGS_SCHEMA)
     return combine(policy, parts, rng, dataset=dataset, evidence=evidence, findings=table)
+
+
+def _check_partition_local(policy: Policy) -> None:
+    """Refuse a policy with a rule whose kind says it reads beyond its subjects' own trees
+    (``reads_across_subjects``): judged one partition at a time it would differ from the whole."""
+    problems = []
+    for rule in policy.rules:
+        check = getattr(policy.registry[rule.kind], "reads_across_subjects", None)
+        why = check(rule) if check is not None else None
+        if why:
+            problems.append(f"rule {rule.id}: {why}")
+    if problems:
+        raise UsageError(
+            "the Spark engine judges each partition apart, and these rules read beyond one: "
+            + "; ".join(problems)
+            + " (relate them to their subjects, e.g. count within: descendant)"
+        )
 
 
 @dataclasses.dataclass(frozen=True)
