@@ -8,7 +8,8 @@ Not part of ``make test``. Generate the data once (docs/scale-out.md), then::
 
 For each step N it evaluates the first N partitions (a folder of links to them and a
 layout.json listing them) on ``local[C]`` (``--cores``, default every core), timing the whole
-``gridpolicing.spark.evaluate`` call, session start excluded. While it runs, a sampler reads
+``gridpolicing.spark.evaluate`` call, session start and one warm-up run of the first partition
+(the Python workers start and import gridpolicing) excluded. While it runs, a sampler reads
 the resident memory of the Spark JVM and of every Python worker (``/proc``; the workers are where
 the engine runs, one partition at a time each). It prints one table: partitions, activity
 records, seconds, records per second per core, and peak memory per worker and of the JVM.
@@ -102,6 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Spark session (local[{args.cores}]) started in {started:.1f} s", file=sys.stderr)
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="gp-spark-bench-") as tmp:
+        # Python workers start and import gridpolicing on their first task: not timed.
+        t0 = time.perf_counter()
+        evaluate(
+            policy,
+            str(_subset(args.data, names[:1], key, Path(tmp) / "warm")),
+            args.period,
+            spark=spark,
+        )
+        print(f"warm-up (1 partition) {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         for step in (int(s) for s in args.steps.split(",")):
             if step > len(names):
                 print(f"skipping {step}: only {len(names)} partitions", file=sys.stderr)
