@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from targets import targets_table
+from three_rules import THREE_RULES, side_by_side
 
 PROFILES = ("xindu-2022", "xinjin-2022", "xinxiang-2016", "nanjing-2016")
 POLICY_OF = {
@@ -38,64 +40,6 @@ POLICY_OF = {
     "xinxiang-2016": "xinxiang-gaoxin-2016",
     "nanjing-2016": "nanjing-2016",
 }
-
-THREE_RULES = {
-    "id": "bench-three-rules",
-    "jurisdiction": "benchmark",
-    "title": {"zh": "基准三规则", "en": "benchmark: three rules"},
-    "sources": [{"id": "bench", "title": "benchmark", "issuer": "gridpolicing"}],
-    "rules": [
-        {
-            "id": "weekly-hours",
-            "kind": "time_commitment",
-            "period": "week",
-            "min_hours": 8,
-            "subject": {"people": {"roles": ["community_officer", "dispatched_officer"]}},
-        },
-        {
-            "id": "weekly-screening",
-            "kind": "cadence",
-            "period": "week",
-            "min_count": 1,
-            "count": {"activities": ["dispute_screening"]},
-            "subject": {"people": {"roles": ["community_officer", "dispatched_officer"]}},
-        },
-        {
-            "id": "village-staffed",
-            "kind": "staffing",
-            "period": "month",
-            "min_people": 1,
-            "roles": ["community_officer", "dispatched_officer"],
-            "subject": {"units": {"type": "locality"}},
-        },
-    ],
-}
-for _r in THREE_RULES["rules"]:  # type: ignore[attr-defined]
-    _r.update(
-        {
-            "title": {"zh": _r["id"], "en": _r["id"]},
-            "severity": "major",
-            "citation": {"source": "bench", "quote": "基准"},
-        }
-    )
-
-HAND_WRITTEN = """
-WITH a AS (SELECT * FROM assignments
-           WHERE role IN ('community_officer', 'dispatched_officer')),
-w AS (SELECT DISTINCT date_trunc('week', start)::DATE AS wk FROM activities),
-hours AS (
-  SELECT x.person, date_trunc('week', x.start)::DATE AS wk,
-         sum(date_diff('second', x.start, x."end")) / 3600.0 AS h,
-         count(*) FILTER (WHERE x.kind = 'dispute_screening') AS screenings
-  FROM activities x JOIN a ON a.person = x.person AND a.unit = x.unit
-  GROUP BY ALL),
-staffed AS (
-  SELECT u.id, count(a.person) AS people FROM units u LEFT JOIN a ON a.unit = u.id
-  WHERE u.type = 'locality' GROUP BY u.id)
-SELECT (SELECT count(*) FILTER (WHERE h < 8) FROM hours),
-       (SELECT count(*) FILTER (WHERE screenings < 1) FROM hours),
-       (SELECT count(*) FILTER (WHERE people < 1) FROM staffed)
-"""
 
 
 def _child(args: list[str]) -> dict[str, Any]:
@@ -132,16 +76,17 @@ def child_engine(data: str, policy: str, period: str) -> dict[str, Any]:
 
 
 def child_three(data: str, period: str, which: str, policy_file: str) -> dict[str, Any]:
-    """The three rules, one way; the dataset is loaded first and not timed."""
+    """The three rules, one way (``side``: the engine and the hand-written query alternately,
+    compared); the dataset is loaded first and not timed."""
     import gridpolicing
 
     ds = gridpolicing.load_dataset(data)
     n = ds.counts["activities"].used
+    if which == "side":
+        return {**side_by_side(ds, policy_file, period), "activities": n}
     t0 = time.perf_counter()
     if which == "engine":
         gridpolicing.evaluate(gridpolicing.load_policy(policy_file), ds, period)
-    elif which == "duckdb":
-        ds.cursor().execute(HAND_WRITTEN).fetchall()
     elif which == "python":
         _python_loop(ds)
     elif which == "durable":
@@ -237,37 +182,41 @@ def main(argv: list[str] | None = None) -> int:
     policy_file.write_text(yaml.safe_dump(THREE_RULES, allow_unicode=True), encoding="utf-8")
     print(
         "\nthe same three rules (weekly hours, weekly screening, staffing) on xindu-2022 data;"
-        " records per second of evaluation (data already loaded)"
+        " records per second of evaluation (data already loaded); engine and hand DuckDB side"
+        " by side in one process, best of 3; agree: same status, measured and required on every"
+        " finding"
     )
     print(
         f"{'activities':>12} {'engine':>12} {'hand DuckDB':>12} {'Python loop':>12} "
-        f"{'durable':>12} {'eng/DuckDB':>11} {'eng vs durable':>15}"
+        f"{'durable':>12} {'eng/DuckDB':>11} {'durable/eng':>12} {'agree':>6}"
     )
+    three: list[tuple[int, dict[str, Any]]] = []
     for n in sizes:
         out = root / f"xindu-2022-{n}"
         if not out.exists():
             continue
-        res = {}
-        for which in ("engine", "duckdb", "python", "durable"):
-            if which in ("python", "durable") and n > args.baselines_up_to:
-                continue
-            res[which] = _child(["three", str(out), "2022", which, str(policy_file)])
-        acts = res["engine"]["activities"]
+        side = _child(["three", str(out), "2022", "side", str(policy_file)])
+        res = {"engine": side["engine"], "duckdb": side["duckdb"]}
+        for which in ("python", "durable"):
+            if n <= args.baselines_up_to:
+                res[which] = _child(["three", str(out), "2022", which, str(policy_file)])["seconds"]
+        acts = side["activities"]
 
-        def rate(w: str, res: dict[str, Any] = res, acts: int = acts) -> str:
-            return f"{acts / res[w]['seconds']:>12,.0f}" if w in res else f"{'-':>12}"
+        def rate(w: str, res: dict[str, float] = res, acts: int = acts) -> str:
+            return f"{acts / res[w]:>12,.0f}" if w in res else f"{'-':>12}"
 
-        vs_duck = res["engine"]["seconds"] / res["duckdb"]["seconds"]
         vs_durable = (
-            f"{res['durable']['seconds'] / res['engine']['seconds']:>14.1f}x"
-            if "durable" in res
-            else f"{'-':>15}"
+            f"{res['durable'] / res['engine']:>11.1f}x" if "durable" in res else f"{'-':>12}"
         )
         print(
             f"{acts:>12,} {rate('engine')} {rate('duckdb')} {rate('python')} "
-            f"{rate('durable')} {vs_duck:>10.2f}x {vs_durable}",
+            f"{rate('durable')} {res['engine'] / res['duckdb']:>10.2f}x {vs_durable} "
+            f"{'yes' if side['agree'] else 'NO (' + str(side['differ']) + ')':>6}",
             flush=True,
         )
+        three.append((acts, {**res, "agree": side["agree"], "differ": side["differ"]}))
+    print()
+    print(targets_table(rows, three))
     return 0
 
 
