@@ -58,6 +58,7 @@ from gridpolicing.engine.intervals import (
     daily_time_sql,
 )
 from gridpolicing.engine.periods import Bucket, DateRange
+from gridpolicing.engine.rows import insert_rows
 from gridpolicing.engine.window import Unevaluated, Window
 from gridpolicing.model.terms import BUILTIN, Vocabulary
 from gridpolicing.policy.models import AnyPeriod, RuleSpec, Subject, UnitSelector
@@ -210,8 +211,11 @@ class EngineState:
         days = calendar_days(window.reads_from, window.range.end)
         self.official_calendar = all(d.official for d in days)
         con.execute("CREATE TEMP TABLE _cal_days (day DATE, workday BOOLEAN, holiday BOOLEAN)")
-        con.executemany(
-            "INSERT INTO _cal_days VALUES (?, ?, ?)", [(d.day, d.workday, d.holiday) for d in days]
+        insert_rows(
+            con,
+            "_cal_days",
+            ("DATE", "BOOLEAN", "BOOLEAN"),
+            [(d.day, d.workday, d.holiday) for d in days],
         )
         con.execute(
             """CREATE TEMP TABLE _cal AS
@@ -240,8 +244,7 @@ class EngineState:
         if period not in self._buckets:
             self.con.execute(f"CREATE TEMP TABLE {name} (bucket VARCHAR, bstart DATE, bend DATE)")
             rows = [(b.key, b.start, b.end) for b in self.window.rule_buckets(period)]
-            if rows:
-                self.con.executemany(f"INSERT INTO {name} VALUES (?, ?, ?)", rows)
+            insert_rows(self.con, name, ("VARCHAR", "DATE", "DATE"), rows)
             self.con.execute(
                 f"""CREATE TEMP TABLE {name}_cal AS
                     SELECT b.bucket, b.bstart, b.bend,
