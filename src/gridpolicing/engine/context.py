@@ -168,6 +168,7 @@ class EngineState:
         "_built",
         "_data_from",
         "_prefix",
+        "_shared",
         "_time_tables",
         "con",
         "ids",
@@ -202,6 +203,7 @@ class EngineState:
         self._buckets: set[AnyPeriod] = set()
         self._activity_daily = False
         self._built: set[str] = set()  # shared tables built once, shared with evidence states
+        self._shared: dict[str, str] = {}  # relation SQL -> its table (shared_relation)
         self._data_from: tuple[dt.date | None] | None = None
         # A library must not draw progress bars on its caller's terminal.
         con.execute("SET enable_progress_bar = false")
@@ -237,6 +239,18 @@ class EngineState:
         other.ids, other.source, other._prefix = True, source, "_ev"
         other._activity_daily, other._time_tables = False, {}
         return other
+
+    def shared_relation(self, prefix: str, sql: str) -> str:
+        """A temporary table holding the relation ``sql``, made the first time it is asked for:
+        rules of the same subjects and period share one table of subjects instead of each
+        joining assignments to buckets again (and a plan reading it several times reads it
+        once). Only for relations of the dataset's tables, which an evaluation never changes."""
+        name = self._shared.get(sql)
+        if name is None:
+            name = f"{prefix}_{len(self._shared)}"
+            self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {sql}")
+            self._shared[sql] = name
+        return f"(SELECT * FROM {name})"
 
     def buckets_table(self, period: AnyPeriod) -> str:
         """Name of the temporary table of ``period``'s judged buckets (before effective dates)."""
@@ -471,7 +485,7 @@ class PlanContext:
             b = f"(SELECT * FROM {b} b SEMI JOIN {self.restrict} k USING (bucket))"
         rel = self._subjects(subject, b)
         if self.restrict is None:
-            return rel
+            return self._state.shared_relation("_subjects", rel)
         return f"""(SELECT x.* FROM {rel} x
                     SEMI JOIN {self.restrict} k USING (subject_type, subject_id, bucket))"""
 
