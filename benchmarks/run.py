@@ -1,18 +1,22 @@
-"""The benchmark of issue 5: load and evaluation speed at several scales, against baselines.
+"""The benchmark of issues 5 and 13: load and evaluation speed at several scales, the baselines,
+and every speed target of issue 13 beside the figure of the run.
 
 One command, not part of ``make test``::
 
     .venv/bin/python benchmarks/run.py                       # 0.1 M, 1 M and 10 M activities
+    .venv/bin/python benchmarks/run.py --sizes 1000000,10000000 --out /tmp/bench   # the targets
     .venv/bin/python benchmarks/run.py --sizes 100000,1000000 --profiles xindu-2022
 
 For each size it generates each profile's synthetic year (``gridpolicing.synth.generate``,
-Parquet), then in a fresh process per measurement (so peak memory is that run's own) times
-``load_dataset`` and ``evaluate`` of the profile's whole policy. On the xindu-2022 data it also
-times the same three rules (weekly time commitment, weekly cadence, staffing) four ways: the
-engine (a policy of just those rules), one hand-written DuckDB query computing the same
-metrics, a plain Python loop over the same records, and durable_rules (the monitor's durable
-engine replaying the activities as events; it expresses time commitment and cadence, staffing
-has no event form). It prints one table of records per second and the ratios.
+Parquet; kept in ``--out`` and reused), then in a fresh process per measurement (so peak memory
+is that run's own) times ``load_dataset`` and ``evaluate`` of the profile's whole policy. On the
+xindu-2022 data it also times the same three rules (weekly time commitment, weekly cadence,
+staffing) four ways: the engine (a policy of just those rules) and one hand-written DuckDB query
+computing the same findings (benchmarks/three_rules.py), side by side in one process and
+compared finding by finding; a plain Python loop over the same records; and durable_rules (the
+monitor's durable engine replaying the activities as events; it expresses time commitment and
+cadence, staffing has no event form). It prints one table of records per second and the ratios,
+then the table of targets (benchmarks/targets.py), met or not, that docs/performance.md holds.
 """
 
 from __future__ import annotations
