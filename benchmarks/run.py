@@ -54,6 +54,17 @@ def _child(args: list[str]) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _machine() -> str:
+    """The machine in one line: platform, cores, memory, Python and DuckDB."""
+    import duckdb
+
+    pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
+    return (
+        f"{platform.platform()}, {os.cpu_count()} cores, {pages:.0f} GiB, Python "
+        f"{platform.python_version()}, DuckDB {duckdb.__version__}"
+    )
+
+
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -158,10 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     profiles = args.profiles.split(",")
     root = Path(args.out or tempfile.mkdtemp(prefix="gridpolicing-bench-"))
-    print(
-        f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}"
-    )
+    print(f"machine: {_machine()}")
+    # The machine may be shared: its load says how far the figures are the engine's own.
+    load_before = os.getloadavg()
+    print(f"load average (1, 5, 15 min) before: {load_before}")
     rows = []
     for n in sizes:
         for prof in profiles:
@@ -221,6 +232,15 @@ def main(argv: list[str] | None = None) -> int:
         three.append((acts, {**res, "agree": side["agree"], "differ": side["differ"]}))
     print()
     print(targets_table(rows, three))
+    # every figure of the run, for docs/performance.md
+    results = {
+        "machine": _machine(),
+        "load_average": {"before": load_before, "after": os.getloadavg()},
+        "profiles": rows,
+        "three_rules": three,
+    }
+    (root / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(f"\nfigures written to {root / 'results.json'}")
     return 0
 
 
