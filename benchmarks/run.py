@@ -230,12 +230,20 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         three.append((acts, {**res, "agree": side["agree"], "differ": side["differ"]}))
+    load_after = os.getloadavg()
+    cores = os.cpu_count() or 1
+    busy = ""
+    if max(load_before[0], load_after[0]) > cores:
+        busy = (
+            f"the machine was shared: load average {load_before[0]:.1f} before the run and "
+            f"{load_after[0]:.1f} after, on {cores} cores"
+        )
     print()
-    print(targets_table(rows, three))
+    print(targets_table(rows, three, busy))
     # every figure of the run, for docs/performance.md
     results = {
         "machine": _machine(),
-        "load_average": {"before": load_before, "after": os.getloadavg()},
+        "load_average": {"before": load_before, "after": load_after},
         "profiles": rows,
         "three_rules": three,
     }
