@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from targets import targets_table
+from targets import busy_note, targets_table
 from three_rules import THREE_RULES, side_by_side
 
 PROFILES = ("xindu-2022", "xinjin-2022", "xinxiang-2016", "nanjing-2016")
@@ -231,13 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         three.append((acts, {**res, "agree": side["agree"], "differ": side["differ"]}))
     load_after = os.getloadavg()
-    cores = os.cpu_count() or 1
-    busy = ""
-    if max(load_before[0], load_after[0]) > cores:
-        busy = (
-            f"the machine was shared: load average {load_before[0]:.1f} before the run and "
-            f"{load_after[0]:.1f} after, on {cores} cores"
-        )
+    busy = busy_note(load_before[0], load_after[0], os.cpu_count() or 1)
     print()
     print(targets_table(rows, three, busy))
     # every figure of the run, for docs/performance.md

@@ -1,8 +1,11 @@
 """The speed targets of issue 13, each beside the figure one run of benchmarks/run.py measured.
 
-:func:`targets_table` returns a Markdown table (printed by run.py, pasted into
-docs/performance.md): one row per target and profile, ``met`` or ``not met``, and for a target
-not met what stands in the way. A target whose sizes were not run is listed as ``not measured``.
+:func:`targets_table` returns a Markdown table (printed by run.py): one row per target and
+profile, ``met`` or ``not met``, and for a target not met what stands in the way. A target whose
+sizes were not run is listed as ``not measured``. The tables of docs/performance.md come from a
+run's figures::
+
+    .venv/bin/python benchmarks/targets.py /tmp/bench/results.json
 """
 
 from __future__ import annotations
@@ -120,3 +123,58 @@ def targets_table(
             )
         )
     return "\n".join(out)
+
+
+def run_tables(results: dict[str, Any]) -> str:
+    """The Markdown tables of docs/performance.md from a run's ``results.json``: each profile
+    loaded and evaluated, the three rules four ways, and the targets."""
+    rows = [(int(n), str(p), float(g), r) for n, p, g, r in results["profiles"]]
+    three = [(int(n), t) for n, t in results["three_rules"]]
+    out = [
+        "| activities | profile | load | evaluate | total | findings | peak RSS |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for _, prof, _, r in rows:
+        out.append(
+            f"| {r['activities']:,} | {prof} | {r['load']:.2f} s | {r['evaluate']:.2f} s | "
+            f"{r['load'] + r['evaluate']:.2f} s | {r['findings']:,} | {r['peak_mib']:,.0f} MiB |"
+        )
+    out += [
+        "",
+        "| activities | engine | hand DuckDB | Python loop | durable_rules | engine / DuckDB "
+        "time | durable / engine time | same findings |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for acts, t in three:
+
+        def rate(w: str, t: dict[str, Any] = t, acts: int = acts) -> str:
+            return f"{acts / t[w]:,.0f}" if w in t else "-"
+
+        durable = f"{t['durable'] / t['engine']:.1f}x" if "durable" in t else "-"
+        out.append(
+            f"| {acts:,} | {rate('engine')} | {rate('duckdb')} | {rate('python')} | "
+            f"{rate('durable')} | {t['engine'] / t['duckdb']:.2f}x | {durable} | "
+            f"{'yes' if t['agree'] else 'no: ' + str(t['differ'])} |"
+        )
+    cores = int(results["machine"].split(" cores")[0].rsplit(" ", 1)[1])
+    load = results["load_average"]
+    busy = busy_note(load["before"][0], load["after"][0], cores)
+    return "\n".join(out) + "\n\n" + targets_table(rows, three, busy)
+
+
+def busy_note(before: float, after: float, cores: int) -> str:
+    """Words for a machine that was shared during the run (load average above its cores)."""
+    if max(before, after) <= cores:
+        return ""
+    return (
+        f"the machine was shared: load average {before:.1f} before the run and "
+        f"{after:.1f} after, on {cores} cores"
+    )
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    from pathlib import Path
+
+    print(run_tables(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))))
