@@ -18,8 +18,8 @@ GIB = 1024
 # What stands in the way of a target not met, as far as the profile of this engine shows it
 # (benchmarks/phases.py; docs/performance.md, "Where the time goes").
 _IN_THE_WAY = {
-    "1m": "load {load:.2f} s + evaluate {evaluate:.2f} s (docs/performance.md, where the "
-    "time goes)",
+    "1m": "load {load:.2f} s + evaluate {evaluate:.2f} s (where the time goes: "
+    "benchmarks/phases.py)",
     "10m": "load {load:.2f} s + evaluate {evaluate:.2f} s",
     "memory": "peak {peak:,.0f} MiB: DuckDB holds the typed tables and the shared aggregates",
     "hand": "the engine judges through per-rule plans and resolves evidence of failing findings",
