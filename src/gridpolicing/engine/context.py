@@ -28,7 +28,8 @@ The engine adds the rule id, severity and citation. Tables of the dataset are vi
 * :meth:`PlanContext.buckets`: ``bucket, bstart, bend, days, working_days`` of the buckets the
   rule is judged for (engine/window.py says which: a bucket belongs to the run holding its last
   day, and is measured over all its days, even those before the range);
-* :meth:`PlanContext.subjects`: the rule's subjects per bucket, with ``units`` (assigned units);
+* :meth:`PlanContext.subjects`: the rule's subjects per bucket, with ``units`` (assigned units),
+  one table shared by the rules of the same subjects and period;
 * :attr:`PlanContext.calendar`: ``day, workday, holiday, sensitive``;
 * :attr:`PlanContext.activity_daily`: activities counted per person, unit, kind and the day they
   start, shared by every rule that counts activities so the large table is scanned once per
