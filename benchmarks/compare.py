@@ -81,11 +81,15 @@ def main() -> int:
                     for which, path in paths.items():
                         runs[which].append(_run(path, data, profile, truth["period"]))
                 old, new = (min(r["evaluate"] for r in runs[w]) for w in ("old", "new"))
+                load = {w: min(r["load"] for r in runs[w]) for w in runs}
+                total = {w: min(r["load"] + r["evaluate"] for r in runs[w]) for w in runs}
                 peak = {w: max(r["peak_mib"] for r in runs[w]) for w in runs}
                 print(
                     f"{n:>11,} {profile:14s} evaluate old {old:6.2f}s new {new:6.2f}s "
-                    f"({new / old - 1:+.0%})  peak old {peak['old']:,.0f} new "
-                    f"{peak['new']:,.0f} MiB",
+                    f"({new / old - 1:+.0%})  load old {load['old']:5.2f}s new "
+                    f"{load['new']:5.2f}s  total old {total['old']:6.2f}s new "
+                    f"{total['new']:6.2f}s ({total['new'] / total['old'] - 1:+.0%})  peak old "
+                    f"{peak['old']:,.0f} new {peak['new']:,.0f} MiB",
                     flush=True,
                 )
     return 0

@@ -1,18 +1,22 @@
-"""The benchmark of issue 5: load and evaluation speed at several scales, against baselines.
+"""The benchmark of issues 5 and 13: load and evaluation speed at several scales, the baselines,
+and every speed target of issue 13 beside the figure of the run.
 
 One command, not part of ``make test``::
 
     .venv/bin/python benchmarks/run.py                       # 0.1 M, 1 M and 10 M activities
+    .venv/bin/python benchmarks/run.py --sizes 1000000,10000000 --out /tmp/bench   # the targets
     .venv/bin/python benchmarks/run.py --sizes 100000,1000000 --profiles xindu-2022
 
 For each size it generates each profile's synthetic year (``gridpolicing.synth.generate``,
-Parquet), then in a fresh process per measurement (so peak memory is that run's own) times
-``load_dataset`` and ``evaluate`` of the profile's whole policy. On the xindu-2022 data it also
-times the same three rules (weekly time commitment, weekly cadence, staffing) four ways: the
-engine (a policy of just those rules), one hand-written DuckDB query computing the same
-metrics, a plain Python loop over the same records, and durable_rules (the monitor's durable
-engine replaying the activities as events; it expresses time commitment and cadence, staffing
-has no event form). It prints one table of records per second and the ratios.
+Parquet; kept in ``--out`` and reused), then in a fresh process per measurement (so peak memory
+is that run's own) times ``load_dataset`` and ``evaluate`` of the profile's whole policy. On the
+xindu-2022 data it also times the same three rules (weekly time commitment, weekly cadence,
+staffing) four ways: the engine (a policy of just those rules) and one hand-written DuckDB query
+computing the same findings (benchmarks/three_rules.py), side by side in one process and
+compared finding by finding; a plain Python loop over the same records; and durable_rules (the
+monitor's durable engine replaying the activities as events; it expresses time commitment and
+cadence, staffing has no event form). It prints one table of records per second and the ratios,
+then the table of targets (benchmarks/targets.py), met or not, that docs/performance.md holds.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from targets import busy_note, targets_table
+from three_rules import THREE_RULES, side_by_side
 
 PROFILES = ("xindu-2022", "xinjin-2022", "xinxiang-2016", "nanjing-2016")
 POLICY_OF = {
@@ -39,64 +45,6 @@ POLICY_OF = {
     "nanjing-2016": "nanjing-2016",
 }
 
-THREE_RULES = {
-    "id": "bench-three-rules",
-    "jurisdiction": "benchmark",
-    "title": {"zh": "基准三规则", "en": "benchmark: three rules"},
-    "sources": [{"id": "bench", "title": "benchmark", "issuer": "gridpolicing"}],
-    "rules": [
-        {
-            "id": "weekly-hours",
-            "kind": "time_commitment",
-            "period": "week",
-            "min_hours": 8,
-            "subject": {"people": {"roles": ["community_officer", "dispatched_officer"]}},
-        },
-        {
-            "id": "weekly-screening",
-            "kind": "cadence",
-            "period": "week",
-            "min_count": 1,
-            "count": {"activities": ["dispute_screening"]},
-            "subject": {"people": {"roles": ["community_officer", "dispatched_officer"]}},
-        },
-        {
-            "id": "village-staffed",
-            "kind": "staffing",
-            "period": "month",
-            "min_people": 1,
-            "roles": ["community_officer", "dispatched_officer"],
-            "subject": {"units": {"type": "locality"}},
-        },
-    ],
-}
-for _r in THREE_RULES["rules"]:  # type: ignore[attr-defined]
-    _r.update(
-        {
-            "title": {"zh": _r["id"], "en": _r["id"]},
-            "severity": "major",
-            "citation": {"source": "bench", "quote": "基准"},
-        }
-    )
-
-HAND_WRITTEN = """
-WITH a AS (SELECT * FROM assignments
-           WHERE role IN ('community_officer', 'dispatched_officer')),
-w AS (SELECT DISTINCT date_trunc('week', start)::DATE AS wk FROM activities),
-hours AS (
-  SELECT x.person, date_trunc('week', x.start)::DATE AS wk,
-         sum(date_diff('second', x.start, x."end")) / 3600.0 AS h,
-         count(*) FILTER (WHERE x.kind = 'dispute_screening') AS screenings
-  FROM activities x JOIN a ON a.person = x.person AND a.unit = x.unit
-  GROUP BY ALL),
-staffed AS (
-  SELECT u.id, count(a.person) AS people FROM units u LEFT JOIN a ON a.unit = u.id
-  WHERE u.type = 'locality' GROUP BY u.id)
-SELECT (SELECT count(*) FILTER (WHERE h < 8) FROM hours),
-       (SELECT count(*) FILTER (WHERE screenings < 1) FROM hours),
-       (SELECT count(*) FILTER (WHERE people < 1) FROM staffed)
-"""
-
 
 def _child(args: list[str]) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter; it prints one JSON line."""
@@ -104,6 +52,17 @@ def _child(args: list[str]) -> dict[str, Any]:
         [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=True
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _machine() -> str:
+    """The machine in one line: platform, cores, memory, Python and DuckDB."""
+    import duckdb
+
+    pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
+    return (
+        f"{platform.platform()}, {os.cpu_count()} cores, {pages:.0f} GiB, Python "
+        f"{platform.python_version()}, DuckDB {duckdb.__version__}"
+    )
 
 
 def _peak_mib() -> float:
@@ -132,16 +91,17 @@ def child_engine(data: str, policy: str, period: str) -> dict[str, Any]:
 
 
 def child_three(data: str, period: str, which: str, policy_file: str) -> dict[str, Any]:
-    """The three rules, one way; the dataset is loaded first and not timed."""
+    """The three rules, one way (``side``: the engine and the hand-written query alternately,
+    compared); the dataset is loaded first and not timed."""
     import gridpolicing
 
     ds = gridpolicing.load_dataset(data)
     n = ds.counts["activities"].used
+    if which == "side":
+        return {**side_by_side(ds, policy_file, period), "activities": n}
     t0 = time.perf_counter()
     if which == "engine":
         gridpolicing.evaluate(gridpolicing.load_policy(policy_file), ds, period)
-    elif which == "duckdb":
-        ds.cursor().execute(HAND_WRITTEN).fetchall()
     elif which == "python":
         _python_loop(ds)
     elif which == "durable":
@@ -209,10 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     profiles = args.profiles.split(",")
     root = Path(args.out or tempfile.mkdtemp(prefix="gridpolicing-bench-"))
-    print(
-        f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}"
-    )
+    print(f"machine: {_machine()}")
+    # The machine may be shared: its load says how far the figures are the engine's own.
+    load_before = os.getloadavg()
+    print(f"load average (1, 5, 15 min) before: {load_before}")
     rows = []
     for n in sizes:
         for prof in profiles:
@@ -237,37 +197,52 @@ def main(argv: list[str] | None = None) -> int:
     policy_file.write_text(yaml.safe_dump(THREE_RULES, allow_unicode=True), encoding="utf-8")
     print(
         "\nthe same three rules (weekly hours, weekly screening, staffing) on xindu-2022 data;"
-        " records per second of evaluation (data already loaded)"
+        " records per second of evaluation (data already loaded); engine and hand DuckDB side"
+        " by side in one process, best of 3; agree: same status, measured and required on every"
+        " finding"
     )
     print(
         f"{'activities':>12} {'engine':>12} {'hand DuckDB':>12} {'Python loop':>12} "
-        f"{'durable':>12} {'eng/DuckDB':>11} {'eng vs durable':>15}"
+        f"{'durable':>12} {'eng/DuckDB':>11} {'durable/eng':>12} {'agree':>6}"
     )
+    three: list[tuple[int, dict[str, Any]]] = []
     for n in sizes:
         out = root / f"xindu-2022-{n}"
         if not out.exists():
             continue
-        res = {}
-        for which in ("engine", "duckdb", "python", "durable"):
-            if which in ("python", "durable") and n > args.baselines_up_to:
-                continue
-            res[which] = _child(["three", str(out), "2022", which, str(policy_file)])
-        acts = res["engine"]["activities"]
+        side = _child(["three", str(out), "2022", "side", str(policy_file)])
+        res = {"engine": side["engine"], "duckdb": side["duckdb"]}
+        for which in ("python", "durable"):
+            if n <= args.baselines_up_to:
+                res[which] = _child(["three", str(out), "2022", which, str(policy_file)])["seconds"]
+        acts = side["activities"]
 
-        def rate(w: str, res: dict[str, Any] = res, acts: int = acts) -> str:
-            return f"{acts / res[w]['seconds']:>12,.0f}" if w in res else f"{'-':>12}"
+        def rate(w: str, res: dict[str, float] = res, acts: int = acts) -> str:
+            return f"{acts / res[w]:>12,.0f}" if w in res else f"{'-':>12}"
 
-        vs_duck = res["engine"]["seconds"] / res["duckdb"]["seconds"]
         vs_durable = (
-            f"{res['durable']['seconds'] / res['engine']['seconds']:>14.1f}x"
-            if "durable" in res
-            else f"{'-':>15}"
+            f"{res['durable'] / res['engine']:>11.1f}x" if "durable" in res else f"{'-':>12}"
         )
         print(
             f"{acts:>12,} {rate('engine')} {rate('duckdb')} {rate('python')} "
-            f"{rate('durable')} {vs_duck:>10.2f}x {vs_durable}",
+            f"{rate('durable')} {res['engine'] / res['duckdb']:>10.2f}x {vs_durable} "
+            f"{'yes' if side['agree'] else 'NO (' + str(side['differ']) + ')':>6}",
             flush=True,
         )
+        three.append((acts, {**res, "agree": side["agree"], "differ": side["differ"]}))
+    load_after = os.getloadavg()
+    busy = busy_note(load_before[0], load_after[0], os.cpu_count() or 1)
+    print()
+    print(targets_table(rows, three, busy))
+    # every figure of the run, for docs/performance.md
+    results = {
+        "machine": _machine(),
+        "load_average": {"before": load_before, "after": load_after},
+        "profiles": rows,
+        "three_rules": three,
+    }
+    (root / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(f"\nfigures written to {root / 'results.json'}")
     return 0
 
 

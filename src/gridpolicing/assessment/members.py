@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from gridpolicing.assessment.result import INSUFFICIENT
+from gridpolicing.engine.rows import insert_rows
 from gridpolicing.policy.models import IDENT
 from gridpolicing.policy.values import PolicyModel, Text
 from gridpolicing.report.messages import fmt
@@ -94,8 +95,7 @@ def member_item(
         "CREATE OR REPLACE TEMP TABLE _as_members "
         "(subject_id VARCHAR, bucket VARCHAR, total DOUBLE, status VARCHAR)"
     )
-    if rows:
-        con.executemany("INSERT INTO _as_members VALUES (?, ?, ?, ?)", rows)
+    insert_rows(con, "_as_members", ("VARCHAR", "VARCHAR", "DOUBLE", "VARCHAR"), rows)
     params: list[object] = []
     if src.members == "people":
         people = member_scheme.subject.people

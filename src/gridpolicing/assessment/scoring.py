@@ -164,9 +164,12 @@ def score_scheme(
         for v in scheme.vetoes
         if v.rule
     }
+    # What a source gives a subject it has no value for: built once, not once per subject
+    # (its words are models, and most subjects of a sparse item have none).
+    missing = {s.id: _nothing(s) for item in scheme.items for s in item.sources}
     out = []
     for key, (bstart, bend, role, scope, names) in sorted(subjects.items()):
-        items = [_item_score(item, raw, key) for item in scheme.items]
+        items = [_item_score(item, raw, key, missing) for item in scheme.items]
         total = clamp(
             round(scheme.base_score + sum(i.points for i in items), 6), scheme.floor, scheme.cap
         )
@@ -224,9 +227,16 @@ def score_scheme(
     return out
 
 
-def _item_score(item: Item, raw: dict[str, Raw], key: Key) -> ItemScore:
+def _item_score(
+    item: Item,
+    raw: dict[str, Raw],
+    key: Key,
+    missing: Mapping[str, tuple[float | None, Text, tuple[str, ...]]],
+) -> ItemScore:
+    """The item's score for ``key``; ``missing`` holds each source's value when it has none."""
+
     def scored(source: Item | Line) -> ItemScore:
-        value, text, evidence = raw[source.id].get(key, _nothing(source))
+        value, text, evidence = raw[source.id].get(key, missing[source.id])
         if value is None:
             return ItemScore(source.id, 0.0, 0.0, text, evidence, status=INSUFFICIENT)
         points = item_points(source, value)

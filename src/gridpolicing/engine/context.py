@@ -28,7 +28,8 @@ The engine adds the rule id, severity and citation. Tables of the dataset are vi
 * :meth:`PlanContext.buckets`: ``bucket, bstart, bend, days, working_days`` of the buckets the
   rule is judged for (engine/window.py says which: a bucket belongs to the run holding its last
   day, and is measured over all its days, even those before the range);
-* :meth:`PlanContext.subjects`: the rule's subjects per bucket, with ``units`` (assigned units);
+* :meth:`PlanContext.subjects`: the rule's subjects per bucket, with ``units`` (assigned units),
+  one table shared by the rules of the same subjects and period;
 * :attr:`PlanContext.calendar`: ``day, workday, holiday, sensitive``;
 * :attr:`PlanContext.activity_daily`: activities counted per person, unit, kind and the day they
   start, shared by every rule that counts activities so the large table is scanned once per
@@ -58,6 +59,7 @@ from gridpolicing.engine.intervals import (
     daily_time_sql,
 )
 from gridpolicing.engine.periods import Bucket, DateRange
+from gridpolicing.engine.rows import insert_rows
 from gridpolicing.engine.window import Unevaluated, Window
 from gridpolicing.model.terms import BUILTIN, Vocabulary
 from gridpolicing.policy.models import AnyPeriod, RuleSpec, Subject, UnitSelector
@@ -167,6 +169,7 @@ class EngineState:
         "_built",
         "_data_from",
         "_prefix",
+        "_shared",
         "_time_tables",
         "con",
         "ids",
@@ -202,6 +205,7 @@ class EngineState:
         self._buckets: set[AnyPeriod] = set()
         self._activity_daily = False
         self._built: set[str] = set()  # shared tables built once, shared with evidence states
+        self._shared: dict[str, str] = {}  # relation SQL -> its table (shared_relation)
         # The first day of data, when the caller knows it for a larger dataset than this one
         # (a partition of a province: gridpolicing.spark); found on first use otherwise.
         self._data_from: tuple[dt.date | None] | None = data_from
@@ -213,8 +217,11 @@ class EngineState:
         days = calendar_days(window.reads_from, window.range.end)
         self.official_calendar = all(d.official for d in days)
         con.execute("CREATE TEMP TABLE _cal_days (day DATE, workday BOOLEAN, holiday BOOLEAN)")
-        con.executemany(
-            "INSERT INTO _cal_days VALUES (?, ?, ?)", [(d.day, d.workday, d.holiday) for d in days]
+        insert_rows(
+            con,
+            "_cal_days",
+            ("DATE", "BOOLEAN", "BOOLEAN"),
+            [(d.day, d.workday, d.holiday) for d in days],
         )
         con.execute(
             """CREATE TEMP TABLE _cal AS
@@ -237,14 +244,25 @@ class EngineState:
         other._activity_daily, other._time_tables = False, {}
         return other
 
+    def shared_relation(self, prefix: str, sql: str) -> str:
+        """A temporary table holding the relation ``sql``, made the first time it is asked for:
+        rules of the same subjects and period share one table of subjects instead of each
+        joining assignments to buckets again (and a plan reading it several times reads it
+        once). Only for relations of the dataset's tables, which an evaluation never changes."""
+        name = self._shared.get(sql)
+        if name is None:
+            name = f"{prefix}_{len(self._shared)}"
+            self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {sql}")
+            self._shared[sql] = name
+        return f"(SELECT * FROM {name})"
+
     def buckets_table(self, period: AnyPeriod) -> str:
         """Name of the temporary table of ``period``'s judged buckets (before effective dates)."""
         name = f"_buckets_{period.value}"
         if period not in self._buckets:
             self.con.execute(f"CREATE TEMP TABLE {name} (bucket VARCHAR, bstart DATE, bend DATE)")
             rows = [(b.key, b.start, b.end) for b in self.window.rule_buckets(period)]
-            if rows:
-                self.con.executemany(f"INSERT INTO {name} VALUES (?, ?, ?)", rows)
+            insert_rows(self.con, name, ("VARCHAR", "DATE", "DATE"), rows)
             self.con.execute(
                 f"""CREATE TEMP TABLE {name}_cal AS
                     SELECT b.bucket, b.bstart, b.bend,
@@ -471,7 +489,7 @@ class PlanContext:
             b = f"(SELECT * FROM {b} b SEMI JOIN {self.restrict} k USING (bucket))"
         rel = self._subjects(subject, b)
         if self.restrict is None:
-            return rel
+            return self._state.shared_relation("_subjects", rel)
         return f"""(SELECT x.* FROM {rel} x
                     SEMI JOIN {self.restrict} k USING (subject_type, subject_id, bucket))"""
 

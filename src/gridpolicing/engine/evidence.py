@@ -98,12 +98,12 @@ def _scoped_activities(con: duckdb.DuckDBPyConnection) -> None:
                     FROM _ev_keys k WHERE k.subject_type = '{kind}')"""
         )
     cols = ", ".join(f'a."{c}"' for c in ACTIVITY_COLUMNS)
+    # One scan of the activities, each probing both key tables: each table holds a (who, day)
+    # once, so a record matches at most one row of each and is kept once.
     con.execute(
         f"""CREATE TEMP TABLE _ev_activities AS
             SELECT {cols} FROM activities a
-            SEMI JOIN _ev_people k ON k.who = a.person AND k.day = CAST(a.start AS DATE)
-            UNION ALL
-            SELECT {cols} FROM activities a
-            SEMI JOIN _ev_units k ON k.who = a.unit AND k.day = CAST(a.start AS DATE)
-            ANTI JOIN _ev_people p ON p.who = a.person AND p.day = CAST(a.start AS DATE)"""
+            LEFT JOIN _ev_people p ON p.who = a.person AND p.day = CAST(a.start AS DATE)
+            LEFT JOIN _ev_units u ON u.who = a.unit AND u.day = CAST(a.start AS DATE)
+            WHERE p.who IS NOT NULL OR u.who IS NOT NULL"""
     )

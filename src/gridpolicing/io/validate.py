@@ -266,6 +266,12 @@ class _TableCheck:
         failing += [f"COALESCE({self._span_over(s, e)}, FALSE)" for s, e in self.spans]
         if self.spec.one_of:
             failing.append("(" + " AND ".join(f"{_id(n)} IS NULL" for n in self.spec.one_of) + ")")
+        # A reference to another (typed, already built) table is checked in the same pass: its
+        # ids are never NULL, so NOT IN is an anti-join and NULL only for a NULL reference.
+        failing += [
+            f"COALESCE({_id(col)} NOT IN (SELECT id FROM {_id(target)}), FALSE)"
+            for col, target in self._in_pass_references
+        ]
         first, *rest = (_id(c.name) for c in self.kept)
         guarded = f"CASE WHEN {' OR '.join(failing)} THEN error('_reject') ELSE {first} END"
         select = f"SELECT {', '.join([guarded, *rest])} FROM ({self._typed(keys=False)})"
@@ -284,10 +290,25 @@ class _TableCheck:
     def _any_duplicate(self) -> bool:
         return "id" in self._names and _may_repeat(self.con, self.t, "id")
 
+    @property
+    def _in_pass_references(self) -> list[tuple[str, str]]:
+        """The references the direct insert checks itself: single values naming another table
+        (a list is unnested, and a table's own ids are not all there until it is built)."""
+        lists = {c.name for c in self.cols if c.is_list}
+        return [
+            (col, target)
+            for col, target in self.spec.references.items()
+            if target != self.spec.name and col not in lists
+        ]
+
     def _any_unknown(self) -> bool:
-        """Some reference (or list item) names no row of its target table."""
+        """Some reference (or list item) the direct insert did not check names no row of its
+        target table."""
         unknown = []
+        checked = set(self._in_pass_references)
         for col, target in self.spec.references.items():
+            if (col, target) in checked:
+                continue
             column = next(c for c in self.cols if c.name == col)
             # The targets are typed tables, whose ids are never NULL: NOT IN is an anti-join.
             x = f"unnest({_id(col)})" if column.is_list else _id(col)
