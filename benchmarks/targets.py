@@ -24,8 +24,10 @@ _IN_THE_WAY = {
     "memory": "peak {peak:,.0f} MiB: DuckDB holds the typed tables and the shared aggregates",
     "hand": "the engine judges through per-rule plans and resolves evidence of failing findings",
     "durable": "durable_rules takes {durable:.2f} s, the engine {engine:.2f} s, and the "
-    "hand-written query computing the same findings {duckdb:.2f} s: 30x would need the engine "
-    "{needed:.1f}x faster than that query",
+    "hand-written query computing the same findings {duckdb:.2f} s: 30x needs the engine in "
+    "{budget:.2f} s, {needed:.1f}x the query's time (today {now:.1f}x): the engine plans each rule "
+    "on its own over shared tables, resolves evidence and builds a report, which one fused query "
+    "does not",
     "agree": "the hand-written query and the engine disagree on {differ} findings",
     "linear": "10x the records costs {ratio:.1f}x the time",
 }
@@ -106,7 +108,12 @@ def targets_table(
                 f"three rules, {acts:,} records: engine at least 30x faster than durable_rules",
                 f"{speedup:.1f}x",
                 speedup >= 30.0,
-                _IN_THE_WAY["durable"].format(**t, needed=30 * t["duckdb"] / t["durable"]),
+                _IN_THE_WAY["durable"].format(
+                    **t,
+                    budget=t["durable"] / 30,
+                    needed=t["durable"] / 30 / t["duckdb"],
+                    now=t["engine"] / t["duckdb"],
+                ),
             )
         )
     for prof in profiles:

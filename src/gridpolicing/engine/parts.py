@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, final
 
+import duckdb
 import pyarrow as pa
 
 from gridpolicing.assessment.engine import AssessmentPart, finish
@@ -121,9 +122,16 @@ def combine(
 
 
 def _ordered(tables: Sequence[pa.Table]) -> pa.Table:
-    table = pa.concat_tables(tables)
-    keys = [(c, "ascending") for c in FINDINGS_ORDER]
-    return table.take(pa.compute.sort_indices(table, sort_keys=keys, null_placement="at_end"))
+    """The parts' findings in report order, ordered by the same SQL as one dataset's."""
+    con = duckdb.connect()
+    try:
+        con.register("_parts", pa.concat_tables(tables))
+        ordered: pa.Table = con.sql(
+            f"SELECT * FROM _parts ORDER BY {FINDINGS_ORDER_SQL}"
+        ).to_arrow_table()
+    finally:
+        con.close()
+    return ordered
 
 
 def merge_spans(spans: Sequence[tuple[TableSpan, ...]]) -> tuple[TableSpan, ...]:
