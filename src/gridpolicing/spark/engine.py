@@ -132,9 +132,10 @@ def evaluate(
     redo = _to_redo(policy, rng, parts)
     if redo is not None:
         first_day, again = redo
-        rows.unpersist()
-        rows = _run(spark, job, [found[i] for i in again], (first_day,), keep=rows)
-        parts = _parts(rows)
+        old = rows
+        rows = _run(spark, job, [found[i] for i in again], (first_day,), keep=old)
+        parts = _parts(rows)  # computes the new rows, the others read from the cached old ones
+        old.unpersist()
     order = [_asc(c) for c in FINDINGS_ORDER]
     findings = rows.where("payload IS NULL").drop("part", "payload").orderBy(*order).toArrow()
     rows.unpersist()
