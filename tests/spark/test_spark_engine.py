@@ -17,7 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from gridpolicing import evaluate, load_dataset, load_policy
-from gridpolicing.cli.main import cli
+from gridpolicing.cli.main import cli, main
 from gridpolicing.errors import DatasetError, UsageError
 from gridpolicing.spark import evaluate as spark_evaluate
 from gridpolicing.spark import partitions
@@ -130,7 +130,8 @@ def test_cli_engine_spark_writes_the_same_report(
     for engine in ("duckdb", "spark"):
         out = tmp_path / f"{engine}.json"
         args = ["evaluate", "--policy", POLICY, "--data", str(province), "--period", PERIOD]
-        args += ["--engine", engine, "--spark-master", "local[2]", "--format", "json"]
+        args += ["--engine", engine, "--format", "json"]
+        args += ["--spark-master", "local[2]"] if engine == "spark" else []
         result = CliRunner().invoke(cli, [*args, "-o", str(out)])
         assert result.exit_code == 0, result.output
         outs[engine] = out.read_bytes()
@@ -186,3 +187,90 @@ def test_a_rule_reading_the_whole_dataset_is_refused(tmp_path: Path, province: P
     rule["within"] = "descendant"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     load_policy(path)  # and the same rule relating offices to the bureau is accepted
+
+
+def test_a_bureau_copied_twice_is_refused_not_counted_twice(spark: Any, copy: Path) -> None:
+    """One machine rejects the copy's records as duplicate ids; the Spark run must not
+    count them again, so it refuses the province, naming the copy and the original."""
+    shutil.copytree(copy / "bureau=B0001", copy / "bureau=B0009")
+    (copy / "layout.json").unlink()
+    with pytest.raises(DatasetError) as caught:
+        spark_evaluate(load_policy(POLICY), str(copy), PERIOD, spark=spark)
+    problems = caught.value.problems
+    held = [p for p in problems if "is also in" in p.message]
+    assert held
+    assert all(p.file.endswith("bureau=B0009") for p in held)
+    assert "is also in bureau=B0001: ids must be unique across partitions" in held[0].message
+    assert any("more ids held by two partitions" in p.message for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("table beside", "units"),
+        ("csv partition", "CSV"),
+        ("missing", "no such file or directory"),
+    ],
+)
+def test_layout_defects_are_refused_as_the_loader_refuses_them(
+    copy: Path, change: str, message: str
+) -> None:
+    source = copy
+    if change == "table beside":
+        shutil.copy(copy / "bureau=B0001" / "units.parquet", copy / "units.parquet")
+    elif change == "csv partition":
+        duckdb.execute(
+            f"COPY (SELECT * FROM read_parquet('{copy / 'bureau=B0002' / 'units.parquet'}', "
+            f"hive_partitioning = false)) TO '{copy / 'bureau=B0002' / 'units.csv'}'"
+        )
+        (copy / "bureau=B0002" / "units.parquet").unlink()
+    else:
+        source = copy / "nowhere"
+    with pytest.raises(DatasetError) as spark_error:
+        partitions(str(source))
+    with pytest.raises(DatasetError) as loader_error:
+        load_dataset(source)
+    assert message in str(spark_error.value)
+    assert spark_error.value.problems == loader_error.value.problems or change == "missing"
+
+
+def test_an_unknown_spark_master_is_a_usage_error(
+    province: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "evaluate",
+            "--policy",
+            POLICY,
+            "--data",
+            str(province),
+            "--period",
+            PERIOD,
+            "--engine",
+            "spark",
+            "--spark-master",
+            "lokal[2]",
+        ],
+    )
+    assert code == 2
+    assert "unknown Spark master 'lokal[2]'" in capsys.readouterr().err
+
+
+def test_spark_master_without_the_spark_engine_is_a_usage_error(
+    province: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "evaluate",
+            "--policy",
+            POLICY,
+            "--data",
+            str(province),
+            "--period",
+            PERIOD,
+            "--spark-master",
+            "local[2]",
+        ],
+    )
+    assert code == 2
+    assert "--spark-master is for --engine spark" in capsys.readouterr().err

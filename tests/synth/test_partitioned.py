@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from gridpolicing import UsageError, evaluate, load_dataset, load_policy
 from gridpolicing.cli.main import cli
+from gridpolicing.errors import DatasetError
 from gridpolicing.model.tables import TABLES
 from gridpolicing.synth import Truth, generate, generate_partitioned
 from tests.synth.oracle import check, failing
@@ -137,6 +138,32 @@ def test_same_arguments_same_bytes_and_stale_bureaus_go(tmp_path: Path) -> None:
     generate_partitioned("xinjin-2022", tmp_path / "b", bureaus=3, **ARGS)
     generate_partitioned("xinjin-2022", tmp_path / "b", bureaus=2, **ARGS)
     assert files(tmp_path / "a") == files(tmp_path / "b")
+
+
+def test_a_run_stopped_half_way_leaves_a_province_the_loader_refuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second bureau fails while it is written: the first is in place, the second only in
+    its hidden folder, and layout.json lists both, so loading names the missing bureau."""
+    import gridpolicing.synth.partitioned as partitioned
+
+    real = partitioned.write_world
+    calls = []
+
+    def stops(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        if len(calls) == 2:
+            Path(args[2], "units.parquet").parent.mkdir(parents=True, exist_ok=True)
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(partitioned, "write_world", stops)
+    with pytest.raises(KeyboardInterrupt):
+        generate_partitioned("xinjin-2022", tmp_path, bureaus=3, **ARGS)
+    assert (tmp_path / "bureau=B0001").is_dir()
+    assert not (tmp_path / "bureau=B0002").exists()
+    with pytest.raises(DatasetError, match="bureau=B0002"):
+        load_dataset(tmp_path)
 
 
 @pytest.mark.parametrize(

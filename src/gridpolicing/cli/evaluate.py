@@ -49,10 +49,10 @@ _SEVERITIES = ("critical", "major", "minor")
 )
 @click.option(
     "--spark-master",
-    default="local[*]",
-    show_default=True,
+    default=None,
     metavar="URL",
-    help="With --engine spark: the Spark master, as spark-submit --master takes it",
+    help="With --engine spark: the Spark master, as spark-submit --master takes it "
+    "[default: local[*]]",
 )
 @click.option(
     "--data-label",
@@ -111,7 +111,7 @@ def command(
     policy_ref: str,
     data: str,
     engine: str,
-    spark_master: str,
+    spark_master: str | None,
     policy_path: tuple[str, ...],
     data_label: str | None,
     period: str,
@@ -130,10 +130,12 @@ def command(
     activity record or no assignment in force is warned about on stderr (and in the report);
     --strict-period makes that exit 1.
     """
+    if spark_master is not None and engine != "spark":
+        raise UsageError("--spark-master is for --engine spark; add --engine spark or drop it")
     policy = load_policy(policy_ref, registry=registry(), policy_path=policy_path)
     mode: Evidence = "all" if evidence == "all" else "failing"
     if engine == "spark":
-        report = _spark(policy, data, period, mode, data_label, spark_master)
+        report = _spark(policy, data, period, mode, data_label, spark_master or "local[*]")
     else:
         dataset = load_dataset(data, label=data_label, vocabulary=policy.vocabulary)
         report = evaluate(policy, dataset, period, evidence=mode)

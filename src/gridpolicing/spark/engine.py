@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -35,7 +36,7 @@ from gridpolicing.engine.evidence import EVIDENCE_MODES, Evidence
 from gridpolicing.engine.parts import FINDINGS_ORDER, Part, combine
 from gridpolicing.engine.periods import DateRange, parse_range
 from gridpolicing.engine.window import window_for
-from gridpolicing.errors import GridPolicingError, UsageError
+from gridpolicing.errors import DatasetError, GridPolicingError, Problem, UsageError
 from gridpolicing.io.dataset import DatasetSummary
 from gridpolicing.io.dataset_schema import DEFAULT_MAX_ACTIVITY_HOURS, DEFAULT_TIMEZONE
 from gridpolicing.spark.layout import Partition, partitions
@@ -67,6 +68,13 @@ FINDINGS_SCHEMA: Final = pa.schema(
 )
 """The findings table of a Report (the columns engine/evaluate.py selects)."""
 _LOG_CONFIG: Final = Path(__file__).with_name("log4j2.properties")
+UNIQUE_ACROSS: Final = ("units", "people", "assignments")
+"""Tables whose ids are checked across partitions (each partition's loader checks its own)."""
+_SHOWN: Final = 20
+_MASTER: Final = re.compile(
+    r"^(local(\[(\*|\d+)(,\d+)?\])?|local-cluster\[\d+,\d+,\d+\]|yarn|"
+    r"(spark|k8s|mesos)://\S+)$"
+)
 _ROWS: Final = pa.schema([*FINDINGS_SCHEMA, ("part", pa.int32()), ("payload", pa.binary())])
 _SPARK_ROWS: Final = (
     "rule_index int, subject_type string, subject_id string, bucket string, "
@@ -83,6 +91,11 @@ def session(master: str = "local[*]", app: str = "gridpolicing") -> SparkSession
     """
     from pyspark.sql import SparkSession
 
+    if not _MASTER.match(master):
+        raise UsageError(
+            f"unknown Spark master {master!r}; expected local, local[N], local[*], "
+            "spark://HOST:PORT, yarn, k8s://URL or mesos://URL"
+        )
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no guessing the host's address
@@ -128,13 +141,13 @@ def evaluate(
     found = partitions(source)
     job = _Job(policy, rng, evidence, timezone, max_activity_hours, source)
     rows = _run(spark, job, found, None)
-    parts = _parts(rows)
+    parts = _parts(rows, found)
     redo = _to_redo(policy, rng, parts)
     if redo is not None:
         first_day, again = redo
         old = rows
         rows = _run(spark, job, [found[i] for i in again], (first_day,), keep=old)
-        parts = _parts(rows)  # computes the new rows, the others read from the cached old ones
+        parts = _parts(rows, found)  # the new rows computed, the others read from the old
         old.unpersist()
     order = [_asc(c) for c in FINDINGS_ORDER]
     findings = rows.where("payload IS NULL").drop("part", "payload").orderBy(*order).toArrow()
@@ -219,7 +232,49 @@ class _Job:
             assessment=dataclasses.replace(part.assessment, finished=None),
             rejected=rejected,
         )
-        yield _payload_row(index, light)
+        yield _payload_row(index, (light, _unique_ids(dataset)))
+
+
+def _unique_ids(dataset: Any) -> dict[str, list[str]]:
+    """The ids of the tables whose records are subjects or define them (:data:`UNIQUE_ACROSS`):
+    the driver checks they are unique across partitions."""
+    con = dataset.cursor()
+    try:
+        return {
+            t: [r[0] for r in con.execute(f'SELECT id FROM "{t}" ORDER BY id').fetchall()]
+            for t in UNIQUE_ACROSS
+        }
+    finally:
+        con.close()
+
+
+def _check_unique(found: list[Partition], ids: list[dict[str, list[str]]]) -> None:
+    """Refuse ids of :data:`UNIQUE_ACROSS` that two partitions both hold: one machine would
+    reject the later records, and a bureau copied twice would count every finding twice."""
+    seen: dict[tuple[str, str], int] = {}
+    problems = []
+    for part, tables in zip(found, ids, strict=True):
+        for table, values in tables.items():
+            for value in values:
+                first = seen.setdefault((table, value), part.index)
+                if first != part.index:
+                    other = found[first].path.rsplit("/", 1)[-1]
+                    problems.append(
+                        Problem(
+                            part.path,
+                            None,
+                            None,
+                            "",
+                            f"{table} id {value!r} is also in {other}: ids must be unique "
+                            "across partitions",
+                        )
+                    )
+    if problems:
+        shown = problems[:_SHOWN]
+        if len(problems) > _SHOWN:
+            more = f"and {len(problems) - _SHOWN:,} more ids held by two partitions"
+            shown.append(Problem(found[0].path.rsplit("/", 1)[0], None, None, "", more))
+        raise DatasetError(shown)
 
 
 def _task_threads(dataset: Any) -> None:
@@ -285,16 +340,19 @@ def _run(
     return rows.persist(StorageLevel.MEMORY_AND_DISK)
 
 
-def _parts(rows: DataFrame) -> list[Part]:
-    """The partitions' parts in partition order; a partition's error is raised here."""
+def _parts(rows: DataFrame, found: list[Partition]) -> list[Part]:
+    """The partitions' parts in partition order; a partition's error is raised here, and ids
+    held by two partitions."""
     got = rows.where("payload IS NOT NULL").select("part", "payload").collect()
-    out: list[tuple[int, Part]] = []
+    out: list[tuple[int, tuple[Part, dict[str, list[str]]]]] = []
     for part_index, blob in got:
         value = pickle.loads(blob)  # written by this run's own tasks
         if isinstance(value, GridPolicingError):
             raise value
         out.append((part_index, value))
-    return [p for _, p in sorted(out, key=lambda x: x[0])]
+    ordered = [v for _, v in sorted(out, key=lambda x: x[0])]
+    _check_unique(found, [ids for _, ids in ordered])
+    return [p for p, _ in ordered]
 
 
 def _to_redo(

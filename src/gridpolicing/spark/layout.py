@@ -44,9 +44,15 @@ class Partition:
 
 
 def partitions(source: str) -> list[Partition]:
-    """The partitions of the dataset at ``source``, in order."""
+    """The partitions of the dataset at ``source``, in order.
+
+    A local folder is first checked by the loader's own rules (io/layout.py), so it is refused
+    exactly when ``load_dataset`` would refuse it, with the same messages.
+    """
     import pyarrow.fs as pafs
 
+    if "://" not in source:
+        _check_local(source)
     fs, root = _filesystem(source)
     try:
         info = fs.get_file_info(root)
@@ -81,6 +87,19 @@ def partitions(source: str) -> list[Partition]:
         raise _error(source, "no partition folder (such as bureau=B0001/) in it")
     base = source.rstrip("/")
     return [Partition(i, *found[n], f"{base}/{n}") for i, n in enumerate(names)]
+
+
+def _check_local(source: str) -> None:
+    from pathlib import Path
+
+    from gridpolicing.io.layout import table_sources
+
+    root = Path(source)
+    if not root.exists():
+        raise _error(source, "no such file or directory")
+    if not root.is_dir():
+        raise _error(source, "not a folder of partitions (bureau=<id>/ folders)")
+    table_sources(root)  # raises the loader's DatasetError for a defect of the layout
 
 
 def _layout(fs: Any, root: str, source: str) -> tuple[str, list[str]] | None:

@@ -3,8 +3,10 @@
 Each bureau is the profile's world generated with its own seed (``seed`` + its index, so the
 first bureau is ``generate(seed=seed)`` with its ids prefixed), every id and reference prefixed
 with the bureau's id, written into ``bureau=<B>/`` before the next is built: memory holds one
-bureau at a time, whatever their number. ``layout.json`` is written last, so a run that stops
-half way leaves a directory the loader refuses rather than a province with bureaus missing.
+bureau at a time, whatever their number. ``layout.json`` is written first and lists every
+bureau, and each bureau is written into a hidden folder renamed into place when complete, so a
+run that stops half way leaves a directory the loader refuses (a listed bureau has no folder)
+rather than a province with bureaus missing or half written.
 """
 
 from __future__ import annotations
@@ -68,14 +70,19 @@ def generate_partitioned(
     start, end, policy = period_and_policy(profile, period, rates)
     target = Path(out)
     ids = bureau_ids(bureaus)
-    _remove_stale(target, set(ids))
+    _remove_earlier(target)
+    target.mkdir(parents=True, exist_ok=True)
+    layout = {"format": LAYOUT_FORMAT, "partition_by": PARTITION_KEY, "partitions": ids}
+    (target / LAYOUT_FILE).write_text(json.dumps(layout, indent=2) + "\n", encoding="utf-8")
     truths = []
     for i, bureau in enumerate(ids):
+        folder = f"{PARTITION_KEY}={bureau}"
+        partial = target / f".partial-{folder}"  # hidden: the loader skips it
         truths.append(
             write_world(
                 profile,
                 policy,
-                target / f"{PARTITION_KEY}={bureau}",
+                partial,
                 scale=scale,
                 seed=seed + i,
                 rate=rate,
@@ -87,21 +94,18 @@ def generate_partitioned(
                 prefix=f"{bureau}-",
             )
         )
-    layout = {"format": LAYOUT_FORMAT, "partition_by": PARTITION_KEY, "partitions": ids}
-    (target / LAYOUT_FILE).write_text(json.dumps(layout, indent=2) + "\n", encoding="utf-8")
+        os.replace(partial, target / folder)
     return truths
 
 
-def _remove_stale(target: Path, keep: set[str]) -> None:
-    """Remove the layout and the bureaus of an earlier run into ``target`` that this one drops.
-
-    Only folders ``bureau=<B>/`` are touched: the loader would refuse the stale ones (they are
-    not in the new layout.json), never count them.
-    """
+def _remove_earlier(target: Path) -> None:
+    """Remove the layout and every bureau folder (complete or partial) of an earlier run into
+    ``target``: a province is always one run's, never a mix of two runs' bureaus."""
     (target / LAYOUT_FILE).unlink(missing_ok=True)
     if not target.is_dir():
         return
     for folder in target.iterdir():
-        key, _, value = folder.name.partition("=")
-        if folder.is_dir() and key == PARTITION_KEY and value not in keep:
+        name = folder.name.removeprefix(".partial-")
+        key, _, _ = name.partition("=")
+        if folder.is_dir() and key == PARTITION_KEY:
             shutil.rmtree(folder)
