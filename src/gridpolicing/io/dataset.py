@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, final
 
+from gridpolicing.errors import UsageError
 from gridpolicing.io.dataset_schema import ATTRIBUTE_PREFIX, ATTRIBUTES_FIELD
 from gridpolicing.model import TABLES
 from gridpolicing.model.base import Record
@@ -63,7 +64,7 @@ class Dataset:
     default the file or folder name, so a report does not depend on where the data lies).
     """
 
-    __slots__ = ("_con", "counts", "label", "rejected", "source", "vocabulary")
+    __slots__ = ("_closed", "_con", "counts", "label", "rejected", "source", "vocabulary")
 
     def __init__(
         self,
@@ -76,6 +77,7 @@ class Dataset:
         vocabulary: Vocabulary | None = None,
     ) -> None:
         self._con = con
+        self._closed = False
         self.vocabulary = vocabulary if vocabulary is not None else BUILTIN
         """The vocabulary the records were checked against (built-in, or a policy's)."""
         self.source = source
@@ -94,12 +96,29 @@ class Dataset:
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A fresh connection to the dataset's database, for one evaluation's temporary tables."""
+        if self._closed:
+            raise UsageError(f"dataset {self.label!r} is closed; load it again to use it")
         return self._con.cursor()
+
+    def close(self) -> None:
+        """Release the dataset's database (its memory). Reports made from it stay usable: they
+        hold their findings, counts and rejected records; the dataset can no longer be
+        evaluated or read."""
+        self._closed = True
+        self._con.close()
+
+    def __enter__(self) -> Dataset:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def table(self, name: str) -> pa.Table:
         """The used records of table ``name`` as an Arrow table, ordered by id."""
         _check_table(name)
-        result: pa.Table = self._con.sql(f'SELECT * FROM "{name}" ORDER BY id').to_arrow_table()
+        con = self.cursor()
+        result: pa.Table = con.sql(f'SELECT * FROM "{name}" ORDER BY id').to_arrow_table()
+        con.close()
         return result
 
     def records(self, name: str) -> Iterator[Record]:
@@ -115,7 +134,9 @@ class Dataset:
     def count(self, name: str) -> int:
         """How many used records table ``name`` holds."""
         _check_table(name)
-        [(n,)] = self._con.execute(f'SELECT count(*) FROM "{name}"').fetchall()
+        con = self.cursor()
+        [(n,)] = con.execute(f'SELECT count(*) FROM "{name}"').fetchall()
+        con.close()
         return int(n)
 
     def __repr__(self) -> str:

@@ -15,8 +15,9 @@ import csv
 import os
 import re
 from array import array
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import duckdb
 import pyarrow as pa
@@ -45,14 +46,17 @@ _RAGGED: Final = frozenset({"MISSING COLUMNS", "TOO MANY COLUMNS"})
 
 
 def load_dataset(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | Mapping[str, Any],
     *,
     label: str | None = None,
     vocabulary: Vocabulary | None = None,
     timezone: str = DEFAULT_TIMEZONE,
     max_activity_hours: float = DEFAULT_MAX_ACTIVITY_HOURS,
 ) -> Dataset:
-    """Load and validate a dataset from a YAML/JSON file or a directory of CSV/Parquet files.
+    """Load and validate a dataset from a YAML/JSON file or a directory of CSV/Parquet files,
+    or from tables in memory: a mapping of table name to a pyarrow Table, a pandas or polars
+    DataFrame, or a DuckDB relation (rejected records name ``<label>/<table>`` and their row,
+    1 for the first; ``label`` defaults to ``tables``).
 
     ``label`` names the dataset in reports (default: the file or folder name). ``vocabulary`` (a
     policy's ``policy.vocabulary``) lets records name the terms the policy adds; without it only
@@ -75,6 +79,8 @@ def load_dataset(
             f"max_activity_hours must be a positive number up to {MAX_ACTIVITY_HOURS:,.0f}, "
             f"not {given}"
         )
+    if isinstance(path, Mapping):
+        return _load(label or "tables", None, path, label, vocabulary, timezone, max_activity_hours)
     file = os.fspath(path)
     p = Path(file)
     if not p.exists():
@@ -85,13 +91,29 @@ def load_dataset(
             "unsupported file type; expected a .yaml, .yml or .json file, "
             "or a directory of <table>.csv or <table>.parquet files",
         )
+    return _load(file, p, None, label, vocabulary, timezone, max_activity_hours)
+
+
+def _load(
+    file: str,
+    p: Path | None,
+    tables: Mapping[str, Any] | None,
+    label: str | None,
+    vocabulary: Vocabulary | None,
+    timezone: str,
+    max_activity_hours: float,
+) -> Dataset:
+    """Stage the files at ``p`` (or the in-memory ``tables``) and validate them."""
     con = duckdb.connect(":memory:")
     try:
         # A library must not draw progress bars on its caller's terminal.
         con.execute("SET enable_progress_bar = false")
         _set_timezone(con, timezone)
         stager = _Stager(con, file)
-        staged = stager.directory(p) if p.is_dir() else stager.document(p)
+        if p is None:
+            staged = stager.tables(tables or {})
+        else:
+            staged = stager.directory(p) if p.is_dir() else stager.document(p)
         dataset = build_dataset(
             con,
             staged,
@@ -140,6 +162,39 @@ class _Stager:
         """Stage every table of a YAML or JSON file."""
         file = str(path)
         return {t: self._records(t, file, recs) for t, recs in read_document(path).items()}
+
+    def tables(self, tables: Mapping[str, Any]) -> dict[str, Staged]:
+        """Stage tables given in memory (Arrow, pandas, polars, DuckDB relations)."""
+        problems: list[Problem] = []
+        staged = {}
+        for table, given in tables.items():
+            where = f"{self.root}/{table}"
+            if table not in TABLES:
+                known = ", ".join(TABLES)
+                problems.append(
+                    Problem(
+                        where, None, None, "", f"unknown table {quote(table)}; expected {known}"
+                    )
+                )
+                continue
+            try:
+                arrow = _as_arrow(given, where)
+                _check_columns(where, None, table, list(arrow.column_names))
+            except DatasetError as exc:
+                problems.extend(exc.problems)
+                continue
+            n = arrow.num_rows
+            arrow = arrow.add_column(0, "_row", pa.array(range(1, n + 1), pa.int64()))
+            arrow = arrow.add_column(0, "_key", pa.array(range(n), pa.int64()))
+            name = f"_stage_{table}"
+            self.con.register("_arrow_stage", arrow)
+            self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM _arrow_stage")
+            self.con.unregister("_arrow_stage")
+            self.created.append(f"TABLE {name}")
+            staged[table] = Staged(table, where, name)
+        if problems:
+            raise DatasetError(problems)
+        return staged
 
     def _records(self, table: str, file: str, records: list[DocRecord]) -> Staged:
         data: dict[str, pa.Array] = {
@@ -388,6 +443,31 @@ class _Stager:
         self.con.unregister("_arrow_broken")
         self.created.append(f"TABLE {name}")
         return Staged(table, file, name, broken=tuple(broken))
+
+
+def _as_arrow(given: object, where: str) -> pa.Table:
+    """A table given in memory as an Arrow table (without copying an Arrow one)."""
+    if isinstance(given, pa.Table):
+        return given
+    if isinstance(given, pa.RecordBatch):
+        return pa.Table.from_batches([given])
+    if isinstance(given, duckdb.DuckDBPyRelation):
+        table: pa.Table = given.to_arrow_table()
+        return table
+    module = type(given).__module__.split(".")[0]
+    try:
+        if module == "pandas":
+            return pa.Table.from_pandas(given, preserve_index=False)
+        if module == "polars":
+            converted: pa.Table = given.to_arrow()  # type: ignore[attr-defined]
+            return converted
+    except (pa.ArrowException, ValueError, TypeError) as exc:
+        raise error(where, f"cannot read the table as Arrow: {_first_line(exc)}") from None
+    raise error(
+        where,
+        f"expected a pyarrow Table, a pandas or polars DataFrame or a DuckDB relation, "
+        f"not {type(given).__name__}",
+    )
 
 
 def _ragged(header: list[str], row: list[str]) -> tuple[str, str]:
