@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.installed-spark
 
-.PHONY: demo test lint typecheck schema docs-check policies unit test-spark docs clean fuzz
+.PHONY: demo test check lint typecheck schema docs-check policies unit test-spark docs clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ test-spark: $(SPARK_STAMP)
 	GRIDPOLICING_REQUIRE_SPARK=1 $(BIN)/python -m pytest -q tests/spark
 
 test: lint typecheck schema docs-check policies unit test-spark
+
+# The everyday loop, a few minutes: lint, types and the tests not marked slow (tests/conftest.py).
+check: lint typecheck
+	$(BIN)/python -m pytest -q --ignore=tests/spark -m "not slow"
 
 # The fuzz targets with a long budget (tests/fuzz/run.py); not part of `make test`.
 fuzz: $(STAMP)

@@ -29,8 +29,13 @@ def _findings(policy: Any, data: Any, period: str) -> list[Any]:
     ]
 
 
-@pytest.mark.parametrize(("example", "policy_id", "period"), SCENARIOS)
-@pytest.mark.parametrize("form", ["arrow", "pandas", "duckdb"])
+# Every example as Arrow tables; the other forms convert to Arrow, so one example each.
+CASES = [(*sc, "arrow") for sc in SCENARIOS] + [
+    (*SCENARIOS[0], form) for form in ("pandas", "polars", "duckdb")
+]
+
+
+@pytest.mark.parametrize(("example", "policy_id", "period", "form"), CASES)
 def test_every_example_in_memory_has_the_files_findings(
     example: str, policy_id: str, period: str, form: str
 ) -> None:
@@ -41,6 +46,10 @@ def test_every_example_in_memory_has_the_files_findings(
     con = duckdb.connect()
     if form == "pandas":
         given: dict[str, Any] = {t: a.to_pandas() for t, a in tables.items()}
+    elif form == "polars":
+        import polars
+
+        given = {t: polars.from_arrow(a) for t, a in tables.items()}
     elif form == "duckdb":
         given = {t: con.from_arrow(a) for t, a in tables.items()}
     else:
