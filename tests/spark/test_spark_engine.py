@@ -234,43 +234,16 @@ def test_layout_defects_are_refused_as_the_loader_refuses_them(
     assert spark_error.value.problems == loader_error.value.problems or change == "missing"
 
 
-def test_an_unknown_spark_master_is_a_usage_error(
-    province: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--engine", "spark", "--spark-master", "lokal[2]"], "unknown Spark master 'lokal[2]'"),
+        (["--spark-master", "local[2]"], "--spark-master is for --engine spark"),
+    ],
+)
+def test_spark_master_misuse_is_a_usage_error(
+    province: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
 ) -> None:
-    code = main(
-        [
-            "evaluate",
-            "--policy",
-            POLICY,
-            "--data",
-            str(province),
-            "--period",
-            PERIOD,
-            "--engine",
-            "spark",
-            "--spark-master",
-            "lokal[2]",
-        ],
-    )
-    assert code == 2
-    assert "unknown Spark master 'lokal[2]'" in capsys.readouterr().err
-
-
-def test_spark_master_without_the_spark_engine_is_a_usage_error(
-    province: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code = main(
-        [
-            "evaluate",
-            "--policy",
-            POLICY,
-            "--data",
-            str(province),
-            "--period",
-            PERIOD,
-            "--spark-master",
-            "local[2]",
-        ],
-    )
-    assert code == 2
-    assert "--spark-master is for --engine spark" in capsys.readouterr().err
+    args = ["evaluate", "--policy", POLICY, "--data", str(province), "--period", PERIOD]
+    assert main([*args, *options]) == 2
+    assert message in capsys.readouterr().err

@@ -20,7 +20,15 @@ from gridpolicing.errors import DatasetError, Problem
 from gridpolicing.io.documents import error, quote
 from gridpolicing.model import TABLES
 
-__all__ = ["LAYOUT_FILE", "LAYOUT_FORMAT", "TableSource", "table_sources"]
+__all__ = [
+    "LAYOUT_FILE",
+    "LAYOUT_FORMAT",
+    "TableSource",
+    "check_layout",
+    "ignored",
+    "partition_key",
+    "table_sources",
+]
 
 LAYOUT_FILE: Final = "layout.json"
 LAYOUT_FORMAT: Final = "gridpolicing.partitioned/1"
@@ -47,7 +55,7 @@ def table_sources(root: Path) -> dict[str, TableSource]:
     """
     problems: list[Problem] = []
     entries = _entries(root)
-    partitions = [e for e in entries if e.is_dir() and _partition_key(e.name) is not None]
+    partitions = [e for e in entries if e.is_dir() and partition_key(e.name) is not None]
     layout = root / LAYOUT_FILE
     if partitions or layout.is_file():
         found = _partitioned(root, entries, partitions, layout, problems)
@@ -60,17 +68,18 @@ def table_sources(root: Path) -> dict[str, TableSource]:
 
 def _entries(folder: Path) -> list[Path]:
     try:
-        return sorted(e for e in folder.iterdir() if not _ignored(e.name))
+        return sorted(e for e in folder.iterdir() if not ignored(e.name))
     except OSError as exc:
         raise error(str(folder), f"cannot list the directory: {exc.strerror or exc}") from None
 
 
-def _ignored(name: str) -> bool:
-    # Hidden files and Hadoop's bookkeeping (_SUCCESS, _metadata) are no data.
+def ignored(name: str) -> bool:
+    """Whether a file or folder name is no data (hidden, or Hadoop's ``_SUCCESS``)."""
     return name.startswith((".", "_"))
 
 
-def _partition_key(name: str) -> str | None:
+def partition_key(name: str) -> str | None:
+    """The key of a partition folder's name (``bureau`` of ``bureau=B0001``), or None."""
     key, eq, value = name.partition("=")
     return key if eq and key and value and "=" not in value else None
 
@@ -82,7 +91,7 @@ def _plain(
     found: dict[str, TableSource] = {}
     for e in entries:
         is_dir = e.is_dir()
-        if is_dir and _partition_key(e.name) is not None:
+        if is_dir and partition_key(e.name) is not None:
             if in_partition:
                 message = "partition folders nest one level only; a partition holds tables"
                 problems.append(Problem(str(e), None, None, "", message))
@@ -127,7 +136,7 @@ def _part_directory(folder: Path, problems: list[Problem]) -> TableSource | None
         problems.append(Problem(str(folder), None, None, "", reason))
         return None
     for p in files:
-        if any(_ignored(n) for n in p.relative_to(folder).parts):
+        if any(ignored(n) for n in p.relative_to(folder).parts):
             continue
         suffix = p.suffix.lower()
         if suffix == ".parquet":
@@ -155,7 +164,7 @@ def _partitioned(
     problems: list[Problem],
 ) -> dict[str, TableSource]:
     """The union of the partitions' tables: each table's files, partition by partition."""
-    keys = sorted({str(_partition_key(p.name)) for p in partitions})
+    keys = sorted({str(partition_key(p.name)) for p in partitions})
     if len(keys) > 1:
         names = ", ".join(f"{k}=" for k in keys)
         message = f"partition folders name one key, found {names}"
@@ -189,35 +198,45 @@ def _check_layout(
     layout: Path, key: str | None, partitions: list[Path], problems: list[Problem]
 ) -> None:
     """``layout.json`` must describe the folders: a partition it lists may not be missing."""
-    file = str(layout)
+    try:
+        text = layout.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(str(layout), None, None, "", f"cannot read the file: {exc}"))
+        return
+    check_layout(text, str(layout), key, {p.name.partition("=")[2] for p in partitions}, problems)
+
+
+def check_layout(
+    text: str, file: str, key: str | None, folders: set[str], problems: list[Problem]
+) -> list[str] | None:
+    """Check a ``layout.json`` (its ``text``, read from ``file``) against the partition folders
+    found (their key and values); return the partitions it lists, None when it is unusable.
+    Shared by the loader and the Spark engine, which lists remote folders itself."""
 
     def problem(message: str, line: int | None = None) -> None:
         problems.append(Problem(file, line, None, "", message))
 
     try:
-        doc: Any = json.loads(layout.read_text(encoding="utf-8"))
+        doc: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         problem(f"malformed JSON: {exc.msg}", exc.lineno)
-        return
-    except (OSError, UnicodeDecodeError) as exc:
-        problem(f"cannot read the file: {exc}")
-        return
+        return None
     expected = f'expected {{"format": "{LAYOUT_FORMAT}", "partition_by": ..., "partitions": [...]}}'
     if not isinstance(doc, dict) or doc.get("format") != LAYOUT_FORMAT:
         problem(f"not a {LAYOUT_FORMAT} document; {expected}")
-        return
+        return None
     by, listed = doc.get("partition_by"), doc.get("partitions")
     if not isinstance(by, str) or not isinstance(listed, list):
         problem(f"partition_by must be a name and partitions a list; {expected}")
-        return
+        return None
     if not all(isinstance(v, str) for v in listed):
         problem("partitions must be a list of names")
-        return
+        return None
     if key is not None and by != key:
         problem(f"partition_by is {quote(by)} but the folders are {key}=...")
-        return
-    folders = {p.name.partition("=")[2] for p in partitions}
+        return None
     for value in sorted(set(listed) - folders):
         problem(f"lists partition {by}={value}, but there is no folder {by}={value}/")
     for value in sorted(folders - set(listed)):
         problem(f"does not list partition {by}={value}, whose folder is there")
+    return list(listed)

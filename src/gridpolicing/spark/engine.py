@@ -241,7 +241,7 @@ def _unique_ids(dataset: Any) -> dict[str, list[str]]:
     con = dataset.cursor()
     try:
         return {
-            t: [r[0] for r in con.execute(f'SELECT id FROM "{t}" ORDER BY id').fetchall()]
+            t: [r[0] for r in con.execute(f'SELECT id FROM "{t}"').fetchall()]
             for t in UNIQUE_ACROSS
         }
     finally:

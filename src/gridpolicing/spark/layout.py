@@ -17,18 +17,20 @@ a missing bureau never passes unnoticed.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
-from typing import Any, Final, final
+from typing import Any, final
 
 from gridpolicing.errors import DatasetError, Problem
+from gridpolicing.io.layout import (
+    LAYOUT_FILE,
+    LAYOUT_FORMAT,
+    check_layout,
+    ignored,
+    partition_key,
+    table_sources,
+)
 
 __all__ = ["LAYOUT_FILE", "LAYOUT_FORMAT", "Partition", "partitions"]
-
-LAYOUT_FILE: Final = "layout.json"
-LAYOUT_FORMAT: Final = "gridpolicing.partitioned/1"
-_FOLDER: Final = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.+)$")
 
 
 @final
@@ -47,7 +49,8 @@ def partitions(source: str) -> list[Partition]:
     """The partitions of the dataset at ``source``, in order.
 
     A local folder is first checked by the loader's own rules (io/layout.py), so it is refused
-    exactly when ``load_dataset`` would refuse it, with the same messages.
+    exactly when ``load_dataset`` would refuse it, with the same messages; a URI's folders are
+    listed here and checked against its ``layout.json`` by the same rules.
     """
     import pyarrow.fs as pafs
 
@@ -62,27 +65,16 @@ def partitions(source: str) -> list[Partition]:
         raise _error(source, "not a folder of partitions (bureau=<id>/ folders)")
     found = {}
     for entry in fs.get_file_info(pafs.FileSelector(root)):
-        m = _FOLDER.match(entry.base_name)
-        if entry.type == pafs.FileType.Directory and m:
-            found[entry.base_name] = (m.group(1), m.group(2))
+        key = partition_key(entry.base_name)
+        if entry.type == pafs.FileType.Directory and key and not ignored(entry.base_name):
+            found[entry.base_name] = (key, entry.base_name.partition("=")[2])
     keys = sorted({k for k, _ in found.values()})
     if len(keys) > 1:
         raise _error(source, f"partition folders name several keys ({', '.join(keys)}); use one")
     names = sorted(found)
-    layout = _layout(fs, root, source)
-    if layout is not None:
-        key, listed = layout
-        if keys and keys != [key]:
-            raise _error(source, f"layout.json partitions by {key!r}, the folders by {keys[0]!r}")
-        names = [f"{key}={v}" for v in listed]
-        missing = [n for n in names if n not in found]
-        if missing:
-            raise _error(source, f"layout.json lists partitions with no folder: {missing[:5]}")
-        unlisted = sorted(set(found) - set(names))
-        if unlisted:
-            raise _error(
-                source, f"partition folders that layout.json does not list: {unlisted[:5]}"
-            )
+    listed = _listed(fs, root, source, keys[0] if keys else None, {v for _, v in found.values()})
+    if listed is not None:
+        names = [f"{keys[0]}={v}" for v in listed] if keys else []
     if not names:
         raise _error(source, "no partition folder (such as bureau=B0001/) in it")
     base = source.rstrip("/")
@@ -92,8 +84,6 @@ def partitions(source: str) -> list[Partition]:
 def _check_local(source: str) -> None:
     from pathlib import Path
 
-    from gridpolicing.io.layout import table_sources
-
     root = Path(source)
     if not root.exists():
         raise _error(source, "no such file or directory")
@@ -102,33 +92,26 @@ def _check_local(source: str) -> None:
     table_sources(root)  # raises the loader's DatasetError for a defect of the layout
 
 
-def _layout(fs: Any, root: str, source: str) -> tuple[str, list[str]] | None:
+def _listed(
+    fs: Any, root: str, source: str, key: str | None, folders: set[str]
+) -> list[str] | None:
+    """The partitions ``layout.json`` lists, checked against the folders; None without one."""
     import pyarrow.fs as pafs
 
     path = f"{root.rstrip('/')}/{LAYOUT_FILE}"
     if fs.get_file_info(path).type != pafs.FileType.File:
         return None
+    file = f"{source.rstrip('/')}/{LAYOUT_FILE}"
     with fs.open_input_stream(path) as f:
         raw = f.read()
-    file = f"{source.rstrip('/')}/{LAYOUT_FILE}"
+    problems: list[Problem] = []
     try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _error(file, f"not JSON: {exc}") from None
-    ok = (
-        isinstance(doc, dict)
-        and doc.get("format") == LAYOUT_FORMAT
-        and isinstance(doc.get("partition_by"), str)
-        and isinstance(doc.get("partitions"), list)
-        and all(isinstance(p, str) for p in doc["partitions"])
-    )
-    if not ok:
-        raise _error(
-            file,
-            f'expected {{"format": "{LAYOUT_FORMAT}", "partition_by": "<key>", '
-            '"partitions": ["<value>", ...]}',
-        )
-    return doc["partition_by"], list(doc["partitions"])
+        listed = check_layout(raw.decode("utf-8"), file, key, folders, problems)
+    except UnicodeDecodeError as exc:
+        raise _error(file, f"cannot read the file: {exc}") from None
+    if problems:
+        raise DatasetError(problems)
+    return listed
 
 
 def _filesystem(source: str) -> tuple[Any, str]:
