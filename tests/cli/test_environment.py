@@ -63,15 +63,6 @@ def test_the_fixture_evaluates(
     assert main([*evaluate_args, "--period", "2022-W10"]) == 0
 
 
-def test_a_missing_output_folder_exits_1(
-    tmp_path: Path, evaluate_args: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = tmp_path / "no" / "such" / "folder" / "report.json"
-    assert main([*evaluate_args, "--period", "2022-W10", "--output", str(out)]) == 1
-    line = _one_line(capsys.readouterr().err)
-    assert line == f"gridpolicing: {out}: No such file or directory"
-
-
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full")
 def test_a_full_disk_exits_1(evaluate_args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     # Every write to /dev/full fails with ENOSPC, as on a full disk.

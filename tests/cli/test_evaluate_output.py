@@ -42,15 +42,3 @@ def test_stdout_without_a_byte_buffer_still_gets_the_report(
     monkeypatch.setattr(sys, "stdout", text)
     assert main(ARGS) == 0
     assert text.getvalue().startswith('{\n  "format": "gridpolicing.report/1"')
-
-
-@pytest.mark.parametrize("fmt", ["json", "table"])
-def test_unwritable_output_is_a_clear_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
-) -> None:
-    target = tmp_path / "missing" / "r.out"
-    assert main([*ARGS[:-1], fmt, "-o", str(target)]) == 1
-    err = capsys.readouterr().err
-    assert str(target) in err
-    assert "No such file or directory" in err
-    assert "Traceback" not in err

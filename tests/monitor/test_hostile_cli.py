@@ -117,16 +117,17 @@ def test_start_and_until_with_an_offset_are_china_time(
     assert [(a["kind"], a["at"]) for a in alerts][-1] == ("breached", "2023-09-11T00:00:00")
 
 
-def test_a_missing_checkpoint_folder_is_refused_before_reading(
+def test_a_checkpoint_folder_that_cannot_be_made_is_refused_before_reading(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = _base(tmp_path)
+    (tmp_path / "no").write_text("a file, not a folder", encoding="utf-8")
     missing = tmp_path / "no" / "state.json"
     code, alerts, err = _watch(
         capsys, [*base, "--checkpoint", str(missing)], tmp_path / "e.jsonl", [GOOD[0].encode()]
     )
     assert (code, alerts) == (2, [])
-    assert f"--checkpoint {missing}: the folder {missing.parent} does not exist" in err
+    assert f"--checkpoint {missing}: {missing.parent} is a file, not a folder" in err
 
 
 def test_a_checkpoint_that_cannot_be_written_is_exit_1(

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gridpolicing.errors import Problem
 from gridpolicing.policy.registry import Registry
 from gridpolicing.testing.junit import junit_xml, xml_text
 from gridpolicing.testing.runner import CaseResult, FileResult, _close, run_test_file
@@ -30,12 +31,14 @@ def test_junit_xml_parses_whatever_the_names_and_messages(
         file=name,
         policy=policy,
         cases=(CaseResult(name, tuple(failures), 0.1), CaseResult("ok", (), 0.0)),
-        problems=tuple(failures),
+        problems=tuple(Problem(name, 3, 1, "", f) for f in failures),
+        skipped=((policy, 9),),
     )
     root = ET.fromstring(junit_xml([result]).encode("utf-8"))
     [suite] = list(root)
     assert suite.get("failures") == "2"
-    assert suite.get("name") == xml_text(name)
+    assert suite.get("skipped") == "1"
+    assert suite.get("name") == suite.get("file") == xml_text(name)
 
 
 def test_xml_text_shows_what_it_replaces() -> None:
@@ -87,14 +90,14 @@ def test_covers_limits_the_rules_a_file_must_test(tmp_path: Path) -> None:
     test = tmp_path / "p.test.yaml"
     test.write_text(_CASES.format(covers=""), encoding="utf-8")
     whole = run_test_file(test, Registry.from_entry_points())
-    assert any("rule 'other' has no case" in p for p in whole.problems)
+    assert any("rule 'other' has no case" in str(p) for p in whole.problems)
     test.write_text(_CASES.format(covers="covers: [covered]"), encoding="utf-8")
     part = run_test_file(test, Registry.from_entry_points())
     assert part.problems == ()
     assert all(not c.failures for c in part.cases)
     test.write_text(_CASES.format(covers="covers: [covered, nonesuch]"), encoding="utf-8")
     wrong = run_test_file(test, Registry.from_entry_points())
-    assert any("has no rule or scheme 'nonesuch'" in p for p in wrong.problems)
+    assert any("has no rule or scheme 'nonesuch'" in str(p) for p in wrong.problems)
 
 
 _SCHEME_POLICY = """\
@@ -169,7 +172,7 @@ def test_an_absent_assessment_result_cannot_also_expect_values(tmp_path: Path) -
     )
     result = run_test_file(test_file, Registry.from_entry_points())
     assert result.cases == ()
-    assert any("absent: true expects no total" in p for p in result.problems)
+    assert any("absent: true expects no total" in str(p) for p in result.problems)
 
 
 def test_a_roll_up_expectation_cannot_name_a_status() -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
 
+from gridpolicing.errors import UsageError
 from gridpolicing.policy.registry import Registry
 
-__all__ = ["echo_json", "registry"]
+__all__ = ["echo_json", "output_folder", "registry", "write_output"]
 
 
 def registry() -> Registry:
@@ -20,3 +22,30 @@ def registry() -> Registry:
 def echo_json(data: Any) -> None:
     """Machine output: JSON on stdout, UTF-8, stable key order."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def output_folder(path: str, option: str) -> None:
+    """Create the folder ``path`` is to be written in, as ``mkdir -p`` does.
+
+    A folder that cannot be made (a file stands in its place, no permission) is the user's to
+    fix: a :class:`UsageError` naming the option, exit 2.
+    """
+    parent = Path(path).parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UsageError(f"{option} {path}: {parent} is a file, not a folder") from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(f"{option} {path}: cannot create the folder {parent} ({reason})") from None
+
+
+def write_output(path: str, data: bytes, option: str = "--output") -> None:
+    """Write ``data`` to ``path``, creating the folders it needs (see :func:`output_folder`).
+
+    Bytes, not text: no locale encoding or newline translation, so the file is the same on every
+    machine. A full disk is an OSError: cli/main.py turns it into one line, exit 1.
+    """
+    output_folder(path, option)
+    with open(path, "wb") as fh:
+        fh.write(data)

@@ -8,7 +8,7 @@ import sys
 import click
 from rich.console import Console
 
-from gridpolicing.cli._common import registry
+from gridpolicing.cli._common import registry, write_output
 from gridpolicing.engine.evaluate import evaluate
 from gridpolicing.engine.evidence import EVIDENCE_MODES, Evidence
 from gridpolicing.engine.periods import PERIOD_FORMS
@@ -197,6 +197,4 @@ def _emit(text: str, output: str | None) -> None:
         stdout.write(data)
         stdout.flush()
         return
-    # A missing folder or a full disk is an OSError: cli/main.py turns it into one line, exit 1.
-    with open(output, "wb") as fh:
-        fh.write(data)
+    write_output(output, data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gridpolicing.cli._common import registry
+from gridpolicing.cli._common import registry, write_output
 from gridpolicing.policy.loader import load_policy
 from gridpolicing.policy.render import render_policy
 
@@ -32,8 +32,7 @@ def command(policy_ref: str, lang: str, fmt: str, output: str | None) -> int:
     policy = load_policy(policy_ref, registry=registry(), allow_template=True)
     text = render_policy(policy, lang=lang, fmt=fmt)
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_output(output, text.encode("utf-8"))
     else:
         click.echo(text, nl=False)
     return 0

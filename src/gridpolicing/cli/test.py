@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
-from gridpolicing.cli._common import echo_json, registry
-from gridpolicing.errors import PolicyError
+from gridpolicing import __version__
+from gridpolicing.cli._common import echo_json, registry, write_output
+from gridpolicing.errors import PolicyError, Problem
 from gridpolicing.policy.loader import load_policy
 from gridpolicing.testing import find_test_files, run_test_file
+from gridpolicing.testing.annotations import Annotation, from_problem, github, sarif
 from gridpolicing.testing.junit import junit_xml
-from gridpolicing.testing.runner import TEST_SUFFIX
+from gridpolicing.testing.runner import TEST_SUFFIX, FileResult
 
 __all__ = ["command"]
 
@@ -26,7 +28,13 @@ __all__ = ["command"]
     help="Also write JUnit XML here (for CI systems)",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for machines, sarif for code scanning, github for "
+    "annotations in GitHub Actions (docs/ci.md)",
 )
 @click.option("--allow-empty", is_flag=True, help="Exit 0 even when no test case ran")
 @click.option(
@@ -61,7 +69,7 @@ def command(
     search = [*policy_path, *(p for p in roots if Path(p).is_dir())]
     results = [run_test_file(f, reg, name_filter, search) for f in files]
     exercised = {f for r in results for f in r.policy_files}
-    untested: list[str] = []
+    untested: list[Problem] = []
     for root in roots:
         root_path = Path(root)
         for pf in sorted(root_path.glob("*.yaml")) if root_path.is_dir() else []:
@@ -70,31 +78,37 @@ def command(
             try:
                 policy = load_policy(pf, registry=reg, allow_template=True, policy_path=search)
             except PolicyError as exc:
-                untested.extend(str(p) for p in exc.problems)
+                untested.extend(exc.problems)
                 continue
-            untested.append(f"{pf}: policy {policy.id} is not exercised by any test file")
+            message = f"policy {policy.id} is not exercised by any test file"
+            untested.append(Problem(str(pf), None, None, "", message))
     n_cases = sum(len(r.cases) for r in results)
     n_failed = sum(1 for r in results for c in r.cases if not c.passed)
     n_problems = sum(len(r.problems) for r in results) + len(untested)
     if junit_file:
-        with open(junit_file, "w", encoding="utf-8") as fh:
-            fh.write(junit_xml(results))
-    if fmt == "json":
+        write_output(junit_file, junit_xml(results).encode("utf-8"), "--junit")
+    if fmt in ("sarif", "github"):
+        found = _annotations(results, untested)
+        click.echo(sarif(found, __version__) if fmt == "sarif" else github(found))
+    elif fmt == "json":
         echo_json(
             {
                 "passed": n_cases - n_failed,
                 "failed": n_failed,
-                "problems": [*untested, *(p for r in results for p in r.problems)],
+                "problems": [
+                    str(p) for p in [*untested, *(p for r in results for p in r.problems)]
+                ],
                 "files": [
                     {
                         "file": r.file,
                         "policy": r.policy,
-                        "problems": list(r.problems),
+                        "problems": [str(p) for p in r.problems],
                         "cases": [
                             {
                                 "name": c.name,
                                 "passed": c.passed,
                                 "failures": list(c.failures),
+                                "line": c.line,
                                 "seconds": round(c.seconds, 3),
                             }
                             for c in r.cases
@@ -127,3 +141,16 @@ def command(
         click.echo("no test case ran", err=True)
         return 1
     return 0
+
+
+def _annotations(results: list[FileResult], untested: list[Problem]) -> list[Annotation]:
+    """Each file problem, and each failed case at its line, in file order."""
+    out = [from_problem("test-problem", p) for p in untested]
+    for r in results:
+        out.extend(from_problem("test-problem", p) for p in r.problems)
+        out.extend(
+            Annotation("test-failed", r.file, c.line, None, f"{c.name}: " + "; ".join(c.failures))
+            for c in r.cases
+            if not c.passed
+        )
+    return out

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import click
 
+from gridpolicing import __version__
 from gridpolicing.cli._common import echo_json, registry
 from gridpolicing.errors import PolicyError, Problem
 from gridpolicing.policy.loader import load_policy
+from gridpolicing.testing.annotations import from_problem, github, sarif
 
 __all__ = ["command", "policy_files"]
 
@@ -31,10 +33,11 @@ def policy_files(paths: tuple[str, ...]) -> list[Path]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif", "github"]),
     default="text",
     show_default=True,
-    help="text for people, json for machines",
+    help="text for people, json for machines, sarif for code scanning, github for "
+    "annotations in GitHub Actions (docs/ci.md)",
 )
 @click.option(
     "--policy-path",
@@ -61,7 +64,10 @@ def command(paths: tuple[str, ...], fmt: str, policy_path: tuple[str, ...]) -> i
         except PolicyError as exc:
             results.append((path, list(exc.problems)))
     bad = sum(1 for _, problems in results if problems)
-    if fmt == "json":
+    if fmt in ("sarif", "github"):
+        found = [from_problem("invalid-policy", p) for _, problems in results for p in problems]
+        click.echo(sarif(found, __version__) if fmt == "sarif" else github(found))
+    elif fmt == "json":
         echo_json(
             {
                 "valid": bad == 0,

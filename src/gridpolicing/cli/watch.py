@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, final
 
 import click
 
-from gridpolicing.cli._common import registry
+from gridpolicing.cli._common import output_folder, registry
 from gridpolicing.errors import GridPolicingError, UsageError
 from gridpolicing.io import load_dataset
 from gridpolicing.monitor import ENGINES, Alert, CheckpointError, EventError, Monitor, load_pace
@@ -245,10 +245,8 @@ def _when(option: str, text: str | None) -> dt.datetime | None:
 
 
 def _writable_folder(path: str) -> None:
-    """Refuse a checkpoint whose folder is missing before reading any input."""
-    folder = Path(path).parent
-    if not folder.is_dir():
-        raise UsageError(f"--checkpoint {path}: the folder {folder} does not exist")
+    """Create the checkpoint's folder (or refuse it, exit 2) before reading any input."""
+    output_folder(path, "--checkpoint")
 
 
 def _read_checkpoint(path: str | None) -> dict[str, Any] | None:

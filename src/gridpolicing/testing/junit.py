@@ -1,4 +1,11 @@
-"""JUnit XML, the test-report format CI systems already read."""
+"""JUnit XML, the test-report format CI systems already read.
+
+One ``<testsuite>`` per test file and one ``<testcase>`` per case, each with the ``file`` and
+``line`` it is written at (GitLab, Jenkins and the JUnit annotators of GitHub Actions link to
+them). A file whose policy or cases cannot be read at all is an ``<error>``; a case that finds
+something else than it expects, or a rule no case shows passing and failing, is a
+``<failure>``; a case left out by ``-k`` is ``<skipped>``.
+"""
 
 from __future__ import annotations
 
@@ -22,32 +29,54 @@ def xml_text(text: str) -> str:
 def junit_xml(results: Sequence[FileResult]) -> str:
     """One ``<testsuite>`` per test file, one ``<testcase>`` per case (plus file-level checks)."""
     suites = ET.Element("testsuites", name="gridpolicing")
-    total = failed = 0
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for res in results:
+        file = xml_text(res.file)
+        policy = xml_text(res.policy)
         cases = list(res.cases)
-        suite = ET.SubElement(suites, "testsuite", name=xml_text(res.file))
-        n_fail = sum(1 for c in cases if not c.passed) + (1 if res.problems else 0)
-        suite.set("tests", str(len(cases) + 1))
-        suite.set("failures", str(n_fail))
+        # Nothing ran: the file or its policy could not be read, an error, not a failed check.
+        broken = bool(res.problems) and not cases
+        counts = {
+            "tests": len(cases) + 1 + len(res.skipped),
+            "failures": sum(1 for c in cases if not c.passed) + (bool(res.problems) and not broken),
+            "errors": int(broken),
+            "skipped": len(res.skipped),
+        }
+        suite = ET.SubElement(suites, "testsuite", name=file, file=file)
+        for key, n in counts.items():
+            suite.set(key, str(n))
+            totals[key] += n
         suite.set("time", f"{sum(c.seconds for c in cases):.3f}")
         check = ET.SubElement(
-            suite, "testcase", classname=xml_text(res.policy), name="policy test coverage"
+            suite, "testcase", classname=policy, name="policy test coverage", file=file
         )
         check.set("time", "0")
         if res.problems:
-            fail = ET.SubElement(check, "failure", message=xml_text(res.problems[0]))
-            fail.text = xml_text("\n".join(res.problems))
+            texts = [str(p) for p in res.problems]
+            first = res.problems[0]
+            if first.line is not None:
+                check.set("line", str(first.line))
+            fail = ET.SubElement(
+                check, "error" if broken else "failure", message=xml_text(texts[0])
+            )
+            fail.text = xml_text("\n".join(texts))
         for c in cases:
             el = ET.SubElement(
-                suite, "testcase", classname=xml_text(res.policy), name=xml_text(c.name)
+                suite, "testcase", classname=policy, name=xml_text(c.name), file=file
             )
+            if c.line is not None:
+                el.set("line", str(c.line))
             el.set("time", f"{c.seconds:.3f}")
             if c.failures:
                 fail = ET.SubElement(el, "failure", message=xml_text(c.failures[0]))
                 fail.text = xml_text("\n".join(c.failures))
-        total += len(cases) + 1
-        failed += n_fail
-    suites.set("tests", str(total))
-    suites.set("failures", str(failed))
+        for name, line in res.skipped:
+            el = ET.SubElement(suite, "testcase", classname=policy, name=xml_text(name), file=file)
+            if line is not None:
+                el.set("line", str(line))
+            el.set("time", "0")
+            ET.SubElement(el, "skipped", message="left out by -k")
+    for key, n in totals.items():
+        suites.set(key, str(n))
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

@@ -52,6 +52,8 @@ class CaseResult:
     name: str
     failures: tuple[str, ...]
     seconds: float
+    line: int | None = None
+    """The line of the case in its test file (for CI annotations and JUnit)."""
 
     @property
     def passed(self) -> bool:
@@ -67,9 +69,11 @@ class FileResult:
     file: str
     policy: str
     cases: tuple[CaseResult, ...]
-    problems: tuple[str, ...] = field(default=())
+    problems: tuple[Problem, ...] = field(default=())
     policy_files: tuple[str, ...] = field(default=())
     """Resolved paths of the policy and every policy it extends (they are all exercised)."""
+    skipped: tuple[tuple[str, int | None], ...] = field(default=())
+    """Name and line of each case left out by the name filter (``-k``)."""
 
     @property
     def passed(self) -> bool:
@@ -103,15 +107,15 @@ def run_test_file(
     """
     source, problems = read_yaml_file(path, str(path), TEST_LIMITS)
     if source is None:
-        return FileResult(str(path), "?", (), tuple(str(p) for p in problems))
+        return FileResult(str(path), "?", (), tuple(problems))
     if not isinstance(source.data, dict):
         problem = Problem(str(path), 1, 1, "", "expected a mapping at the top of the file")
-        return FileResult(str(path), "?", (), (str(problem),))
+        return FileResult(str(path), "?", (), (problem,))
     try:
         spec = validate_plain(TestFile, source.data)
     except ValidationError as exc:
         problems = problems_from_validation(exc, source, TestFile)
-        return FileResult(str(path), "?", (), tuple(str(p) for p in problems))
+        return FileResult(str(path), "?", (), tuple(problems))
     dirs = [Path(p) for p in policy_path]
     try:
         try:
@@ -123,65 +127,83 @@ def run_test_file(
             ) from None
         policy = load_policy(ref, registry=registry, policy_path=dirs)
     except PolicyError as exc:
-        return FileResult(str(path), spec.policy, (), tuple(str(p) for p in exc.problems))
+        return FileResult(str(path), spec.policy, (), tuple(exc.problems))
     file_problems = _coverage_problems(path, policy, spec, source)
     cases = []
-    for case in spec.cases:
+    skipped = []
+    for ci, case in enumerate(spec.cases):
+        line = (source.positions.of_value(("cases", ci)) or (None, None))[0]
         if name_filter and name_filter not in case.name:
+            skipped.append((case.name, line))
             continue
-        cases.append(_run_case(path, policy, spec, case))
+        cases.append(_run_case(path, policy, spec, case, line))
     files = tuple(str(Path(f).resolve()) for f in policy.files)
-    return FileResult(str(path), policy.id, tuple(cases), tuple(file_problems), files)
+    return FileResult(
+        str(path), policy.id, tuple(cases), tuple(file_problems), files, tuple(skipped)
+    )
 
 
-def _coverage_problems(path: Path, policy: Policy, spec: TestFile, source: Any) -> list[str]:
+def _coverage_problems(path: Path, policy: Policy, spec: TestFile, source: Any) -> list[Problem]:
     rule_ids = {r.id for r in policy.rules}
     seen: dict[str, set[str]] = {r: set() for r in rule_ids}
-    out: list[str] = []
+    file = str(path)
+    out: list[Problem] = []
+
+    def at(where: tuple[str | int, ...], field: str, message: str) -> None:
+        line, col = source.positions.of_value(where) or (None, None)
+        out.append(Problem(file, line, col, field, message))
+
     for ci, case in enumerate(spec.cases):
         for ei, exp in enumerate(case.expect):
             if exp.rule not in rule_ids:
-                line, col = source.positions.of_value(("cases", ci, "expect", ei, "rule")) or (
-                    None,
-                    None,
-                )
-                out.append(
-                    str(
-                        Problem(
-                            str(path),
-                            line,
-                            col,
-                            f"cases[{case.name}].expect[{ei}].rule",
-                            f"policy {policy.id} has no rule {exp.rule!r}",
-                        )
-                    )
+                at(
+                    ("cases", ci, "expect", ei, "rule"),
+                    f"cases[{case.name}].expect[{ei}].rule",
+                    f"policy {policy.id} has no rule {exp.rule!r}",
                 )
                 continue
             if exp.status is not None:
                 seen[exp.rule].add(exp.status.value)
-        for rid in case.rules or ():
+        for ri, rid in enumerate(case.rules or ()):
             if rid not in rule_ids:
-                out.append(f"{path}: cases[{case.name}].rules: policy has no rule {rid!r}")
+                at(("cases", ci, "rules", ri), f"cases[{case.name}].rules", _no_rule(rid))
     schemes = [s.id for s in policy.assessment.schemes] if policy.assessment else []
     expected_schemes = {e.scheme for c in spec.cases for e in c.expect_assessment}
     covered = set(rule_ids) | set(schemes)
     if spec.covers is not None:
         for name in sorted(set(spec.covers) - covered):
-            out.append(f"{path}: covers: policy {policy.id} has no rule or scheme {name!r}")
+            at(("covers",), "covers", f"policy {policy.id} has no rule or scheme {name!r}")
         covered &= set(spec.covers)
     for sid in schemes:
         if sid not in expected_schemes and sid in covered:
-            out.append(f"{path}: assessment scheme {sid!r} has no case with expect_assessment")
+            out.append(
+                Problem(
+                    file,
+                    None,
+                    None,
+                    "",
+                    f"assessment scheme {sid!r} has no case with expect_assessment",
+                )
+            )
     for sid in sorted(expected_schemes - set(schemes)):
-        out.append(f"{path}: policy {policy.id} has no assessment scheme {sid!r}")
+        out.append(
+            Problem(file, None, None, "", f"policy {policy.id} has no assessment scheme {sid!r}")
+        )
     for rid in sorted(rule_ids & covered):
         missing = [s for s in ("pass", "fail") if s not in seen[rid]]
         if missing:
-            out.append(f"{path}: rule {rid!r} has no case expecting {' or '.join(missing)}")
+            message = f"rule {rid!r} has no case expecting {' or '.join(missing)}"
+            out.append(Problem(file, None, None, "", message))
     return out
 
 
-def _run_case(path: Path, policy: Policy, spec: TestFile, case: TestCase) -> CaseResult:
+def _no_rule(rid: str) -> str:
+    return f"policy has no rule {rid!r}"
+
+
+def _run_case(
+    path: Path, policy: Policy, spec: TestFile, case: TestCase, line: int | None
+) -> CaseResult:
     started = time.perf_counter()
     failures: list[str] = []
     try:
@@ -209,7 +231,7 @@ def _run_case(path: Path, policy: Policy, spec: TestFile, case: TestCase) -> Cas
         failures.extend(_check(exp, findings))
     for aexp in case.expect_assessment if not failures else ():
         failures.extend(_check_assessment(aexp, assessed))
-    return CaseResult(case.name, tuple(failures), time.perf_counter() - started)
+    return CaseResult(case.name, tuple(failures), time.perf_counter() - started, line)
 
 
 def _check_assessment(exp: AssessmentExpectation, outcome: AssessmentOutcome) -> list[str]:
