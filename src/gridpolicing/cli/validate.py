@@ -8,6 +8,7 @@ import click
 
 from gridpolicing import __version__
 from gridpolicing.cli._common import echo_json, registry
+from gridpolicing.cli.frame import Frames
 from gridpolicing.errors import PolicyError, Problem
 from gridpolicing.policy.loader import load_policy
 from gridpolicing.testing.annotations import from_problem, github, sarif
@@ -91,10 +92,13 @@ def command(paths: tuple[str, ...], fmt: str, policy_path: tuple[str, ...]) -> i
             }
         )
     else:
+        frames = Frames()
         for path, problems in results:
             if problems:
                 for p in problems:
                     click.echo(str(p), err=True)
+                    for line in frames.of(p):
+                        click.echo(line, err=True)
             else:
                 click.echo(f"{path}: ok")
         click.echo(f"{len(results)} file(s) checked, {bad} invalid", err=bad > 0)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from gridpolicing.core.errors import ExpressionError
 from gridpolicing.errors import Problem
 from gridpolicing.policy.places import named_path
+from gridpolicing.policy.yaml_hints import key_hint
 from gridpolicing.policy.yamlsrc import YamlSource
 
 __all__ = ["problems_from_validation"]
@@ -41,7 +42,10 @@ def problems_from_validation(
             key = str(full[-1])
             allowed = _allowed_keys(model, path, base) if model else None
             message = f"unknown key {key!r}"
-            if allowed:
+            slip = key_hint(key)
+            if slip is not None:
+                message += f": {slip}"
+            elif allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 if close:
                     message += f" (did you mean {close[0]!r}?)"

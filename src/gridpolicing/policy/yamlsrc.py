@@ -26,6 +26,7 @@ from typing import Any, Final, final
 import yaml
 
 from gridpolicing.errors import Problem
+from gridpolicing.policy.yaml_hints import syntax_hint
 
 __all__ = [
     "POLICY_LIMITS",
@@ -233,6 +234,10 @@ def parse_yaml(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "malformed YAML"
+        hint = syntax_hint(text, mark.line + 1 if mark else None, what)
+        if hint is not None:  # the slip itself, in words, at its own line
+            message = f"malformed YAML: {hint.message} (YAML says: {what})"
+            return None, [Problem(file, hint.line, hint.column, "", message)]
         return None, [_mark_problem(file, mark, f"malformed YAML: {what}")]
     except yaml.reader.ReaderError as exc:  # a control character, say
         line = text.count("\n", 0, exc.position) + 1
