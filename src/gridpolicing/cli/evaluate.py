@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import sys
+from contextlib import nullcontext
 
 import click
 from rich.console import Console
 
 from gridpolicing.cli._common import registry, write_output
+from gridpolicing.cli.progress import display, progress_option, quiet_option, wanted
 from gridpolicing.engine.evaluate import evaluate
 from gridpolicing.engine.evidence import EVIDENCE_MODES, Evidence
 from gridpolicing.engine.periods import PERIOD_FORMS
@@ -107,6 +109,8 @@ _SEVERITIES = ("critical", "major", "minor")
     type=click.Path(exists=True, file_okay=False),
     help="A directory where extends may find a parent policy (repeatable)",
 )
+@progress_option
+@quiet_option
 def command(
     policy_ref: str,
     data: str,
@@ -122,6 +126,8 @@ def command(
     strict_period: bool,
     allow_rejected: bool,
     output: str | None,
+    progress: bool | None,
+    quiet: bool,
 ) -> int:
     """Evaluate a policy against a deployment dataset for an explicit period.
 
@@ -137,8 +143,10 @@ def command(
     if engine == "spark":
         report = _spark(policy, data, period, mode, data_label, spark_master or "local[*]")
     else:
-        dataset = load_dataset(data, label=data_label, vocabulary=policy.vocabulary)
-        report = evaluate(policy, dataset, period, evidence=mode)
+        with display(wanted(progress, quiet), "evaluate") as shown:
+            with shown.phase(f"reading {data}") if shown else nullcontext():
+                dataset = load_dataset(data, label=data_label, vocabulary=policy.vocabulary)
+            report = evaluate(policy, dataset, period, evidence=mode, progress=shown)
     rejected = report.dataset.rejected
     if fmt == "json":
         _emit(report.to_json(), output)
@@ -150,7 +158,7 @@ def command(
         _emit(buffer.getvalue(), output)
     else:
         print_report(report, Console(), lang=lang)
-    for w in report.period_warnings:
+    for w in report.period_warnings:  # never quieted: a period without data is no pass
         click.echo(f"warning: {w.message.get(lang)}", err=True)
     code = 0
     if rejected and not allow_rejected:

@@ -8,7 +8,9 @@ from typing import Final
 
 import click
 
+from gridpolicing.cli.progress import display, progress_option, quiet_option, wanted
 from gridpolicing.engine.periods import PERIOD_FORMS
+from gridpolicing.progress import Progress
 from gridpolicing.synth import (
     DEFAULT_RATE,
     DEFAULT_SEED,
@@ -92,6 +94,8 @@ def _scale(ctx: click.Context, param: click.Parameter, value: float) -> float:
     "world with seed + its index and ids prefixed B0001-, one bureau=<B>/ folder at a time "
     "(memory holds one bureau); Parquet only",
 )
+@progress_option
+@quiet_option
 def command(
     profile: str,
     out: str,
@@ -102,6 +106,8 @@ def command(
     fmt: str,
     activities: int | None,
     bureaus: int | None,
+    progress: bool | None,
+    quiet: bool,
 ) -> int:
     """Write a synthetic dataset of PROFILE with known violations, and its truth.json.
 
@@ -122,10 +128,36 @@ def command(
     the failing findings are exactly the violations listed in truth.json.
     """
     started = time.perf_counter()
+    if bureaus is not None and fmt != "parquet":
+        raise click.BadOptionUsage("fmt", "--bureaus writes Parquet: drop --format csv")
+    with display(wanted(progress, quiet), f"synth {profile}") as shown:
+        truths = _generate(
+            profile, out, scale, seed, violation_rate, period, fmt, activities, bureaus, shown
+        )
+    took = time.perf_counter() - started
+    if not quiet:
+        click.echo(_summary(profile, truths, out, took, partitioned=bureaus is not None))
+        click.echo(
+            f"check: gridpolicing evaluate --policy {truths[0].policy} --data {out} "
+            f"--period {truths[0].period}"
+        )
+    return 0
+
+
+def _generate(
+    profile: str,
+    out: str,
+    scale: float,
+    seed: int,
+    violation_rate: float,
+    period: str | None,
+    fmt: str,
+    activities: int | None,
+    bureaus: int | None,
+    progress: Progress | None,
+) -> list[Truth]:
     if bureaus is not None:
-        if fmt != "parquet":
-            raise click.BadOptionUsage("fmt", "--bureaus writes Parquet: drop --format csv")
-        truths = generate_partitioned(
+        return generate_partitioned(
             profile,
             out,
             bureaus=bureaus,
@@ -134,27 +166,21 @@ def command(
             seed=seed,
             violation_rate=violation_rate,
             period=period,
+            progress=progress,
         )
-    else:
-        truths = [
-            generate(
-                profile,
-                scale,
-                seed,
-                out,
-                violation_rate=violation_rate,
-                period=period,
-                table_format="csv" if fmt == "csv" else "parquet",
-                activities=activities,
-            )
-        ]
-    took = time.perf_counter() - started
-    click.echo(_summary(profile, truths, out, took, partitioned=bureaus is not None))
-    click.echo(
-        f"check: gridpolicing evaluate --policy {truths[0].policy} --data {out} "
-        f"--period {truths[0].period}"
-    )
-    return 0
+    return [
+        generate(
+            profile,
+            scale,
+            seed,
+            out,
+            violation_rate=violation_rate,
+            period=period,
+            table_format="csv" if fmt == "csv" else "parquet",
+            activities=activities,
+            progress=progress,
+        )
+    ]
 
 
 def _summary(profile: str, truths: list[Truth], out: str, took: float, *, partitioned: bool) -> str:

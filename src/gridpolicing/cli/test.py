@@ -8,8 +8,10 @@ import click
 
 from gridpolicing import __version__
 from gridpolicing.cli._common import echo_json, registry, write_output
+from gridpolicing.cli.progress import display, progress_option, quiet_option, wanted
 from gridpolicing.errors import PolicyError, Problem
 from gridpolicing.policy.loader import load_policy
+from gridpolicing.progress import report as report_progress
 from gridpolicing.testing import find_test_files, run_test_file
 from gridpolicing.testing.annotations import Annotation, from_problem, github, sarif
 from gridpolicing.testing.junit import junit_xml
@@ -44,6 +46,8 @@ __all__ = ["command"]
     type=click.Path(exists=True, file_okay=False),
     help="A directory where a test's policy and extends may find policies (repeatable)",
 )
+@progress_option
+@quiet_option
 def command(
     paths: tuple[str, ...],
     name_filter: str | None,
@@ -51,6 +55,8 @@ def command(
     fmt: str,
     allow_empty: bool,
     policy_path: tuple[str, ...],
+    progress: bool | None,
+    quiet: bool,
 ) -> int:
     """Run the policy tests found in PATHS (default: policies/).
 
@@ -67,7 +73,11 @@ def command(
     roots = paths or ("policies",)
     files = find_test_files(roots)
     search = [*policy_path, *(p for p in roots if Path(p).is_dir())]
-    results = [run_test_file(f, reg, name_filter, search) for f in files]
+    results = []
+    with display(wanted(progress, quiet), "test") as shown:
+        for done, file in enumerate(files, 1):
+            results.append(run_test_file(file, reg, name_filter, search))
+            report_progress(shown, "files", done, len(files))
     exercised = {f for r in results for f in r.policy_files}
     untested: list[Problem] = []
     for root in roots:

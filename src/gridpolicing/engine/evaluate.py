@@ -12,6 +12,8 @@ from gridpolicing.engine.parts import FINDINGS_ORDER_SQL, Part, combine
 from gridpolicing.engine.periods import DateRange, parse_range
 from gridpolicing.engine.window import Unevaluated, window_for
 from gridpolicing.errors import GridPolicingError, UsageError
+from gridpolicing.progress import Progress
+from gridpolicing.progress import report as report_progress
 from gridpolicing.report.period_guard import table_spans
 
 if TYPE_CHECKING:
@@ -34,7 +36,12 @@ _OUTCOME = """
 
 
 def evaluate(
-    policy: Policy, dataset: Dataset, period: str | DateRange, *, evidence: Evidence = "failing"
+    policy: Policy,
+    dataset: Dataset,
+    period: str | DateRange,
+    *,
+    evidence: Evidence = "failing",
+    progress: Progress | None = None,
 ) -> Report:
     """Evaluate every rule of ``policy`` on ``dataset`` for each of its buckets in ``period``.
 
@@ -46,10 +53,11 @@ def evaluate(
 
     ``evidence`` says which findings list the ids of the records behind them: ``"failing"``
     (the default; measuring without ids is much cheaper, engine/evidence.py) or ``"all"``.
-    Statuses and values are the same either way.
+    Statuses and values are the same either way. ``progress`` (see :mod:`gridpolicing.progress`)
+    is told ``("rules", done, total)`` as rules are judged, the assessment counted as the last.
     """
     rng = parse_range(period) if isinstance(period, str) else period
-    part = evaluate_part(policy, dataset, rng, evidence=evidence)
+    part = evaluate_part(policy, dataset, rng, evidence=evidence, progress=progress)
     return combine(policy, [part], rng, dataset=dataset, evidence=evidence)
 
 
@@ -60,6 +68,7 @@ def evaluate_part(
     *,
     evidence: Evidence = "failing",
     data_from: tuple[dt.date | None] | None = None,
+    progress: Progress | None = None,
 ) -> Part:
     """What :func:`evaluate` finds on ``dataset`` before results are compared across subjects.
 
@@ -93,6 +102,7 @@ def evaluate_part(
         )
         unevaluated: list[Unevaluated] = []
         shared: list[int] = []  # rules whose failing findings need evidence resolved
+        steps = len(policy.rules) + 1  # the assessment is the last step
         for index, rule in enumerate(policy.rules):
             kind = policy.registry[rule.kind]
             ctx = plan_context(state, rule, kind)
@@ -101,7 +111,9 @@ def evaluate_part(
             unevaluated.extend(ctx.unevaluated())
             if ctx.reads_shared and not state.ids:
                 shared.append(index)
+            report_progress(progress, "rules", index + 1, steps)
         scored = score(policy, state)
+        report_progress(progress, "rules", steps, steps)
         resolve_failing(state, policy, shared)
         listed = "TRUE" if evidence == "all" else "status = 'fail'"
         # Buckets ending before the range were judged only for the scores that need them.

@@ -15,6 +15,8 @@ from gridpolicing.engine.periods import parse_range
 from gridpolicing.errors import UsageError
 from gridpolicing.policy.document import Policy
 from gridpolicing.policy.loader import load_policy
+from gridpolicing.progress import Progress
+from gridpolicing.progress import report as report_progress
 from gridpolicing.synth.activity import build_activities
 from gridpolicing.synth.calendar import days as calendar_days
 from gridpolicing.synth.calendar import sensitive_periods
@@ -47,6 +49,7 @@ def generate(
     period: str | None = None,
     table_format: TableFormat = "parquet",
     activities: int | None = None,
+    progress: Progress | None = None,
 ) -> Truth:
     """Write a synthetic dataset of ``profile`` to ``out`` and return (and write) its truth.
 
@@ -56,6 +59,8 @@ def generate(
     there, further records are spread over the worked days); ``violation_rate`` is the chance
     (or a mapping rule id -> chance, 0 for rules it does not name)
     that each candidate (rule, subject, bucket) is broken. Same arguments, same bytes.
+    ``progress`` (see :mod:`gridpolicing.progress`) is told ``("steps", done, 4)`` as the
+    world, its activities, the tables and the truth are done.
     """
     rate, rates = check_arguments(profile, scale, violation_rate, table_format, activities)
     start, end, policy = period_and_policy(profile, period, rates)
@@ -71,6 +76,7 @@ def generate(
         end=end,
         table_format=table_format,
         activities=activities,
+        progress=progress,
     )
 
 
@@ -119,6 +125,9 @@ def period_and_policy(
     return start, end, policy
 
 
+_STEPS = "steps"
+
+
 def write_world(
     profile: str,
     policy: Policy,
@@ -133,6 +142,7 @@ def write_world(
     table_format: TableFormat,
     activities: int | None,
     prefix: str = "",
+    progress: Progress | None = None,
 ) -> Truth:
     """Generate one world of checked arguments into ``target``; write and return its truth.
 
@@ -157,6 +167,7 @@ def write_world(
         for sid, name, a, b in sensitive_periods(start, end)
     ]
     prof.build(ctx)
+    report_progress(progress, _STEPS, 1, 4)
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")
@@ -174,11 +185,13 @@ def write_world(
         violations = sorted(
             {*ctx.violations(applied, absent), *every_working_day_violations(con, ctx)}
         )
+        report_progress(progress, _STEPS, 2, 4)
         year = start.year if prefix else None
         counts = write_tables(
             con, target, ctx.world.tables(), table_format, prefix=prefix, activities_year=year
         )
         totals = _totals(con, ctx)
+        report_progress(progress, _STEPS, 3, 4)
     finally:
         con.close()
     if prefix:
@@ -203,6 +216,7 @@ def write_world(
         totals=totals,
     )
     truth.write(target / "truth.json")
+    report_progress(progress, _STEPS, 4, 4)
     return truth
 
 

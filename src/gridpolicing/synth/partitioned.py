@@ -20,6 +20,8 @@ from typing import Final
 
 from gridpolicing.errors import UsageError
 from gridpolicing.io.layout import LAYOUT_FILE, LAYOUT_FORMAT
+from gridpolicing.progress import Progress
+from gridpolicing.progress import report as report_progress
 from gridpolicing.synth.api import (
     DEFAULT_RATE,
     DEFAULT_SEED,
@@ -52,6 +54,7 @@ def generate_partitioned(
     seed: int = DEFAULT_SEED,
     violation_rate: float | Mapping[str, float] = DEFAULT_RATE,
     period: str | None = None,
+    progress: Progress | None = None,
 ) -> list[Truth]:
     """Write ``bureaus`` worlds of ``profile`` as a partitioned dataset in ``out``; their truths.
 
@@ -60,7 +63,8 @@ def generate_partitioned(
     seed ``seed + k - 1``, written to ``out/bureau=B000k/`` (its activities in
     ``activities/year=<Y>/part-0.parquet``, its truth in ``truth.json``, ids prefixed
     ``B000k-`` there too, so each truth still matches an evaluation of the whole). Same
-    arguments, same bytes.
+    arguments, same bytes. ``progress`` (see :mod:`gridpolicing.progress`) is told
+    ``("bureaus", done, bureaus)`` as each bureau is written.
     """
     if not 1 <= bureaus <= MAX_BUREAUS:
         raise UsageError(f"bureaus must be between 1 and {MAX_BUREAUS}, got {bureaus}")
@@ -95,6 +99,7 @@ def generate_partitioned(
             )
         )
         os.replace(partial, target / folder)
+        report_progress(progress, "bureaus", i + 1, bureaus)
     return truths
 
 
