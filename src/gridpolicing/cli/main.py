@@ -14,7 +14,7 @@ from typing import Final
 import click
 import duckdb
 
-from gridpolicing.cli import demo, evaluate, render, schema, synth, validate, watch
+from gridpolicing.cli import demo, evaluate, explain, render, schema, synth, validate, watch
 from gridpolicing.cli import test as test_command
 from gridpolicing.errors import GridPolicingError, UsageError
 
@@ -47,6 +47,7 @@ for _command in (
     validate.command,
     test_command.command,
     evaluate.command,
+    explain.command,
     render.command,
     watch.command,
     synth.command,

@@ -98,16 +98,33 @@ class Report:
     @property
     def findings(self) -> Iterator[Finding]:
         """Every finding, ordered by rule (policy order), subject and bucket."""
-        rules = self.policy.rules
         for row in self.findings_table.to_pylist():
-            rule = rules[row.pop("rule_index")]
-            yield Finding(
-                rule=rule.id,
-                kind=rule.kind,
-                severity=rule.severity,
-                citation=rule.citation,
-                **{**row, "evidence": tuple(row["evidence"] or ())},
-            )
+            yield self._finding(row)
+
+    def _finding(self, row: dict[str, Any]) -> Finding:
+        """The Finding of a row of :attr:`findings_table`."""
+        rule = self.policy.rules[row.pop("rule_index")]
+        return Finding(
+            rule=rule.id,
+            kind=rule.kind,
+            severity=rule.severity,
+            citation=rule.citation,
+            **{**row, "evidence": tuple(row["evidence"] or ())},
+        )
+
+    def for_subject(self, subject: str) -> list[Finding]:
+        """The findings of one subject (a unit or person id), in report order."""
+        ids = self.findings_table.column("subject_id").to_pylist()
+        rows = [i for i, s in enumerate(ids) if s == subject]
+        if not rows:
+            return []
+        return [self._finding(row) for row in self.findings_table.take(rows).to_pylist()]
+
+    def message(self, finding: Finding, lang: str = "zh") -> str:
+        """The finding in one sentence, in ``lang`` (``zh`` or ``en``), from its rule's kind."""
+        from gridpolicing.report.messages import message_for
+
+        return message_for(self.policy, self.policy.rule(finding.rule), finding).get(lang)
 
     def failures(self) -> list[Finding]:
         """The failed findings."""

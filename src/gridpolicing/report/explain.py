@@ -1,0 +1,238 @@
+"""Why one subject passed or failed: each finding in words, with the records behind it.
+
+``gridpolicing explain`` and :func:`explain` answer a station leader's question about one
+officer or one village: for each of its findings, the rule and the clause it quotes, what was
+measured and from which records (their date, unit and duration), what was required, and for a
+failure how far it is from passing. Nothing here judges anything: the findings are the
+report's, the records the dataset's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, final
+
+from gridpolicing.model import TABLES
+from gridpolicing.policy.values import Text
+from gridpolicing.report.finding import Finding, Status
+from gridpolicing.report.messages import STATUS_WORDS, fmt, message_for, without_prefix
+
+if TYPE_CHECKING:
+    from gridpolicing.io.dataset import Dataset
+    from gridpolicing.report.report import Report
+
+__all__ = ["Explanation", "Record", "explain", "to_text"]
+
+# The fields that say when, where and what a record was, in the order they are shown.
+_SHOWN: Final = ("kind", "subkind", "role", "person", "unit", "date", "start", "end")
+_EVENT_TABLES: Final = tuple(t for t in TABLES if t not in ("units", "people"))
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One record behind a finding: its table, id, the fields that place it, and its hours."""
+
+    table: str
+    id: str
+    fields: dict[str, str]
+    hours: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """As plain data."""
+        return {"table": self.table, "id": self.id, **self.fields, "hours": self.hours}
+
+
+@final
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """One finding of the subject, with what a reader needs to check it by hand."""
+
+    finding: Finding
+    title: Text
+    message: Text
+    quote: str
+    clause: str | None
+    to_pass: Text | None
+    records: tuple[Record, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """As plain data (the shape of ``explain --format json``)."""
+        f = self.finding
+        return {
+            "rule": f.rule,
+            "title": {"zh": self.title.zh, "en": self.title.en},
+            "severity": f.severity.value,
+            "bucket": {
+                "key": f.bucket,
+                "start": f.bucket_start.isoformat(),
+                "end": f.bucket_end.isoformat(),
+            },
+            "status": f.status.value,
+            "measured": f.measured,
+            "required": f.required,
+            "message": {"zh": self.message.zh, "en": self.message.en},
+            "to_pass": None
+            if self.to_pass is None
+            else {"zh": self.to_pass.zh, "en": self.to_pass.en},
+            "citation": {"source": f.citation.source, "clause": self.clause, "quote": self.quote},
+            "records": [r.to_dict() for r in self.records],
+        }
+
+
+def explain(
+    report: Report, dataset: Dataset, subject: str, *, rule: str | None = None
+) -> list[Explanation]:
+    """The findings of ``subject`` (a unit or person id) in ``report``, each explained.
+
+    ``dataset`` is the one the report was evaluated on: the records a finding lists as its
+    evidence are looked up there (evaluate with ``evidence="all"`` to have them for passing
+    findings too). Only the findings of ``rule`` with ``rule``.
+    """
+    policy = report.policy
+    findings = [f for f in report.for_subject(subject) if rule is None or f.rule == rule]
+    ids = sorted({e for f in findings for e in f.evidence})
+    found = _records(dataset, ids)
+    out = []
+    for f in findings:
+        spec = policy.rule(f.rule)
+        out.append(
+            Explanation(
+                finding=f,
+                title=spec.title,
+                message=message_for(policy, spec, f),
+                quote=spec.citation.quote,
+                clause=spec.citation.clause,
+                to_pass=_to_pass(f),
+                records=tuple(r for e in f.evidence for r in found.get(e, ())),
+            )
+        )
+    return out
+
+
+def _to_pass(f: Finding) -> Text | None:
+    """How far a failure is from passing, where its two values say it (else None)."""
+    if f.status is not Status.failed or f.measured is None or f.required is None:
+        return None
+    gap = abs(f.required - f.measured)
+    if f.measured < f.required:
+        return Text(
+            zh=f"还差 {fmt(gap)} 才合格(要求 {fmt(f.required)},实际 {fmt(f.measured)})",
+            en=f"{fmt(gap)} more to pass ({fmt(f.required)} required, {fmt(f.measured)} found)",
+        )
+    if f.measured > f.required:
+        return Text(
+            zh=f"超出 {fmt(gap)}(至多 {fmt(f.required)},实际 {fmt(f.measured)})",
+            en=f"{fmt(gap)} too many ({fmt(f.required)} at most, {fmt(f.measured)} found)",
+        )
+    return None  # equal values that fail: the message says what is wrong (a load, a post)
+
+
+def _records(dataset: Dataset, ids: Sequence[str]) -> dict[str, list[Record]]:
+    """Every record of an event table whose id is in ``ids``, by id (an id may be in several)."""
+    out: dict[str, list[Record]] = {}
+    if not ids:
+        return out
+    con = dataset.cursor()
+    try:
+        con.execute("CREATE TEMP TABLE _explain_ids (id VARCHAR)")
+        con.executemany("INSERT INTO _explain_ids VALUES (?)", [(i,) for i in ids])
+        for table in _EVENT_TABLES:
+            names = [str(r[0]) for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
+            if "id" not in names:
+                continue
+            shown = [n for n in _SHOWN if n in names]
+            select = ", ".join(f'"{n}"' for n in ["id", *shown])
+            rows = con.execute(
+                f'SELECT {select} FROM "{table}" WHERE id IN (SELECT id FROM _explain_ids) '
+                "ORDER BY id"
+            ).fetchall()
+            for row in rows:
+                values = dict(zip(shown, row[1:], strict=True))
+                out.setdefault(str(row[0]), []).append(_record(table, str(row[0]), values))
+    finally:
+        con.close()
+    return out
+
+
+def _record(table: str, ident: str, values: dict[str, Any]) -> Record:
+    start, end = values.get("start"), values.get("end")
+    hours = None
+    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+        hours = round((end - start).total_seconds() / 3600, 2)
+    shown = {k: _text(v) for k, v in values.items() if v is not None}
+    return Record(table, ident, shown, hours)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+# Record fields and tables by their Chinese names in zh output.
+_FIELD_ZH: Final = {
+    "kind": "类型",
+    "subkind": "子类",
+    "role": "角色",
+    "person": "人员",
+    "unit": "单位",
+    "date": "日期",
+    "start": "开始",
+    "end": "结束",
+}
+
+_WORDS: Final = {
+    "clause": Text(zh="条款", en="clause"),
+    "records": Text(zh="依据记录", en="records"),
+    "none": Text(zh="(无记录)", en="(no records)"),
+    "hours": Text(zh="小时", en="h"),
+    "no_findings": Text(zh="该对象在此期间没有结论", en="no findings for this subject"),
+}
+
+
+def to_text(explanations: Iterable[Explanation], subject: str, name: str | None, lang: str) -> str:
+    """The explanations as a person reads them, in ``lang`` (zh or en)."""
+    head = f"{subject}" + (f" {name}" if name else "")
+    lines = [head, "=" * min(len(head) * 2, 60)]
+    items = list(explanations)
+    if not items:
+        lines.append(_WORDS["no_findings"].get(lang))
+    for e in items:
+        f = e.finding
+        status = STATUS_WORDS[f.status.value].get(lang)
+        lines.append("")
+        lines.append(
+            f"[{status}] {e.title.get(lang)} ({f.rule}) · {f.bucket} "
+            f"({f.bucket_start} .. {f.bucket_end})"
+        )
+        lines.append(f"  {without_prefix(e.message.get(lang), lang)}")
+        if e.to_pass is not None:
+            lines.append(f"  → {e.to_pass.get(lang)}")
+        clause = f" {e.clause}" if e.clause else ""
+        lines.append(f"  {_WORDS['clause'].get(lang)}{clause}: 「{e.quote}」")
+        if f.evidence:
+            lines.append(f"  {_WORDS['records'].get(lang)} ({len(f.evidence)}):")
+            for r in e.records:
+                fields = ", ".join(f"{_label(k, lang)} {v}" for k, v in r.fields.items())
+                hours = (
+                    f", {fmt(r.hours)} {_WORDS['hours'].get(lang)}" if r.hours is not None else ""
+                )
+                lines.append(f"    {_table_label(r.table, lang)} {r.id}: {fields}{hours}")
+    return "\n".join(lines) + "\n"
+
+
+def _label(name: str, lang: str) -> str:
+    return _FIELD_ZH.get(name, name) if lang == "zh" else name
+
+
+def _table_label(table: str, lang: str) -> str:
+    """``工作日志`` for activities in zh: the Chinese of the table's doc line (tables.py)."""
+    if lang != "zh":
+        return table
+    doc = TABLES[table].doc
+    return doc[doc.find("(") + 1 : doc.find(")")] if "(" in doc else table
