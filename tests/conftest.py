@@ -4,9 +4,20 @@ test; ``make check`` leaves the slow ones out for a loop of a few minutes."""
 
 from __future__ import annotations
 
+import os
 from typing import Final
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured by benchmarks/, not by tests: an example that runs slowly on a loaded
+# machine is not a failure (hypothesis's default deadline is 200 ms per example).
+settings.register_profile("gridpolicing", deadline=None)
+settings.load_profile("gridpolicing")
+
+# The CLI speaks Chinese by default; the tests written against its English words say so once
+# here (tests/test_i18n.py checks the default and the Chinese of every command).
+os.environ["GRIDPOLICING_LANG"] = "en"
 
 SLOW: Final = frozenset(
     {

@@ -42,7 +42,7 @@ def test_a_failed_day_count_names_its_records_and_the_gap() -> None:
 
 
 def test_the_cli_explains_one_subject(capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["explain", *XINXIANG, "--period", "2017-08", "--subject", "vc3"]
+    args = ["explain", *XINXIANG, "--period", "2017-08", "--subject", "vc3", "--lang", "zh"]
     assert main([*args, "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["subject"] == {"id": "vc3", "name": "刘建国"}

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import click
 
 from gridpolicing.errors import UsageError
+from gridpolicing.i18n import LANGS
 from gridpolicing.policy.registry import Registry
 
-__all__ = ["echo_json", "output_folder", "registry", "write_output"]
+__all__ = ["LANG_ENV", "echo_json", "lang_option", "output_folder", "registry", "write_output"]
+
+LANG_ENV = "GRIDPOLICING_LANG"
+"""The environment variable that sets the default of ``--lang`` (``zh`` when unset)."""
+
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=lambda: os.environ.get(LANG_ENV) or "zh",
+    show_default=f"zh, or ${LANG_ENV}",
+    help="The language of headings, labels and messages: zh (Chinese, the default) or en",
+)
 
 
 def registry() -> Registry:

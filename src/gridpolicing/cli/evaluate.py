@@ -9,12 +9,13 @@ from contextlib import nullcontext
 import click
 from rich.console import Console
 
-from gridpolicing.cli._common import registry, write_output
+from gridpolicing.cli._common import lang_option, registry, write_output
 from gridpolicing.cli.progress import display, progress_option, quiet_option, wanted
 from gridpolicing.engine.evaluate import evaluate
 from gridpolicing.engine.evidence import EVIDENCE_MODES, Evidence
 from gridpolicing.engine.periods import PERIOD_FORMS
 from gridpolicing.errors import UsageError
+from gridpolicing.i18n import translator
 from gridpolicing.io import load_dataset
 from gridpolicing.policy.document import Policy
 from gridpolicing.policy.loader import load_policy
@@ -65,13 +66,7 @@ _SEVERITIES = ("critical", "major", "minor")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="en",
-    show_default=True,
-    help="Language of the table's messages (JSON carries both)",
-)
+@lang_option
 @click.option(
     "--fail-on",
     type=click.Choice([*_SEVERITIES, "none"]),
@@ -138,6 +133,7 @@ def command(
     """
     if spark_master is not None and engine != "spark":
         raise UsageError("--spark-master is for --engine spark; add --engine spark or drop it")
+    _ = translator(lang)
     policy = load_policy(policy_ref, registry=registry(), policy_path=policy_path)
     mode: Evidence = "all" if evidence == "all" else "failing"
     if engine == "spark":
@@ -151,7 +147,7 @@ def command(
     if fmt == "json":
         _emit(report.to_json(), output)
         for r in rejected:
-            click.echo(f"rejected: {r}", err=True)
+            click.echo(_("rejected: {record}", record=r), err=True)
     elif output:
         buffer = io.StringIO()
         print_report(report, Console(file=buffer, width=120, color_system=None), lang=lang)
@@ -159,7 +155,7 @@ def command(
     else:
         print_report(report, Console(), lang=lang)
     for w in report.period_warnings:  # never quieted: a period without data is no pass
-        click.echo(f"warning: {w.message.get(lang)}", err=True)
+        click.echo(_("warning: {message}", message=w.message.get(lang)), err=True)
     code = 0
     if rejected and not allow_rejected:
         code = 1

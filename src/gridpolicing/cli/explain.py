@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gridpolicing.cli._common import echo_json, registry
+from gridpolicing.cli._common import echo_json, lang_option, registry
 from gridpolicing.engine.evaluate import evaluate
 from gridpolicing.errors import UsageError
 from gridpolicing.io import load_dataset
@@ -21,7 +21,7 @@ __all__ = ["command"]
 @click.option("--period", required=True, help="As evaluate takes it: 2022, 2022-03, 2022-W05 ...")
 @click.option("--subject", required=True, metavar="ID", help="The id of a unit or a person")
 @click.option("--rule", "rule_id", default=None, metavar="ID", help="Only this rule's findings")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )

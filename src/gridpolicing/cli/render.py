@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from gridpolicing.cli._common import registry, write_output
+from gridpolicing.cli._common import lang_option, registry, write_output
 from gridpolicing.policy.loader import load_policy
 from gridpolicing.policy.render import render_policy
 
@@ -13,7 +13,7 @@ __all__ = ["command"]
 
 @click.command("render")
 @click.argument("policy_ref", metavar="POLICY")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@lang_option
 @click.option(
     "--format",
     "fmt",

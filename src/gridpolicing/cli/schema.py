@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from gridpolicing.cli._common import registry
+from gridpolicing.cli._common import lang_option, registry
+from gridpolicing.i18n import translator
 from gridpolicing.io.dataset_schema import dataset_json_schema
 from gridpolicing.policy.resources import bundled_dir
 from gridpolicing.policy.schema import policy_json_schema, schema_text
@@ -31,8 +32,10 @@ def expected_schemas() -> dict[str, str]:
     default=None,
     help="Directory to write to (default: the project's schemas/)",
 )
-def command(check: bool, out_dir: str | None) -> int:
+@lang_option
+def command(check: bool, out_dir: str | None, lang: str) -> int:
     """Write schemas/policy.schema.json and schemas/dataset.schema.json from the models."""
+    _ = translator(lang)
     target = Path(out_dir) if out_dir else bundled_dir("schemas")
     stale = []
     for name, text in expected_schemas().items():
@@ -45,12 +48,16 @@ def command(check: bool, out_dir: str | None) -> int:
         else:
             target.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-            click.echo(f"wrote {path}")
+            click.echo(_("wrote {path}", path=path))
     if stale:
-        click.echo(
-            f"stale schema(s) in {target}: {', '.join(stale)}; run `gridpolicing schema`", err=True
+        names = ", ".join(stale)
+        stale_line = _(
+            "stale schema(s) in {folder}: {names}; run `gridpolicing schema`",
+            folder=target,
+            names=names,
         )
+        click.echo(stale_line, err=True)
         return 1
     if check:
-        click.echo(f"schemas in {target} are current")
+        click.echo(_("schemas in {folder} are current", folder=target))
     return 0

@@ -8,8 +8,10 @@ from typing import Final
 
 import click
 
+from gridpolicing.cli._common import lang_option
 from gridpolicing.cli.progress import display, progress_option, quiet_option, wanted
 from gridpolicing.engine.periods import PERIOD_FORMS
+from gridpolicing.i18n import translator
 from gridpolicing.progress import Progress
 from gridpolicing.synth import (
     DEFAULT_RATE,
@@ -96,6 +98,7 @@ def _scale(ctx: click.Context, param: click.Parameter, value: float) -> float:
 )
 @progress_option
 @quiet_option
+@lang_option
 def command(
     profile: str,
     out: str,
@@ -108,6 +111,7 @@ def command(
     bureaus: int | None,
     progress: bool | None,
     quiet: bool,
+    lang: str,
 ) -> int:
     """Write a synthetic dataset of PROFILE with known violations, and its truth.json.
 
@@ -136,11 +140,13 @@ def command(
         )
     took = time.perf_counter() - started
     if not quiet:
-        click.echo(_summary(profile, truths, out, took, partitioned=bureaus is not None))
-        click.echo(
-            f"check: gridpolicing evaluate --policy {truths[0].policy} --data {out} "
+        _ = translator(lang)
+        click.echo(_summary(profile, truths, out, took, lang, partitioned=bureaus is not None))
+        command = (
+            f"gridpolicing evaluate --policy {truths[0].policy} --data {out} "
             f"--period {truths[0].period}"
         )
+        click.echo(_("check: {command}", command=command))
     return 0
 
 
@@ -183,14 +189,28 @@ def _generate(
     ]
 
 
-def _summary(profile: str, truths: list[Truth], out: str, took: float, *, partitioned: bool) -> str:
+def _summary(
+    profile: str, truths: list[Truth], out: str, took: float, lang: str, *, partitioned: bool
+) -> str:
+    _ = translator(lang)
     n = sum(t.counts.get("activities", 0) for t in truths)
     others = sum(sum(t.counts.values()) for t in truths) - n
     violations = sum(len(t.violations) for t in truths)
     changes = sum(len({v.injection for v in t.violations}) for t in truths)
-    count = f"{len(truths)} bureau{'s' if len(truths) != 1 else ''}"
-    where = f"{count} in {out}" if partitioned else out
-    return (
-        f"{profile}: {n} activities, {others} other records, {violations} violations "
-        f"({changes} injected changes) in {where} ({took:.1f} s)"
+    bureaus = (
+        _("1 bureau in {out}", out=out)
+        if len(truths) == 1
+        else _("{n} bureaus in {out}", n=len(truths), out=out)
+    )
+    where = bureaus if partitioned else out
+    return _(
+        "{profile}: {n} activities, {others} other records, {violations} violations "
+        "({changes} injected changes) in {where} ({seconds} s)",
+        profile=profile,
+        n=n,
+        others=others,
+        violations=violations,
+        changes=changes,
+        where=where,
+        seconds=round(took, 1),
     )

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from gridpolicing import __version__
-from gridpolicing.cli._common import echo_json, registry, write_output
+from gridpolicing.cli._common import echo_json, lang_option, registry, write_output
 from gridpolicing.cli.progress import display, progress_option, quiet_option, wanted
 from gridpolicing.errors import PolicyError, Problem
+from gridpolicing.i18n import translator
 from gridpolicing.policy.loader import load_policy
 from gridpolicing.progress import report as report_progress
 from gridpolicing.testing import find_test_files, run_test_file
@@ -48,6 +49,7 @@ __all__ = ["command"]
 )
 @progress_option
 @quiet_option
+@lang_option
 def command(
     paths: tuple[str, ...],
     name_filter: str | None,
@@ -57,6 +59,7 @@ def command(
     policy_path: tuple[str, ...],
     progress: bool | None,
     quiet: bool,
+    lang: str,
 ) -> int:
     """Run the policy tests found in PATHS (default: policies/).
 
@@ -129,26 +132,29 @@ def command(
             }
         )
     else:
+        _ = translator(lang)
         for r in results:
-            mark = "ok" if r.passed else "FAILED"
-            click.echo(f"{r.file} ({r.policy}): {len(r.cases)} case(s) {mark}")
+            mark = _("ok") if r.passed else _("FAILED")
+            line = _("{file} ({policy}): {n} case(s)", file=r.file, policy=r.policy, n=len(r.cases))
+            click.echo(f"{line} {mark}")
             for p in r.problems:
-                click.echo(f"  problem: {p}", err=True)
+                click.echo("  " + _("problem: {problem}", problem=p), err=True)
             for c in r.cases:
                 if not c.passed:
-                    click.echo(f"  FAILED {c.name}", err=True)
+                    click.echo("  " + _("FAILED {case}", case=c.name), err=True)
                     for f in c.failures:
                         click.echo(f"    {f}", err=True)
         for u in untested:
-            click.echo(f"problem: {u}", err=True)
-        summary = f"{n_cases - n_failed} passed, {n_failed} failed"
+            click.echo(_("problem: {problem}", problem=u), err=True)
+        summary = _("{passed} passed, {failed} failed", passed=n_cases - n_failed, failed=n_failed)
         if n_problems:
-            summary += f" ({n_problems} file problem(s))"
+            summary += _(" ({n} file problem(s))", n=n_problems)
         click.echo(summary)
     if n_failed or n_problems:
         return 1
     if n_cases == 0 and not allow_empty:
-        click.echo("no test case ran", err=True)
+        _ = translator(lang)
+        click.echo(_("no test case ran"), err=True)
         return 1
     return 0
 

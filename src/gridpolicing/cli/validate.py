@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from gridpolicing import __version__
-from gridpolicing.cli._common import echo_json, registry
+from gridpolicing.cli._common import echo_json, lang_option, registry
 from gridpolicing.cli.frame import Frames
 from gridpolicing.errors import PolicyError, Problem
+from gridpolicing.i18n import translator
 from gridpolicing.policy.loader import load_policy
 from gridpolicing.testing.annotations import from_problem, github, sarif
 
@@ -47,7 +48,8 @@ def policy_files(paths: tuple[str, ...]) -> list[Path]:
     type=click.Path(exists=True, file_okay=False),
     help="A directory where extends may find a parent policy (repeatable)",
 )
-def command(paths: tuple[str, ...], fmt: str, policy_path: tuple[str, ...]) -> int:
+@lang_option
+def command(paths: tuple[str, ...], fmt: str, policy_path: tuple[str, ...], lang: str) -> int:
     """Validate policy files (and the policies they extend).
 
     Directories are searched for *.yaml files (policy tests, *.test.yaml, are skipped).
@@ -92,6 +94,7 @@ def command(paths: tuple[str, ...], fmt: str, policy_path: tuple[str, ...]) -> i
             }
         )
     else:
+        _ = translator(lang)
         frames = Frames()
         for path, problems in results:
             if problems:
@@ -100,9 +103,10 @@ def command(paths: tuple[str, ...], fmt: str, policy_path: tuple[str, ...]) -> i
                     for line in frames.of(p):
                         click.echo(line, err=True)
             else:
-                click.echo(f"{path}: ok")
-        click.echo(f"{len(results)} file(s) checked, {bad} invalid", err=bad > 0)
+                click.echo(_("{file}: ok", file=path))
+        click.echo(_("{n} file(s) checked, {bad} invalid", n=len(results), bad=bad), err=bad > 0)
     if not results:
-        click.echo("no policy files found", err=True)
+        _ = translator(lang)
+        click.echo(_("no policy files found"), err=True)
         return 1
     return 1 if bad else 0

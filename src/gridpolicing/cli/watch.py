@@ -19,8 +19,9 @@ from typing import Any, BinaryIO, final
 
 import click
 
-from gridpolicing.cli._common import output_folder, registry
+from gridpolicing.cli._common import lang_option, output_folder, registry
 from gridpolicing.errors import GridPolicingError, UsageError
+from gridpolicing.i18n import translator
 from gridpolicing.io import load_dataset
 from gridpolicing.monitor import ENGINES, Alert, CheckpointError, EventError, Monitor, load_pace
 from gridpolicing.monitor.bounds import MAX_GRACE, MAX_LINE_BYTES, local
@@ -101,6 +102,7 @@ __all__ = ["command"]
     type=click.Path(exists=True, file_okay=False),
     help="A directory where extends may find a parent policy (repeatable)",
 )
+@lang_option
 def command(
     policy_ref: str,
     data: str,
@@ -114,6 +116,7 @@ def command(
     checkpoint_path: str | None,
     checkpoint_every: int,
     delivered: int | None,
+    lang: str,
 ) -> int:
     """Watch a policy's rules live: read events, write alerts (at_risk, breached, violation).
 
@@ -173,7 +176,9 @@ def command(
                 monitor.post(decode_line(line))
             except EventError as exc:
                 bad += 1
-                click.echo(f"gridpolicing watch: line {number}: {exc}; skipped", err=True)
+                _ = translator(lang)
+                skipped = _("line {n}: {problem}; skipped", n=number, problem=exc)
+                click.echo(f"gridpolicing watch: {skipped}", err=True)
             _flush(out)
             if checkpoint_path and number % checkpoint_every == 0:
                 _save(checkpoint_path, monitor, number)
@@ -190,11 +195,13 @@ def command(
     if checkpoint_path:
         _save(checkpoint_path, monitor, max(number, skip))
     if monitor.late:
-        click.echo(
-            f"gridpolicing watch: {monitor.late} events arrived more than --grace behind the "
-            "clock (buckets already closed were not reopened)",
-            err=True,
+        _ = translator(lang)
+        late = _(
+            "{n} events arrived more than --grace behind the clock (buckets already closed "
+            "were not reopened)",
+            n=monitor.late,
         )
+        click.echo(f"gridpolicing watch: {late}", err=True)
     return 1 if bad else 0
 
 

@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from typing import Any, Final
 
+from gridpolicing.i18n import N_, SEVERITIES, translator
 from gridpolicing.policy.document import Policy
 from gridpolicing.policy.models import AnyPeriod, CustomPeriod, RuleSpec, Subject
 
@@ -18,65 +19,34 @@ __all__ = ["render_policy"]
 
 _COMMON: Final = set(RuleSpec.model_fields)
 
-_WORDS: Final = {
-    "zh": {
-        "jurisdiction": "辖区",
-        "sources": "依据文本",
-        "rules": "规则",
-        "kind": "规则类型",
-        "subject": "对象",
-        "severity": "严重程度",
-        "quantities": "要求",
-        "citation": "条款原文",
-        "note": "解读说明",
-        "catalogues": "职责目录",
-        "not_encoded": "未编码条款",
-        "reason": "原因",
-        "parameters": "参数",
-        "origin": "来源",
-        "effective": "有效期",
-        "units": "单位",
-        "people": "人员",
-        "hash": "内容摘要",
-        "none": "无",
-        "activity_kinds": "工作类别",
-        "assessment": "考核",
-        "period": "周期",
-        "items": "考核项目",
-        "vetoes": "一票否决",
-        "ranking": "排名",
-        "rollup": "汇总",
-        "draft": "征求意见稿,非正式印发文本",
-    },
-    "en": {
-        "jurisdiction": "Jurisdiction",
-        "sources": "Sources",
-        "rules": "Rules",
-        "kind": "Kind",
-        "subject": "Subject",
-        "severity": "Severity",
-        "quantities": "Requirement",
-        "citation": "Clause",
-        "note": "Reading",
-        "catalogues": "Duty catalogues",
-        "not_encoded": "Clauses not encoded",
-        "reason": "Reason",
-        "parameters": "Parameters",
-        "origin": "Origin",
-        "effective": "In force",
-        "units": "units",
-        "people": "people",
-        "hash": "Content hash",
-        "none": "none",
-        "activity_kinds": "activity kinds",
-        "assessment": "Assessment",
-        "period": "Period",
-        "items": "Items",
-        "vetoes": "Vetoes",
-        "ranking": "Ranking",
-        "rollup": "Roll-up",
-        "draft": "consultation draft, not the text as issued",
-    },
+_WORDS: Final = {  # the labels of a rendered policy (the catalogue translates them)
+    "jurisdiction": N_("Jurisdiction"),
+    "sources": N_("Sources"),
+    "rules": N_("Rules"),
+    "kind": N_("Kind"),
+    "subject": N_("Subject"),
+    "severity": N_("Severity"),
+    "quantities": N_("Requirement"),
+    "citation": N_("Clause"),
+    "note": N_("Reading"),
+    "catalogues": N_("Duty catalogues"),
+    "not_encoded": N_("Clauses not encoded"),
+    "reason": N_("Reason"),
+    "parameters": N_("Parameters"),
+    "origin": N_("Origin"),
+    "effective": N_("In force"),
+    "units": N_("units"),
+    "people": N_("people"),
+    "hash": N_("Content hash"),
+    "none": N_("none"),
+    "activity_kinds": N_("activity kinds"),
+    "assessment": N_("Assessment"),
+    "period": N_("Period"),
+    "items": N_("Items"),
+    "vetoes": N_("Vetoes"),
+    "ranking": N_("Ranking"),
+    "rollup": N_("Roll-up"),
+    "draft": N_("consultation draft, not the text as issued"),
 }
 
 
@@ -87,7 +57,8 @@ def render_policy(policy: Policy, *, lang: str = "zh", fmt: str = "markdown") ->
 
 
 def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
-    w = _WORDS[lang]
+    _ = translator(lang)
+    w = {key: _(label) for key, label in _WORDS.items()}
     out: list[tuple[str, Any]] = [("h1", policy.title.get(lang))]
     facts = [
         (w["jurisdiction"], policy.jurisdiction),
@@ -122,7 +93,7 @@ def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
             out.append(("h4", f"{rule.title.get(lang)} (`{rule.id}`)"))
             facts = [
                 (w["subject"], _subject(rule.subject, w)),
-                (w["severity"], rule.severity.value),
+                (w["severity"], _(SEVERITIES[rule.severity.value])),
                 (w["quantities"], _quantities(rule)),
                 (
                     w["citation"],

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, final
 
+from gridpolicing.i18n import N_, both, translator
 from gridpolicing.model import TABLES
 from gridpolicing.policy.values import Text
 from gridpolicing.report.finding import Finding, Status
@@ -116,17 +117,15 @@ def _to_pass(f: Finding) -> Text | None:
     """How far a failure is from passing, where its two values say it (else None)."""
     if f.status is not Status.failed or f.measured is None or f.required is None:
         return None
-    gap = abs(f.required - f.measured)
+    values = {
+        "gap": fmt(abs(f.required - f.measured)),
+        "required": fmt(f.required),
+        "measured": fmt(f.measured),
+    }
     if f.measured < f.required:
-        return Text(
-            zh=f"还差 {fmt(gap)} 才合格(要求 {fmt(f.required)},实际 {fmt(f.measured)})",
-            en=f"{fmt(gap)} more to pass ({fmt(f.required)} required, {fmt(f.measured)} found)",
-        )
+        return both("{gap} more to pass ({required} required, {measured} found)", **values)
     if f.measured > f.required:
-        return Text(
-            zh=f"超出 {fmt(gap)}(至多 {fmt(f.required)},实际 {fmt(f.measured)})",
-            en=f"{fmt(gap)} too many ({fmt(f.required)} at most, {fmt(f.measured)} found)",
-        )
+        return both("{gap} too many ({required} at most, {measured} found)", **values)
     return None  # equal values that fail: the message says what is wrong (a load, a post)
 
 
@@ -174,38 +173,32 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-# Record fields and tables by their Chinese names in zh output.
-_FIELD_ZH: Final = {
-    "kind": "类型",
-    "subkind": "子类",
-    "role": "角色",
-    "person": "人员",
-    "unit": "单位",
-    "date": "日期",
-    "start": "开始",
-    "end": "结束",
-}
-
-_WORDS: Final = {
-    "clause": Text(zh="条款", en="clause"),
-    "records": Text(zh="依据记录", en="records"),
-    "none": Text(zh="(无记录)", en="(no records)"),
-    "hours": Text(zh="小时", en="h"),
-    "no_findings": Text(zh="该对象在此期间没有结论", en="no findings for this subject"),
+# The fields of a record, as the catalogue names them.
+_FIELDS: Final = {
+    "kind": N_("kind"),
+    "subkind": N_("subkind"),
+    "role": N_("role"),
+    "person": N_("person"),
+    "unit": N_("unit"),
+    "date": N_("date"),
+    "start": N_("start"),
+    "end": N_("end"),
 }
 
 
 def to_text(explanations: Iterable[Explanation], subject: str, name: str | None, lang: str) -> str:
     """The explanations as a person reads them, in ``lang`` (zh or en)."""
+    _ = translator(lang)
+    clause_word, records_word, hours_word = _("clause"), _("records"), _("h")
     head = f"{subject}" + (f" {name}" if name else "")
     lines = [head, "=" * min(len(head) * 2, 60)]
     items = list(explanations)
     if not items:
-        lines.append(_WORDS["no_findings"].get(lang))
+        lines.append(_("no findings for this subject"))
     for e in items:
         f = e.finding
-        status = STATUS_WORDS[f.status.value].get(lang)
         lines.append("")
+        status = STATUS_WORDS[f.status.value].get(lang)
         lines.append(
             f"[{status}] {e.title.get(lang)} ({f.rule}) · {f.bucket} "
             f"({f.bucket_start} .. {f.bucket_end})"
@@ -214,20 +207,18 @@ def to_text(explanations: Iterable[Explanation], subject: str, name: str | None,
         if e.to_pass is not None:
             lines.append(f"  → {e.to_pass.get(lang)}")
         clause = f" {e.clause}" if e.clause else ""
-        lines.append(f"  {_WORDS['clause'].get(lang)}{clause}: 「{e.quote}」")
+        lines.append(f"  {clause_word}{clause}: 「{e.quote}」")
         if f.evidence:
-            lines.append(f"  {_WORDS['records'].get(lang)} ({len(f.evidence)}):")
-            for r in e.records:
-                fields = ", ".join(f"{_label(k, lang)} {v}" for k, v in r.fields.items())
-                hours = (
-                    f", {fmt(r.hours)} {_WORDS['hours'].get(lang)}" if r.hours is not None else ""
-                )
-                lines.append(f"    {_table_label(r.table, lang)} {r.id}: {fields}{hours}")
+            lines.append(f"  {records_word} ({len(f.evidence)}):")
+        for r in e.records:
+            fields = ", ".join(f"{_label(k, lang)} {v}" for k, v in r.fields.items())
+            hours = f", {fmt(r.hours)} {hours_word}" if r.hours is not None else ""
+            lines.append(f"    {_table_label(r.table, lang)} {r.id}: {fields}{hours}")
     return "\n".join(lines) + "\n"
 
 
 def _label(name: str, lang: str) -> str:
-    return _FIELD_ZH.get(name, name) if lang == "zh" else name
+    return translator(lang)(_FIELDS[name]) if name in _FIELDS else name
 
 
 def _table_label(table: str, lang: str) -> str:

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from gridpolicing.assessment.notes import tied_cutoff_notes
 from gridpolicing.assessment.result import INSUFFICIENT
+from gridpolicing.i18n import both
 from gridpolicing.policy.values import Text
 from gridpolicing.report.messages import fmt
 
@@ -39,31 +40,29 @@ if TYPE_CHECKING:
 __all__ = ["print_assessment", "rank_cell"]
 
 _HEAD: Final = {
-    "rollup": Text(zh="汇总", en="roll-up"),
-    "period": Text(zh="期间", en="period"),
-    "rank": Text(zh="名次", en="rank"),
-    "person": Text(zh="姓名", en="name"),
-    "unit": Text(zh="单位", en="unit"),
-    "id": Text(zh="编号", en="id"),
-    "station": Text(zh="派出所", en="station"),
-    "total": Text(zh="总分", en="total"),
-    "score": Text(zh="得分", en="score"),
-    "grade": Text(zh="等次", en="grade"),
-    "vetoes": Text(zh="否决", en="vetoes"),
-    "consequences": Text(zh="奖惩", en="consequences"),
+    "rollup": both("roll-up"),
+    "period": both("period"),
+    "rank": both("rank"),
+    "person": both("name"),
+    "unit": both("unit"),
+    "id": both("id"),
+    "station": both("station"),
+    "total": both("total"),
+    "score": both("score"),
+    "grade": both("grade"),
+    "vetoes": both("vetoes"),
+    "consequences": both("consequences"),
 }
 _WORDS: Final = {  # the grades a veto or override gives, when the policy does not name them
-    "vetoed": Text(zh="一票否决", en="vetoed"),
-    "unqualified": Text(zh="不合格", en="unqualified"),
-    "insufficient_data": Text(zh="数据不足", en="insufficient data"),
-    "unsatisfactory": Text(zh="不称职", en="unsatisfactory"),
-    "reward": Text(zh="奖励", en="reward"),
-    "loses_award_eligibility": Text(zh="取消评先资格", en="loses award eligibility"),
-    "admonishment_talk": Text(zh="诫勉谈话", en="admonishment talk"),
-    "adjustment": Text(zh="调整岗位", en="adjustment"),
-    "top_grade_withheld_short_tenure": Text(
-        zh="任职时间不足,不评最高等次", en="top grade withheld: short tenure"
-    ),
+    "vetoed": both("vetoed"),
+    "unqualified": both("unqualified"),
+    "insufficient_data": both("insufficient data"),
+    "unsatisfactory": both("unsatisfactory"),
+    "reward": both("reward"),
+    "loses_award_eligibility": both("loses award eligibility"),
+    "admonishment_talk": both("admonishment talk"),
+    "adjustment": both("adjustment"),
+    "top_grade_withheld_short_tenure": both("top grade withheld: short tenure"),
 }
 
 

@@ -9,8 +9,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from gridpolicing.i18n import N_, SEVERITIES, translator
 from gridpolicing.report.finding import Status
-from gridpolicing.report.messages import message_for, without_prefix
+from gridpolicing.report.messages import message_for, term_name, without_prefix
 from gridpolicing.report.ranking_table import print_assessment
 
 if TYPE_CHECKING:
@@ -19,31 +20,48 @@ if TYPE_CHECKING:
 __all__ = ["print_report"]
 
 _REASONS = {
-    "not_in_force": "rule not in force",
-    "data_missing": "no data before the period for the bucket's first days",
+    "not_in_force": N_("rule not in force"),
+    "data_missing": N_("no data before the period for the bucket's first days"),
 }
 
 
 def print_report(report: Report, console: Console, *, lang: str = "en", limit: int = 50) -> None:
     """Print the summary, counts per rule, rejected records and up to ``limit`` failures."""
+    _ = translator(lang)
     p = report.policy
     s = report.summary()
+    rng = report.range
     console.print(
         f"[bold]{p.title.get(lang)}[/bold]  ({p.id}, {p.content_hash[:19]})\n"
-        f"period {report.range.label} ({report.range.start} .. {report.range.end}); "
-        f"data {report.dataset.source}"
+        + _(
+            "period {label} ({start} .. {end}); data {source}",
+            label=rng.label,
+            start=rng.start,
+            end=rng.end,
+            source=report.dataset.source,
+        )
     )
     if not report.official_calendar:
-        console.print(
-            "[yellow]note: part of the period is outside the official holiday "
-            "calendar; Monday-Friday was used as working days there[/yellow]"
+        note = _(
+            "note: part of the period is outside the official holiday calendar; "
+            "Monday-Friday was used as working days there"
         )
+        console.print(f"[yellow]{escape(note)}[/yellow]")
     for w in report.period_warnings:
-        text = escape(w.message.get(lang))
-        console.print(f"[bold yellow]warning: {text}[/bold yellow]", highlight=False)
-    by_rule = Table(box=box.SIMPLE_HEAD, title="findings by rule")
-    for col in ("rule", "severity", "pass", "fail", "n/a", "no data", "not judged"):
-        by_rule.add_column(col, justify="right" if col not in ("rule", "severity") else "left")
+        text = escape(_("warning: {message}", message=w.message.get(lang)))
+        console.print(f"[bold yellow]{text}[/bold yellow]", highlight=False)
+    by_rule = Table(box=box.SIMPLE_HEAD, title=_("findings by rule"))
+    heads = (
+        _("rule"),
+        _("severity"),
+        _("pass"),
+        _("fail"),
+        _("n/a"),
+        _("no data"),
+        _("not judged"),
+    )
+    for i, col in enumerate(heads):
+        by_rule.add_column(col, justify="left" if i < 2 else "right")
     not_judged: dict[str, dict[str, list[str]]] = {}
     for u in report.unevaluated:
         not_judged.setdefault(u.rule, {}).setdefault(u.reason, []).append(u.bucket)
@@ -58,7 +76,7 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
         fail = c.get("fail", 0)
         by_rule.add_row(
             rule.id,
-            rule.severity.value,
+            _(SEVERITIES[rule.severity.value]),
             str(c.get("pass", 0)),
             f"[red]{fail}[/red]" if fail else "0",
             str(c.get("not_applicable", 0)),
@@ -68,50 +86,77 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
     console.print(by_rule)
     for rule_id, reasons in not_judged.items():
         for reason, keys in reasons.items():
-            shown = ", ".join(keys[:6]) + (f" ... ({len(keys)} in all)" if len(keys) > 6 else "")
-            console.print(f"not judged: {rule_id}: {_REASONS[reason]}: {shown}")
+            shown = ", ".join(keys[:6])
+            if len(keys) > 6:
+                shown += _(" ... ({n} in all)", n=len(keys))
+            line = _(
+                "not judged: {rule}: {reason}: {buckets}",
+                rule=rule_id,
+                reason=_(_REASONS[reason]),
+                buckets=shown,
+            )
+            console.print(escape(line))
     failures = [f for f in report.findings if f.status is Status.failed]
     if failures:
-        t = Table(box=box.SIMPLE_HEAD, title=f"failures ({len(failures)})")
+        t = Table(box=box.SIMPLE_HEAD, title=_("failures ({n})", n=len(failures)))
         # The kind's sentence states the breach (4 communities, at most 3); a measured and a
         # required column would show a kind's internal count (1 / 1) beside it.
-        for col in ("rule", "subject", "bucket", "what is wrong"):
+        for col in (_("rule"), _("subject"), _("bucket"), _("what is wrong")):
             t.add_column(col, overflow="fold")
         for f in failures[:limit]:
             msg = without_prefix(message_for(p, p.rule(f.rule), f).get(lang), lang)
             t.add_row(f.rule, f.subject_id, f.bucket, msg)
         console.print(t)
         if len(failures) > limit:
-            console.print(f"... and {len(failures) - limit} more (use --format json for all)")
-    _print_totals(report, console)
+            more = _(
+                "... and {n} more (use --format json or html for all)", n=len(failures) - limit
+            )
+            console.print(escape(more))
+    _print_totals(report, console, lang)
     print_assessment(report, console, limit, lang)
     rejected = report.dataset.rejected
     if rejected:
-        console.print(
-            f"[yellow]{len(rejected)} input record problem(s); those records were not "
-            f"used:[/yellow]"
-        )
+        head = _("{n} input record problem(s); those records were not used:", n=len(rejected))
+        console.print(f"[yellow]{escape(head)}[/yellow]")
         for r in rejected[:limit]:
             console.print(f"  {r}", markup=False)
-    fs = s["failed_by_severity"]
-    console.print(
-        f"[bold]{s['findings']} findings[/bold]: {s['by_status']['pass']} pass, "
-        f"{s['by_status']['fail']} fail (critical {fs['critical']}, major {fs['major']}, "
-        f"minor {fs['minor']}), {s['by_status']['not_applicable']} not applicable, "
-        f"{s['by_status']['insufficient_data']} insufficient data"
+    fs, st = s["failed_by_severity"], s["by_status"]
+    line = _(
+        "{findings} findings: {passed} pass, {failed} fail (critical {critical}, major {major}, "
+        "minor {minor}), {na} not applicable, {nodata} insufficient data",
+        findings=s["findings"],
+        passed=st["pass"],
+        failed=st["fail"],
+        critical=fs["critical"],
+        major=fs["major"],
+        minor=fs["minor"],
+        na=st["not_applicable"],
+        nodata=st["insufficient_data"],
     )
+    console.print(f"[bold]{escape(line)}[/bold]")
 
 
-def _print_totals(report: Report, console: Console) -> None:
+def _print_totals(report: Report, console: Console, lang: str) -> None:
     """Activity records by kind in the period, with the quantities they carry."""
+    _ = translator(lang)
     acts = report.activity_totals["activities"]
     if not acts:
         return
-    t = Table(box=box.SIMPLE_HEAD, title="activities in the period")
-    for col in ("kind", "records", "households", "services", "items", "hazards rectified"):
-        t.add_column(col, justify="left" if col == "kind" else "right")
+    t = Table(box=box.SIMPLE_HEAD, title=_("activities in the period"))
+    heads = (
+        _("kind"),
+        _("number of records"),
+        _("households"),
+        _("services"),
+        _("items"),
+        _("hazards rectified"),
+    )
+    for i, col in enumerate(heads):
+        t.add_column(col, justify="left" if i == 0 else "right")
+    vocabulary = report.policy.vocabulary
     for a in acts:
-        kind = a["kind"] + (f"/{a['subkind']}" if a["subkind"] else "")
+        kind = term_name(vocabulary, "activity_kinds", a["kind"], lang)
+        kind += f"/{a['subkind']}" if a["subkind"] else ""
         t.add_row(
             kind,
             str(a["records"]),
@@ -120,7 +165,10 @@ def _print_totals(report: Report, console: Console) -> None:
             str(a["quantity"]),
             f"{a['hazards_rectified']}/{a['hazards_found']}",
         )
-    meetings = ", ".join(f"{m['kind']} {m['meetings']}" for m in report.activity_totals["meetings"])
+    meetings = ", ".join(
+        f"{term_name(vocabulary, 'meeting_kinds', m['kind'], lang)} {m['meetings']}"
+        for m in report.activity_totals["meetings"]
+    )
     console.print(t)
     if meetings:
-        console.print(f"meetings: {meetings}")
+        console.print(escape(_("meetings: {meetings}", meetings=meetings)))
