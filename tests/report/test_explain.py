@@ -18,6 +18,7 @@ from gridpolicing.cli.main import main
 from gridpolicing.policy.models import Citation, Severity
 from gridpolicing.report.explain import _to_pass, explain, to_text
 from gridpolicing.report.finding import Finding, Status
+from gridpolicing.report.ranking_table import top_and_bottom
 
 XINXIANG = ["--policy", "xinxiang-gaoxin-2016", "--data", str(examples.path("xinxiang-2016"))]
 
@@ -131,3 +132,26 @@ def test_the_gap_to_passing_is_the_difference(measured: float, required: float) 
         word = "more to pass" if measured < required else "too many"
         assert hint.en.startswith(f"{gap} {word}")
     assert _to_pass(_finding(Status.passed, measured, required)) is None
+
+
+@given(st.lists(st.integers(), max_size=40), st.integers(1, 30))
+def test_a_ranking_shows_its_top_and_bottom(rows: list[int], limit: int) -> None:
+    top, hidden, bottom = top_and_bottom(rows, limit)
+    assert len(top) + len(bottom) == min(limit, len(rows))
+    assert (
+        top + [None] * hidden + bottom
+        == rows[: len(top)] + [None] * hidden + rows[len(rows) - len(bottom) :]
+    )
+    assert len(top) + hidden + len(bottom) == len(rows)
+
+
+def test_the_screen_shows_the_most_severe_failures_first(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = str(examples.path("nanjing-2016"))
+    args = ["evaluate", "--policy", "nanjing-2016", "--data", data, "--period", "2017-10"]
+    assert main([*args, "--fail-on", "none", "--limit", "2", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    failures = " ".join(out[out.index("failures (5)") :].split())
+    assert "... and 3 more (--limit shows more" in failures
+    assert "joint-defence" not in failures.split("... and")[0]  # major, after the critical

@@ -68,6 +68,14 @@ _SEVERITIES = ("critical", "major", "minor")
 )
 @lang_option
 @click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="On the terminal: the most severe failures shown, and the rows of each ranking "
+    "(its top and its bottom)",
+)
+@click.option(
     "--fail-on",
     type=click.Choice([*_SEVERITIES, "none"]),
     default="none",
@@ -116,6 +124,7 @@ def command(
     period: str,
     fmt: str,
     lang: str,
+    limit: int,
     fail_on: str,
     evidence: str,
     strict_period: bool,
@@ -150,10 +159,11 @@ def command(
             click.echo(_("rejected: {record}", record=r), err=True)
     elif output:
         buffer = io.StringIO()
-        print_report(report, Console(file=buffer, width=120, color_system=None), lang=lang)
+        console = Console(file=buffer, width=120, color_system=None)
+        print_report(report, console, lang=lang, limit=limit)
         _emit(buffer.getvalue(), output)
     else:
-        print_report(report, Console(), lang=lang)
+        print_report(report, Console(), lang=lang, limit=limit)
     for w in report.period_warnings:  # never quieted: a period without data is no pass
         click.echo(_("warning: {message}", message=w.message.get(lang)), err=True)
     code = 0

@@ -12,14 +12,14 @@ for each item that could not be measured and for the total: no number that reads
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from rich import box
 from rich.table import Table
 
 from gridpolicing.assessment.notes import tied_cutoff_notes
 from gridpolicing.assessment.result import INSUFFICIENT
-from gridpolicing.i18n import both
+from gridpolicing.i18n import both, translator
 from gridpolicing.policy.values import Text
 from gridpolicing.report.messages import fmt
 
@@ -37,7 +37,9 @@ if TYPE_CHECKING:
     from gridpolicing.policy.document import Policy
     from gridpolicing.report.report import Report
 
-__all__ = ["print_assessment", "rank_cell"]
+__all__ = ["print_assessment", "rank_cell", "top_and_bottom"]
+
+T = TypeVar("T")
 
 _HEAD: Final = {
     "rollup": both("roll-up"),
@@ -64,6 +66,28 @@ _WORDS: Final = {  # the grades a veto or override gives, when the policy does n
     "adjustment": both("adjustment"),
     "top_grade_withheld_short_tenure": both("top grade withheld: short tenure"),
 }
+
+
+def _member_cells(policy: Policy, scheme: Scheme, m: SubjectScore, lang: str) -> list[str]:
+    cells = [
+        *_who(m.rank, m.rank_shared_by, m.subject_id, m.names, lang),
+        *(_points(i) for i in m.items),
+        "-" if m.status == INSUFFICIENT else fmt(m.total),
+        _grade(m.grade, m.grade_name, lang),
+        "\n".join(_veto(policy, scheme, v, lang) for v in m.vetoes),
+    ]
+    if scheme.consequences:
+        cells.append("\n".join(_applied(a, lang) for a in m.applied))
+    return cells
+
+
+def top_and_bottom(rows: Sequence[T], limit: int) -> tuple[list[T], int, list[T]]:
+    """The first and the last rows of a ranking, ``limit`` in all, and how many lie between."""
+    if len(rows) <= limit:
+        return list(rows), 0, []
+    head = (limit + 1) // 2
+    tail = limit - head
+    return list(rows[:head]), len(rows) - limit, list(rows[len(rows) - tail :] if tail else [])
 
 
 def rank_cell(rank: int | None, shared_by: int | None, lang: str = "en") -> str:
@@ -98,7 +122,7 @@ def print_assessment(report: Report, console: Console, limit: int, lang: str) ->
             ),
         ):
             groups.setdefault(r.group, []).append(r)
-        for (bucket, _, role), members in groups.items():
+        for (bucket, _scope, role), members in groups.items():
             t = Table(
                 box=box.SIMPLE_HEAD, title=_title(policy, scheme, bucket, members, role, lang)
             )
@@ -108,17 +132,17 @@ def print_assessment(report: Report, console: Console, limit: int, lang: str) ->
             t.add_column(_HEAD["vetoes"].get(lang), overflow="fold")
             if scheme.consequences:
                 t.add_column(_HEAD["consequences"].get(lang), overflow="fold")
-            for m in members[:limit]:
-                cells = [
-                    *_who(m.rank, m.rank_shared_by, m.subject_id, m.names, lang),
-                    *(_points(i) for i in m.items),
-                    "-" if m.status == INSUFFICIENT else fmt(m.total),
-                    _grade(m.grade, m.grade_name, lang),
-                    "\n".join(_veto(policy, scheme, v, lang) for v in m.vetoes),
-                ]
-                if scheme.consequences:
-                    cells.append("\n".join(_applied(a, lang) for a in m.applied))
-                t.add_row(*cells)
+            top, hidden, bottom = top_and_bottom(members, limit)
+            for m in top:
+                t.add_row(*_member_cells(policy, scheme, m, lang))
+            if hidden:
+                _ = translator(lang)
+                t.add_row(*["⋮"] * len(t.columns))
+                t.caption = _(
+                    "{n} rows not shown between the top and the bottom (--limit)", n=hidden
+                )
+            for m in bottom:
+                t.add_row(*_member_cells(policy, scheme, m, lang))
             console.print(t)
             _print_tie_notes(console, members, lang)
         rolls = [r for r in outcome.rollups if r.scheme == scheme.id]

@@ -25,8 +25,9 @@ _REASONS = {
 }
 
 
-def print_report(report: Report, console: Console, *, lang: str = "en", limit: int = 50) -> None:
-    """Print the summary, counts per rule, rejected records and up to ``limit`` failures."""
+def print_report(report: Report, console: Console, *, lang: str = "en", limit: int = 10) -> None:
+    """Print the summary, counts per rule, the ``limit`` most severe failures, the top and
+    bottom of each ranking (``limit`` rows in all) and the first ``limit`` rejected records."""
     _ = translator(lang)
     p = report.policy
     s = report.summary()
@@ -96,7 +97,11 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
                 buckets=shown,
             )
             console.print(escape(line))
-    failures = [f for f in report.findings if f.status is Status.failed]
+    order = list(SEVERITIES)
+    failures = sorted(
+        (f for f in report.findings if f.status is Status.failed),
+        key=lambda f: order.index(f.severity.value),  # stable: report order within a severity
+    )
     if failures:
         t = Table(box=box.SIMPLE_HEAD, title=_("failures ({n})", n=len(failures)))
         # The kind's sentence states the breach (4 communities, at most 3); a measured and a
@@ -109,7 +114,8 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
         console.print(t)
         if len(failures) > limit:
             more = _(
-                "... and {n} more (use --format json or html for all)", n=len(failures) - limit
+                "... and {n} more (--limit shows more; --format html or json shows all)",
+                n=len(failures) - limit,
             )
             console.print(escape(more))
     _print_totals(report, console, lang)
