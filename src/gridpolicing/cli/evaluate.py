@@ -61,14 +61,19 @@ _SEVERITIES = ("critical", "major", "minor")
 )
 @click.option("--period", required=True, help=f"The period to evaluate: {PERIOD_FORMS}")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "html", "xlsx"]),
+    default="table",
+    show_default=True,
+    help="table (terminal), json, html (one page, works offline) or xlsx (needs -o)",
 )
 @click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
-    default="en",
-    show_default=True,
-    help="Language of the table's messages (JSON carries both)",
+    default=None,
+    help="Language of the report's words (JSON carries both) [default: en for the table, "
+    "zh for html and xlsx]",
 )
 @click.option(
     "--fail-on",
@@ -116,7 +121,7 @@ def command(
     data_label: str | None,
     period: str,
     fmt: str,
-    lang: str,
+    lang: str | None,
     fail_on: str,
     evidence: str,
     strict_period: bool,
@@ -132,6 +137,9 @@ def command(
     """
     if spark_master is not None and engine != "spark":
         raise UsageError("--spark-master is for --engine spark; add --engine spark or drop it")
+    if fmt == "xlsx" and output is None:
+        raise UsageError("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
+    lang = lang or ("zh" if fmt in ("html", "xlsx") else "en")
     policy = load_policy(policy_ref, registry=registry(), policy_path=policy_path)
     mode: Evidence = "all" if evidence == "all" else "failing"
     if engine == "spark":
@@ -140,8 +148,13 @@ def command(
         dataset = load_dataset(data, label=data_label, vocabulary=policy.vocabulary)
         report = evaluate(policy, dataset, period, evidence=mode)
     rejected = report.dataset.rejected
-    if fmt == "json":
-        _emit(report.to_json(), output)
+    if fmt in ("json", "html", "xlsx"):
+        if fmt == "json":
+            _emit(report.to_json(), output)
+        elif fmt == "html":
+            _emit(report.to_html(lang=lang), output)
+        elif output is not None:  # xlsx: refused above without -o
+            report.to_xlsx(output, lang=lang)
         for r in rejected:
             click.echo(f"rejected: {r}", err=True)
     elif output:

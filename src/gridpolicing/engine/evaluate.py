@@ -13,6 +13,7 @@ from gridpolicing.engine.periods import DateRange, parse_range
 from gridpolicing.engine.window import Unevaluated, window_for
 from gridpolicing.errors import GridPolicingError, UsageError
 from gridpolicing.report.period_guard import table_spans
+from gridpolicing.report.subjects import subject_info
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -128,6 +129,7 @@ def evaluate_part(
             data_from=state.data_from,
             counts=dataset.counts,
             rejected=dataset.rejected,
+            subjects=subject_info(con, rng),
         )
     finally:
         con.close()

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from gridpolicing.policy.models import RuleSpec
     from gridpolicing.report.finding import Finding
 
-__all__ = ["STATUS_WORDS", "fmt", "message_for"]
+__all__ = ["STATUS_WORDS", "fmt", "message_for", "without_prefix"]
 
 STATUS_WORDS = {
     "pass": Text(zh="合格", en="pass"),
@@ -33,3 +33,10 @@ def fmt(value: float | None) -> str:
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def without_prefix(message: str, lang: str) -> str:
+    """The sentence without its ``[fail] person p1, 2022-W10:`` head (a table shows those)."""
+    sep = ":" if lang == "zh" else ": "
+    head, found, rest = message.partition(sep)
+    return rest if found and head.startswith("[") else message

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gridpolicing.report.finding import Status
-from gridpolicing.report.messages import fmt, message_for
+from gridpolicing.report.messages import fmt, message_for, without_prefix
 from gridpolicing.report.ranking_table import print_assessment
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
         for col in ("rule", "subject", "bucket", "measured", "required", "message"):
             t.add_column(col, overflow="fold")
         for f in failures[:limit]:
-            msg = _without_prefix(message_for(p, p.rule(f.rule), f).get(lang), lang)
+            msg = without_prefix(message_for(p, p.rule(f.rule), f).get(lang), lang)
             t.add_row(f.rule, f.subject_id, f.bucket, fmt(f.measured), fmt(f.required), msg)
         console.print(t)
         if len(failures) > limit:
@@ -98,13 +98,6 @@ def print_report(report: Report, console: Console, *, lang: str = "en", limit: i
         f"minor {fs['minor']}), {s['by_status']['not_applicable']} not applicable, "
         f"{s['by_status']['insufficient_data']} insufficient data"
     )
-
-
-def _without_prefix(message: str, lang: str) -> str:
-    """The sentence without its ``[fail] person p1, 2022-W10:`` head (the table shows those)."""
-    sep = ":" if lang == "zh" else ": "
-    head, found, rest = message.partition(sep)
-    return rest if found and head.startswith("[") else message
 
 
 def _print_totals(report: Report, console: Console) -> None:
