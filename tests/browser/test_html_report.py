@@ -153,3 +153,12 @@ def test_screenshot_at_phone_and_desktop_width(
     histogram = shot.histogram()
     ink = sum(histogram[:200]) / (shot.width * shot.height)
     assert ink > 0.01
+
+
+def test_printing_opens_the_collapsed_lists(open_page: Any, xinxiang: Report) -> None:
+    page = open_page(xinxiang).page
+    units = page.locator("#units table")  # 61 units: collapsed on screen
+    assert not units.is_visible()
+    page.emulate_media(media="print")
+    assert units.is_visible()
+    assert page.locator("#units tbody tr").first.is_visible()

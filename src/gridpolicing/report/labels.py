@@ -36,12 +36,8 @@ LABELS: Final[dict[str, Text]] = {
     "row": Text(zh="行", en="Row"),
     "field": Text(zh="字段", en="Field"),
     "findings": Text(zh="评估结果", en="Findings"),
-    "all_findings": Text(zh="全部结果", en="All findings"),
-    "by_status": Text(zh="按结果", en="By status"),
-    "by_severity": Text(zh="未通过按严重程度", en="Failures by severity"),
     "status": Text(zh="结果", en="Status"),
     "severity": Text(zh="严重程度", en="Severity"),
-    "count": Text(zh="数量", en="Count"),
     "critical": Text(zh="严重", en="critical"),
     "major": Text(zh="重要", en="major"),
     "minor": Text(zh="一般", en="minor"),
@@ -51,9 +47,6 @@ LABELS: Final[dict[str, Text]] = {
     "data_missing": Text(
         zh="该时段首日之前无数据", en="no data before the period for the bucket's first days"
     ),
-    "reason": Text(zh="原因", en="Reason"),
-    "buckets": Text(zh="时段", en="Buckets"),
-    "none": Text(zh="无", en="none"),
     "by_station": Text(zh="各派出所情况", en="By station"),
     "by_unit": Text(zh="各村(社区)、网格情况", en="By village, community or grid"),
     "station": Text(zh="派出所", en="Station"),
@@ -102,7 +95,6 @@ LABELS: Final[dict[str, Text]] = {
     "consequences": Text(zh="奖惩", en="Consequences"),
     "scheme": Text(zh="考核方案", en="Scheme"),
     "tie": Text(zh="并列", en="tie"),
-    "ranked_among": Text(zh="参评", en="Ranked among"),
     "person_type": Text(zh="人员", en="person"),
     "unit_type_word": Text(zh="单位", en="unit"),
     "generated_by": Text(
