@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from gridpolicing import examples
 from gridpolicing.engine.evaluate import evaluate
@@ -68,3 +69,17 @@ def test_long_lists_are_cut_with_a_count_of_the_rest(
     assert "另有 7 条未列出,完整清单见 Excel 或 JSON 报告" in group
     # a group of more than 20 failures starts collapsed; this one (12) is open
     assert group.startswith(start + " open>")
+
+
+@pytest.mark.parametrize("name", examples.names())
+def test_every_bundled_example_renders_in_both_languages(name: str, tmp_path: Path) -> None:
+    scenario = yaml.safe_load((examples.path(name).parent / "scenario.yaml").read_text("utf-8"))
+    report = example_report(name, scenario["policy"], str(scenario["period"]))
+    for lang in ("zh", "en"):
+        page = report.to_html(lang=lang)
+        assert page.count("<details") == page.count("</details>")
+        report.to_xlsx(tmp_path / f"{lang}.xlsx", lang=lang)
+    if report.skipped:  # a rule without findings is named, not taken for a pass
+        page = report.to_html()
+        assert 'id="without-findings"' in page
+        assert all(f"<code>{s.rule}</code>" in page for s in report.skipped)

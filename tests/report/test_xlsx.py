@@ -114,7 +114,7 @@ def test_units_sheet_adds_up_to_the_findings(xinxiang: Report) -> None:
     fail = header.index(STATUS_WORDS["fail"].zh)
     assert sum(r[fail] for r in units) == 13
     c02 = next(r for r in units if r[2] == "c02")
-    assert (c02[0], c02[1], c02[fail]) == ("高新派出所", "城中社区", 12)
+    assert (c02[0], c02[1], c02[3], c02[fail]) == ("高新派出所", "城中社区", "社区/村", 12)
 
 
 def test_the_same_report_gives_the_same_bytes(xinjin: Report, tmp_path: Path) -> None:

@@ -87,6 +87,7 @@ def context(report: Report, lang: str) -> dict[str, Any]:
             (rule, [(label(reason, lang), keys) for reason, keys in reasons.items()])
             for rule, reasons in not_judged.items()
         ],
+        "without_findings": [(s.rule, p.rule(s.rule).title.get(lang)) for s in report.skipped],
         "stations": station_counts(units),
         "units": units,
         "status_keys": STATUSES,

@@ -42,6 +42,11 @@ LABELS: Final[dict[str, Text]] = {
     "major": Text(zh="重要", en="major"),
     "minor": Text(zh="一般", en="minor"),
     "period_warnings": Text(zh="期间警告", en="Period warnings"),
+    "without_findings": Text(
+        zh="本期间没有结果的规则(既未合格也未不合格,原因见 JSON 报告 skipped_rules)",
+        en="Rules without a finding in the period (neither passed nor failed; the JSON "
+        "report's skipped_rules say why)",
+    ),
     "unevaluated": Text(zh="未评估的时段", en="Buckets not judged"),
     "not_in_force": Text(zh="规则未生效", en="rule not in force"),
     "data_missing": Text(
