@@ -83,3 +83,16 @@ def test_every_bundled_example_renders_in_both_languages(name: str, tmp_path: Pa
         page = report.to_html()
         assert 'id="without-findings"' in page
         assert all(f"<code>{s.rule}</code>" in page for s in report.skipped)
+
+
+def test_findings_without_a_known_unit_are_listed_as_such() -> None:
+    report = example_report("xinjin-2022", "chengdu-xinjin-2022", "2022-03")
+    report.subjects = {}  # a Report built without names (by hand, or by an older engine)
+    page = report.to_html()
+    units = page[page.index('<details open id="units">') :]
+    units = units[: units.index("</details>")]
+    assert units.count("<tr class=") == 1
+    assert "(无所属单位)" in units
+    assert "(无所属派出所)" in units
+    assert "民警vc07 (xj-vc07)" not in page
+    assert "xj-vc07" in page  # still the id

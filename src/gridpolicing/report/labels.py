@@ -57,6 +57,7 @@ LABELS: Final[dict[str, Text]] = {
     "station": Text(zh="派出所", en="Station"),
     "no_station": Text(zh="(无所属派出所)", en="(no station)"),
     "unit": Text(zh="单位", en="Unit"),
+    "no_unit": Text(zh="(无所属单位)", en="(no unit)"),
     "units": Text(zh="单位数", en="Units"),
     "failing_units": Text(zh="有未通过的单位", en="Units failing"),
     "unit_type": Text(zh="类型", en="Type"),

@@ -27,8 +27,9 @@ SubjectKey = tuple[str, str]
 class SubjectInfo:
     """A subject's name, the unit it counts for (a unit: itself) and that unit's station.
 
-    A person counts for the first (by id) unit of their assignments in force in the period,
-    as the assessment places them, else their ``home_unit``; a unit whose type is ``station``
+    A person counts for the first (by id) unit of their assignments in force in the days
+    their findings judge (from the first bucket's first day to the period's last), as the
+    assessment places them, else their ``home_unit``; a unit whose type is ``station``
     is its own station. Ids are ``None`` and names ``""`` where the dataset has none.
     """
 
@@ -42,10 +43,14 @@ class SubjectInfo:
 
 _SQL: Final = """
 WITH subj AS (
-    SELECT DISTINCT subject_type, subject_id FROM _findings WHERE bucket_end >= $start),
+    SELECT subject_type, subject_id, min(bucket_start) AS first
+    FROM _findings WHERE bucket_end >= $start GROUP BY subject_type, subject_id),
 placed AS (
-    SELECT person, min(unit) AS unit FROM assignments
-    WHERE start <= $end AND coalesce("end", DATE '9999-12-31') >= $start GROUP BY person)
+    SELECT s.subject_id AS person, min(a.unit) AS unit
+    FROM subj s JOIN assignments a ON a.person = s.subject_id
+    WHERE s.subject_type = 'person' AND a.start <= $end
+      AND coalesce(a."end", DATE '9999-12-31') >= s.first
+    GROUP BY s.subject_id)
 SELECT s.subject_type, s.subject_id,
        coalesce(CASE WHEN s.subject_type = 'person' THEN p.name ELSE self.name END, ''),
        home.id, coalesce(home.name, ''), CAST(home.type AS VARCHAR),

@@ -240,7 +240,8 @@ def _units(book: Any, report: Report, lang: str, head: Any) -> None:
         station = u.station_name or u.station or label("no_station", lang)
         term = report.policy.vocabulary.term("unit_types", u.unit_type) if u.unit_type else None
         kind = u.unit_type if term is None else (term.zh if lang == "zh" else term.en)
-        _write_row(sheet, row, (station, u.name, u.key, kind, *(u.get(s) for s in STATUSES)))
+        name = u.name or u.key or label("no_unit", lang)
+        _write_row(sheet, row, (station, name, u.key, kind, *(u.get(s) for s in STATUSES)))
     sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
     row += 2
     sheet.write_string(row, 0, label("by_station", lang), head)
