@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.installed-spark
 DEMO_STAMP  := $(VENV)/.installed-demo
 
-.PHONY: demo test check lint typecheck schema docs-check policies unit test-spark docs clean fuzz
+.PHONY: demo test check lint typecheck schema docs-check policies unit test-spark test-browser docs clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ policies: $(STAMP)
 	$(BIN)/gridpolicing test tests/policies/readings --junit build/reading-tests.xml
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q --ignore=tests/spark
+	$(BIN)/python -m pytest -q --ignore=tests/spark --ignore=tests/browser
 
 # The Spark engine: PySpark (the spark extra) and a Java runtime (Debian's, when none is found).
 $(SPARK_STAMP): $(STAMP)
@@ -56,11 +56,17 @@ $(SPARK_STAMP): $(STAMP)
 test-spark: $(SPARK_STAMP)
 	GRIDPOLICING_REQUIRE_SPARK=1 $(BIN)/python -m pytest -q tests/spark
 
-test: lint typecheck schema docs-check policies unit test-spark
+# The HTML report in a real headless Chromium (Debian's, scripts/ensure-chromium.sh), driven by
+# Playwright (the test extra) without downloading a browser.
+test-browser: $(STAMP)
+	sh scripts/ensure-chromium.sh
+	GRIDPOLICING_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q tests/browser
+
+test: lint typecheck schema docs-check policies unit test-spark test-browser
 
 # The everyday loop, a few minutes: lint, types and the tests not marked slow (tests/conftest.py).
 check: lint typecheck
-	$(BIN)/python -m pytest -q --ignore=tests/spark -m "not slow"
+	$(BIN)/python -m pytest -q --ignore=tests/spark --ignore=tests/browser -m "not slow"
 
 # The fuzz targets with a long budget (tests/fuzz/run.py); not part of `make test`.
 fuzz: $(STAMP)

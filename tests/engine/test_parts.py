@@ -45,6 +45,9 @@ def test_parts_of_three_bureaus_combine_into_the_report_of_the_whole(province: P
     combined = combine(policy, parts, rng, dataset=summary, evidence="failing")
     whole = evaluate(policy, load_dataset(province, vocabulary=policy.vocabulary), rng)
     assert combined.to_json() == whole.to_json()
+    # the names and places of the subjects too, so the reports for people are the same page
+    assert combined.subjects == whole.subjects
+    assert combined.to_html() == whole.to_html()
     # Ranked across the bureaus: more stations than one bureau has.
     one = max(
         s.ranked_among or 0

@@ -9,7 +9,7 @@ from contextlib import nullcontext
 import click
 from rich.console import Console
 
-from gridpolicing.cli._common import lang_option, registry, write_output
+from gridpolicing.cli._common import lang_option, output_folder, registry, write_output
 from gridpolicing.cli.progress import display, progress_option, quiet_option, wanted
 from gridpolicing.engine.evaluate import evaluate
 from gridpolicing.engine.evidence import EVIDENCE_MODES, Evidence
@@ -64,7 +64,12 @@ _SEVERITIES = ("critical", "major", "minor")
 )
 @click.option("--period", required=True, help=f"The period to evaluate: {PERIOD_FORMS}")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "html", "xlsx"]),
+    default="table",
+    show_default=True,
+    help="table (terminal), json, html (one page, works offline) or xlsx (needs -o)",
 )
 @lang_option
 @click.option(
@@ -143,18 +148,26 @@ def command(
     if spark_master is not None and engine != "spark":
         raise UsageError("--spark-master is for --engine spark; add --engine spark or drop it")
     _ = translator(lang)
+    if fmt == "xlsx" and output is None:
+        raise UsageError("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
     policy = load_policy(policy_ref, registry=registry(), policy_path=policy_path)
     mode: Evidence = "all" if evidence == "all" else "failing"
     if engine == "spark":
         report = _spark(policy, data, period, mode, data_label, spark_master or "local[*]")
     else:
         with display(wanted(progress, quiet), "evaluate") as shown:
-            with shown.phase(f"reading {data}") if shown else nullcontext():
+            with shown.phase(_("reading {data}", data=data)) if shown else nullcontext():
                 dataset = load_dataset(data, label=data_label, vocabulary=policy.vocabulary)
             report = evaluate(policy, dataset, period, evidence=mode, progress=shown)
     rejected = report.dataset.rejected
-    if fmt == "json":
-        _emit(report.to_json(), output)
+    if fmt in ("json", "html", "xlsx"):
+        if fmt == "json":
+            _emit(report.to_json(), output)
+        elif fmt == "html":
+            _emit(report.to_html(lang=lang), output)
+        elif output is not None:  # xlsx: refused above without -o
+            output_folder(output, "--output")
+            report.to_xlsx(output, lang=lang)
         for r in rejected:
             click.echo(_("rejected: {record}", record=r), err=True)
     elif output:

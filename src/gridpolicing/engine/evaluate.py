@@ -15,6 +15,7 @@ from gridpolicing.errors import GridPolicingError, UsageError
 from gridpolicing.progress import Progress
 from gridpolicing.progress import report as report_progress
 from gridpolicing.report.period_guard import table_spans
+from gridpolicing.report.subjects import subject_info
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -140,6 +141,7 @@ def evaluate_part(
             data_from=state.data_from,
             counts=dataset.counts,
             rejected=dataset.rejected,
+            subjects=subject_info(con, rng),
         )
     finally:
         con.close()

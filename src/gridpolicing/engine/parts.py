@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, final
 
 import duckdb
@@ -29,6 +29,7 @@ from gridpolicing.engine.window import Unevaluated
 from gridpolicing.errors import GridPolicingError
 from gridpolicing.report.period_guard import TableSpan
 from gridpolicing.report.report import Report, SkippedRule
+from gridpolicing.report.subjects import SubjectInfo, SubjectKey, merge_subjects
 
 if TYPE_CHECKING:
     from gridpolicing.io.dataset import Dataset, DatasetSummary, RejectedRecord, TableCount
@@ -69,6 +70,8 @@ class Part:
     """The first day of the records this part judged by (None when no bucket needed it)."""
     counts: Mapping[str, TableCount]
     rejected: tuple[RejectedRecord, ...]
+    subjects: Mapping[SubjectKey, SubjectInfo] = field(default_factory=dict)
+    """The names and places of the findings' subjects (report/subjects.py)."""
 
 
 def combine(
@@ -118,6 +121,7 @@ def combine(
             else merge_totals([p.activity_totals for p in parts])
         ),
         evidence=evidence,
+        subjects=merge_subjects([p.subjects for p in parts]),
     )
 
 

@@ -41,7 +41,7 @@ _WORDS: Final = {  # the labels of a rendered policy (the catalogue translates t
     "none": N_("none"),
     "activity_kinds": N_("activity kinds"),
     "assessment": N_("Assessment"),
-    "period": N_("Period"),
+    "period": N_("Assessment period"),
     "items": N_("Items"),
     "vetoes": N_("Vetoes"),
     "ranking": N_("Ranking"),

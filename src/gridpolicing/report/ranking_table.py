@@ -37,7 +37,17 @@ if TYPE_CHECKING:
     from gridpolicing.policy.document import Policy
     from gridpolicing.report.report import Report
 
-__all__ = ["print_assessment", "rank_cell", "top_and_bottom"]
+__all__ = [
+    "applied_text",
+    "grade_text",
+    "group_title",
+    "print_assessment",
+    "rank_cell",
+    "scheme_groups",
+    "top_and_bottom",
+    "veto_text",
+    "word_text",
+]
 
 T = TypeVar("T")
 
@@ -59,6 +69,7 @@ _WORDS: Final = {  # the grades a veto or override gives, when the policy does n
     "vetoed": both("vetoed"),
     "unqualified": both("unqualified"),
     "insufficient_data": both("insufficient data"),
+    "ungraded": both("ungraded"),
     "unsatisfactory": both("unsatisfactory"),
     "reward": both("reward"),
     "loses_award_eligibility": both("loses award eligibility"),
@@ -73,11 +84,11 @@ def _member_cells(policy: Policy, scheme: Scheme, m: SubjectScore, lang: str) ->
         *_who(m.rank, m.rank_shared_by, m.subject_id, m.names, lang),
         *(_points(i) for i in m.items),
         "-" if m.status == INSUFFICIENT else fmt(m.total),
-        _grade(m.grade, m.grade_name, lang),
-        "\n".join(_veto(policy, scheme, v, lang) for v in m.vetoes),
+        grade_text(m.grade, m.grade_name, lang),
+        "\n".join(veto_text(policy, scheme, v, lang) for v in m.vetoes),
     ]
     if scheme.consequences:
-        cells.append("\n".join(_applied(a, lang) for a in m.applied))
+        cells.append("\n".join(applied_text(a, lang) for a in m.applied))
     return cells
 
 
@@ -99,6 +110,26 @@ def rank_cell(rank: int | None, shared_by: int | None, lang: str = "en") -> str:
     return str(rank)
 
 
+def scheme_groups(
+    rows: Sequence[SubjectScore],
+) -> dict[tuple[str, str | None, str | None], list[SubjectScore]]:
+    """A scheme's results by ranking group (period, scope, role), ranked first, in rank order."""
+    groups: dict[tuple[str, str | None, str | None], list[SubjectScore]] = {}
+    for r in sorted(
+        rows,
+        key=lambda r: (
+            r.bucket_start,
+            r.scope or "",
+            r.role or "",
+            r.rank is None,  # the unranked (not judged) after the ranked
+            r.rank or 0,
+            r.subject_id,
+        ),
+    ):
+        groups.setdefault(r.group, []).append(r)
+    return groups
+
+
 def print_assessment(report: Report, console: Console, limit: int, lang: str) -> None:
     """Each scheme's ranking tables per period and group, then its roll-ups."""
     policy = report.policy
@@ -109,22 +140,10 @@ def print_assessment(report: Report, console: Console, limit: int, lang: str) ->
         if scheme.id not in outcome.schemes:
             continue
         rows = [r for r in outcome.scores if r.scheme == scheme.id]
-        groups: dict[tuple[str, str | None, str | None], list[SubjectScore]] = {}
-        for r in sorted(
-            rows,
-            key=lambda r: (
-                r.bucket_start,
-                r.scope or "",
-                r.role or "",
-                r.rank is None,  # the unranked (not judged) after the ranked
-                r.rank or 0,
-                r.subject_id,
-            ),
-        ):
-            groups.setdefault(r.group, []).append(r)
+        groups = scheme_groups(rows)
         for (bucket, _scope, role), members in groups.items():
             t = Table(
-                box=box.SIMPLE_HEAD, title=_title(policy, scheme, bucket, members, role, lang)
+                box=box.SIMPLE_HEAD, title=group_title(policy, scheme, bucket, members, role, lang)
             )
             _columns(t, members, lang, [(i.id, i.title.get(lang)) for i in scheme.items])
             t.add_column(_HEAD["total"].get(lang), justify="right")
@@ -163,11 +182,11 @@ def print_assessment(report: Report, console: Console, limit: int, lang: str) ->
                     u.bucket,
                     *_who(u.rank, u.rank_shared_by, u.subject_id, u.names, lang),
                     "-" if u.insufficient_periods else fmt(u.score),
-                    _grade(u.grade, u.grade_name, lang),
+                    grade_text(u.grade, u.grade_name, lang),
                     "\n".join(
                         [
-                            *(_word(c, lang) for c in u.consequences),
-                            *(_applied(a, lang) for a in u.applied),
+                            *(word_text(c, lang) for c in u.consequences),
+                            *(applied_text(a, lang) for a in u.applied),
                         ]
                     ),
                 )
@@ -175,7 +194,7 @@ def print_assessment(report: Report, console: Console, limit: int, lang: str) ->
             _print_tie_notes(console, rolls, lang)
 
 
-def _title(
+def group_title(
     policy: Policy,
     scheme: Scheme,
     bucket: str,
@@ -226,23 +245,23 @@ def _points(item: ItemScore) -> str:
     return "-" if item.status == INSUFFICIENT else fmt(item.points)
 
 
-def _applied(applied: Applied, lang: str) -> str:
+def applied_text(applied: Applied, lang: str) -> str:
     amount = "" if applied.amount is None else f" ¥{fmt(applied.amount)}"
     return f"{applied.title.get(lang)}{amount}"
 
 
-def _grade(grade: str, name: Text | None, lang: str) -> str:
+def grade_text(grade: str, name: Text | None, lang: str) -> str:
     if name is not None:
         return name.get(lang)
-    return _word(grade, lang)
+    return word_text(grade, lang)
 
 
-def _word(word: str, lang: str) -> str:
+def word_text(word: str, lang: str) -> str:
     text = _WORDS.get(word)
     return word if text is None else text.get(lang)
 
 
-def _veto(policy: Policy, scheme: Scheme, veto: str, lang: str) -> str:
+def veto_text(policy: Policy, scheme: Scheme, veto: str, lang: str) -> str:
     """A veto by the title of its rule or item (``rule:x`` / ``item:x`` in the results)."""
     what, _, named = veto.partition(":")
     ident, _, below = named.partition("@")  # a veto on sub-units names them after "@"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, final
+from typing import TYPE_CHECKING, Any, BinaryIO, Final, final
 
 from gridpolicing.assessment.result import AssessmentOutcome
 from gridpolicing.report.finding import Finding, Status
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from gridpolicing.engine.window import Unevaluated
     from gridpolicing.io.dataset import Dataset, DatasetSummary
     from gridpolicing.policy.document import Policy
+    from gridpolicing.report.subjects import SubjectInfo, SubjectKey
 
 __all__ = ["REPORT_FORMAT", "Report", "SkippedRule"]
 
@@ -52,6 +54,7 @@ class Report:
         "range",
         "skipped",
         "spans",
+        "subjects",
         "unevaluated",
     )
 
@@ -69,6 +72,7 @@ class Report:
         assessment: AssessmentOutcome | None = None,
         activity_totals: dict[str, list[Any]] | None = None,
         evidence: str = "all",
+        subjects: Mapping[SubjectKey, SubjectInfo] | None = None,
     ) -> None:
         self.policy = policy
         self.dataset = dataset
@@ -91,6 +95,9 @@ class Report:
         self.activity_totals = activity_totals or {"activities": [], "meetings": []}
         """Activity records (and their households, services, items and hazards) and meetings
         in the period, by kind and subkind."""
+        self.subjects: Mapping[SubjectKey, SubjectInfo] = subjects or {}
+        """Each finding subject's name, unit and station, for the HTML and Excel reports
+        (not in the JSON report: ids are what it is keyed by)."""
 
     def __len__(self) -> int:
         return int(self.findings_table.num_rows)
@@ -98,8 +105,10 @@ class Report:
     @property
     def findings(self) -> Iterator[Finding]:
         """Every finding, ordered by rule (policy order), subject and bucket."""
-        for row in self.findings_table.to_pylist():
-            yield self._finding(row)
+        # batch by batch, so a year's findings are never all Python objects at once
+        for batch in self.findings_table.to_batches():
+            for row in batch.to_pylist():
+                yield self._finding(row)
 
     def _finding(self, row: dict[str, Any]) -> Finding:
         """The Finding of a row of :attr:`findings_table`."""
@@ -266,6 +275,18 @@ class Report:
                 for sid in a.schemes
             ]
         }
+
+    def to_html(self, *, lang: str = "zh") -> str:
+        """The report as one self-contained HTML page for people (report/html.py)."""
+        from gridpolicing.report.html import render_html
+
+        return render_html(self, lang=lang)
+
+    def to_xlsx(self, target: str | os.PathLike[str] | BinaryIO, *, lang: str = "zh") -> None:
+        """Write the report as an Excel workbook to a path or a binary file (report/xlsx.py)."""
+        from gridpolicing.report.xlsx import write_xlsx
+
+        write_xlsx(self, target, lang=lang)
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Deterministic JSON: the same policy, data and period give the same bytes."""
