@@ -8,7 +8,7 @@ import sys
 import click
 from rich.console import Console
 
-from gridpolicing.cli._common import registry
+from gridpolicing.cli._common import encoding_option, registry
 from gridpolicing.engine.evaluate import evaluate
 from gridpolicing.engine.evidence import EVIDENCE_MODES, Evidence
 from gridpolicing.engine.periods import PERIOD_FORMS
@@ -36,10 +36,12 @@ _SEVERITIES = ("critical", "major", "minor")
     "--data",
     required=True,
     metavar="PATH|URI",
-    help="A dataset: one YAML/JSON file, or a directory of CSV/Parquet tables (or of "
+    help="A dataset: one YAML/JSON file, a workbook (.xlsx, .xls, .ods: a sheet per table), "
+    "or a directory of CSV/Parquet tables (or of "
     "bureau=<B>/ partitions, each such a directory); with --engine spark, such a folder of "
     "partitions or its URI (docs/scale-out.md)",
 )
+@encoding_option
 @click.option(
     "--engine",
     type=click.Choice(["duckdb", "spark"]),
@@ -110,6 +112,7 @@ _SEVERITIES = ("critical", "major", "minor")
 def command(
     policy_ref: str,
     data: str,
+    encoding: str,
     engine: str,
     spark_master: str | None,
     policy_path: tuple[str, ...],
@@ -137,7 +140,9 @@ def command(
     if engine == "spark":
         report = _spark(policy, data, period, mode, data_label, spark_master or "local[*]")
     else:
-        dataset = load_dataset(data, label=data_label, vocabulary=policy.vocabulary)
+        dataset = load_dataset(
+            data, label=data_label, vocabulary=policy.vocabulary, encoding=encoding
+        )
         report = evaluate(policy, dataset, period, evidence=mode)
     rejected = report.dataset.rejected
     if fmt == "json":

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, final
 
 import click
 
-from gridpolicing.cli._common import registry
+from gridpolicing.cli._common import encoding_option, registry
 from gridpolicing.errors import GridPolicingError, UsageError
 from gridpolicing.io import load_dataset
 from gridpolicing.monitor import ENGINES, Alert, CheckpointError, EventError, Monitor, load_pace
@@ -42,8 +42,9 @@ __all__ = ["command"]
     "--data",
     required=True,
     type=click.Path(exists=True),
-    help="The dataset giving units, people and assignments (YAML/JSON file or directory)",
+    help="The dataset giving units, people and assignments (YAML/JSON file, workbook or directory)",
 )
+@encoding_option
 @click.option(
     "--events",
     "events_path",
@@ -104,6 +105,7 @@ __all__ = ["command"]
 def command(
     policy_ref: str,
     data: str,
+    encoding: str,
     policy_path: tuple[str, ...],
     events_path: str,
     engine: str,
@@ -122,7 +124,7 @@ def command(
       gridpolicing watch --policy chengdu-xinjin-2022 --data deployment/ < events.jsonl
     """
     policy = load_policy(policy_ref, registry=registry(), policy_path=policy_path)
-    dataset = load_dataset(data, vocabulary=policy.vocabulary)
+    dataset = load_dataset(data, vocabulary=policy.vocabulary, encoding=encoding)
     start_at, until_at = _when("--start", start), _when("--until", until)
     if checkpoint_path:
         _writable_folder(checkpoint_path)
