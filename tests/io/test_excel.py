@@ -147,6 +147,12 @@ def test_a_workbook_is_read_from_bytes(tmp_path: Path) -> None:
     assert sheet.data.column("_row").to_pylist() == [2, 3]
 
 
+def test_a_table_away_from_a1_keeps_the_sheets_rows_and_letters(tmp_path: Path) -> None:
+    units = [[], [], [None, None, "id", "type"], [None, None, "s1", "nope"]]
+    data = gridpolicing.load_dataset(_book(tmp_path / "d.xlsx", {"units": units}))
+    assert [(r.row, r.message[-10:]) for r in data.rejected] == [(4, "(column D)")]
+
+
 def test_a_file_that_is_no_workbook_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "d.xlsx"
     path.write_bytes(b"id,type\n")
