@@ -125,9 +125,13 @@ def _sheet(
     ]
     if problems:
         raise DatasetError(problems)
-    top = next(i for i, row in enumerate(rows) if any(_given(v) for v in row))
-    header, body = rows[top], [(i + 1, row) for i, row in enumerate(rows) if i > top]
-    body = [(n, row) for n, row in body if any(_given(v) for v in row)]
+    top = next(i for i, row in enumerate(rows) if not _blank(row))
+    header = rows[top]
+    body = [(i + 1, row) for i, row in enumerate(rows) if i > top and not _blank(row)]
+    # The cells of each column: one transpose of the rows, each as wide as the widest.
+    width = max(map(len, [header, *(row for _, row in body)]))
+    cells = list(zip(*(_wide(row, width) for _, row in body), strict=True)) if body else []
+    header = _wide(header, width)
     spec = TABLES[table]
     fields = {c.name: c for c in columns(spec.model)}
     names = column_names(table, list(fields))
@@ -137,7 +141,7 @@ def _sheet(
         text = _text(head).strip() if _given(head) else ""
         where = _cell(top, j)
         if not text:
-            if any(j < len(row) and _given(row[j]) for _, row in body):
+            if cells and any(map(_given, cells[j])):
                 problems.append(
                     Problem(
                         label,
@@ -173,7 +177,7 @@ def _sheet(
         "_row": pa.array([n for n, _ in body], pa.int64()),
     }
     for column, j in picked.items():
-        values = [row[j] if j < len(row) and _given(row[j]) else None for _, row in body]
+        values = [None if v == "" else v for v in cells[j]] if cells else []
         data[column] = _array(fields.get(column), values)
     letters = tuple((column, _letters(j)) for column, j in picked.items())
     return Sheet(table, label, pa.table(data), letters)
@@ -184,34 +188,30 @@ def _array(c: Column | None, values: list[Cell]) -> pa.Array:
 
     ``c`` is None for an attribute (its type is the policy's): text, which reads as any type.
     """
-    given = [v for v in values if v is not None]
-    if c is not None and not c.is_list and given:
-        if c.kind == "bool" and all(isinstance(v, bool) for v in given):
+    # The exact types of the cells given (bool is no number here, nor a datetime a date).
+    types = set(map(type, values)) - {type(None)}
+    if c is not None and not c.is_list and types:
+        if c.kind == "bool" and types == {bool}:
             return pa.array(values, pa.bool_())
-        if c.kind in ("int", "float") and all(_number(v) for v in given):
-            if all(isinstance(v, int) for v in given):
-                return pa.array(values, pa.int64())
-            return pa.array([_float(v) for v in values], pa.float64())
-        dates = all(isinstance(v, dt.date) and not isinstance(v, dt.datetime) for v in given)
-        if c.kind == "date" and dates:
+        if c.kind in ("int", "float") and types <= {int, float}:
+            return pa.array(values, pa.int64() if types == {int} else pa.float64())
+        if c.kind == "date" and types == {dt.date}:
             return pa.array(values, pa.date32())
-        if c.kind == "datetime" and all(isinstance(v, dt.date) for v in given):
+        if c.kind == "datetime" and types <= {dt.date, dt.datetime}:
             # A time cell at midnight comes back as a date: it is that day's 00:00.
-            times = [_at_midnight(v) if isinstance(v, dt.date) else None for v in values]
+            times = [_at_midnight(v) for v in values]
             return pa.array(times, pa.timestamp("us"))
+    if types <= {str}:
+        return pa.array(values, pa.string())
     return pa.array([None if v is None else _text(v) for v in values], pa.string())
 
 
-def _float(v: Cell) -> float | None:
-    return float(v) if isinstance(v, int | float) else None
-
-
-def _number(v: Cell) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _at_midnight(v: dt.date) -> dt.datetime:
-    return v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
+def _at_midnight(v: Cell) -> dt.datetime | None:
+    """A date or time cell as a time (a date at its 00:00); None for a blank one."""
+    if isinstance(v, dt.datetime) or v is None:
+        return v
+    assert isinstance(v, dt.date)  # the caller checked every cell's type
+    return dt.datetime(v.year, v.month, v.day)
 
 
 def _text(v: Cell) -> str:
@@ -227,6 +227,19 @@ def _text(v: Cell) -> str:
     if isinstance(v, dt.date | dt.time):
         return v.isoformat()
     return str(v)
+
+
+def _wide(row: Sequence[Cell], width: int) -> Sequence[Cell]:
+    """The row with blank cells up to ``width`` (calamine gives every row the sheet's width)."""
+    return row if len(row) == width else [*row, *[""] * (width - len(row))]
+
+
+def _blank(row: Sequence[Cell]) -> bool:
+    """No cell of the row holds anything (a row of records is told by its first cell, its id)."""
+    first = row[0] if row else ""
+    if first != "" and first is not None and (not isinstance(first, str) or first.strip()):
+        return False
+    return row.count("") + row.count(None) == len(row) or not any(map(_given, row))
 
 
 def _given(v: Cell) -> bool:
