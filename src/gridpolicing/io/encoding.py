@@ -29,12 +29,15 @@ def check_encoding(encoding: str) -> str:
     if encoding == AUTO:
         return encoding
     try:
-        codecs.lookup(encoding)
+        # base64, rot13 ... are codecs too, but not of text: bytes.decode refuses them so.
+        known = getattr(codecs.lookup(encoding), "_is_text_encoding", True)
     except (LookupError, TypeError):
+        known = False
+    if not known:
         raise UsageError(
             f"unknown encoding {encoding!r}; expected auto or a codec name such as utf-8, "
             "gbk or gb18030"
-        ) from None
+        )
     return encoding
 
 
