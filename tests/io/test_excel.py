@@ -230,6 +230,8 @@ def test_the_cli_refuses_a_bad_workbook_and_encoding_without_a_traceback(
     assert "Traceback" not in err
     assert main([*evaluate, str(folder), "--encoding", "klingon"]) == 2
     assert "unknown encoding 'klingon'" in capsys.readouterr().err
+    assert main([*evaluate, str(folder), "--encoding", "gbk", "--engine", "spark"]) == 2
+    assert "--encoding is for CSV files" in capsys.readouterr().err
     bad = _book(tmp_path / "bad.xlsx", {"人员": [*PEOPLE, ["p2", "李四", "也许", "clerk"]]})
     assert main([*evaluate, str(bad), "--format", "json"]) == 1
     err = capsys.readouterr().err

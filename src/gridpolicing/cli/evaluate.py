@@ -135,6 +135,9 @@ def command(
     """
     if spark_master is not None and engine != "spark":
         raise UsageError("--spark-master is for --engine spark; add --engine spark or drop it")
+    if engine == "spark" and encoding != "auto":
+        # Spark reads partitioned Parquet, which has no text encoding: the option would do nothing.
+        raise UsageError("--encoding is for CSV files, which --engine spark does not read")
     policy = load_policy(policy_ref, registry=registry(), policy_path=policy_path)
     mode: Evidence = "all" if evidence == "all" else "failing"
     if engine == "spark":
