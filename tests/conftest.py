@@ -23,6 +23,7 @@ SLOW: Final = frozenset(
     {
         "tests/io/test_properties.py",
         "tests/io/test_in_memory.py",
+        "tests/io/test_workbooks.py",
         "tests/synth/test_oracle.py",
         "tests/fuzz/test_dataset.py",
         "tests/fuzz/test_policy.py",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +108,13 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def findings_of(policy: Policy, data: Dataset, period: str) -> list[Any]:
+    """Each finding of ``policy`` on ``data`` as (rule, subject, bucket, status, measured): what
+    two forms of one dataset (files, tables in memory, a workbook) must agree on."""
+    report = json.loads(evaluate(policy, data, period).to_json())
+    return [
+        (f["rule"], f["subject"], f["bucket"], f["status"], f["measured"])
+        for f in report["findings"]
+    ]

@@ -8,10 +8,14 @@ expressions take (native values, untrimmed text tried first) must give the value
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gridpolicing.io import expressions as x
 from gridpolicing.io.dataset_schema import Column, columns
@@ -88,3 +92,79 @@ def test_fails_exactly_where_a_message_is_written(
             assert fails == (message is not None), (source_type, row)
         checked += 1
     assert checked >= 2
+
+
+# --- office spellings -----------------------------------------------------------------------
+
+_FULL_WIDTH = str.maketrans("0123456789-+.:", "０１２３４５６７８９－＋．：")
+
+
+def _office_forms(kind: str, value: Any, draw: st.DrawFn) -> tuple[str, str]:
+    """(ISO text, an office spelling of the same value) of ``value`` of column kind ``kind``."""
+    if kind == "bool":
+        return ("true" if value else "false"), draw(
+            st.sampled_from(["是", "1.0", "TRUE"] if value else ["否", "0.0", "FALSE"])
+        )
+    if kind in ("int", "float"):
+        iso = str(value) if kind == "int" else repr(value)
+        return iso, iso.translate(_FULL_WIDTH)
+    d: dt.date = value
+    day = draw(
+        st.sampled_from(
+            [
+                f"{d.year}/{d.month}/{d.day}",
+                f"{d.year}/{d.month:02}/{d.day:02}",
+                f"{d.year}-{d.month}-{d.day}",
+                f"{d.year}.{d.month}.{d.day}",
+                f"{d.year}年{d.month}月{d.day}日",
+            ]
+        )
+    )
+    if kind == "datetime":
+        t: dt.datetime = value
+        iso = t.isoformat(sep=" ")
+        clock = f"{t.hour}:{t.minute:02}:{t.second:02}" + (
+            f".{t.microsecond:06}" if t.microsecond else ""
+        )
+        office = f"{day} {clock}"
+    else:
+        iso, office = d.isoformat(), day
+    return iso, office.translate(_FULL_WIDTH) if draw(st.booleans()) else office
+
+
+_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "bool": st.booleans(),
+    "int": st.integers(-(10**12), 10**12),
+    "float": st.floats(-1e9, 1e9, allow_nan=False).map(lambda f: round(f, 3)),
+    "date": st.dates(dt.date(1900, 1, 1), dt.date(2200, 12, 31)),
+    "datetime": st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2200, 12, 31, 23, 59, 59)),
+}
+_OFFICE_SHAPES = [c for c in _shapes() if not c.is_list and c.kind in _VALUES]
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_office_spellings_read_as_their_iso_form(
+    con: duckdb.DuckDBPyConnection, data: st.DataObject
+) -> None:
+    c = data.draw(st.sampled_from(_OFFICE_SHAPES), label="column")
+    value = data.draw(_VALUES[c.kind], label="value")
+    iso, office = _office_forms(c.kind, value, data.draw)
+    pad = data.draw(st.sampled_from(["", " ", "\u3000"]), label="pad")
+    f = x.field_of(c, "VARCHAR")
+    layer1 = ", ".join(f"{e} AS {x.sql_id(a)}" for a, e in f.raw.items())
+    # the value as validation takes it (untrimmed text first), as the full path's reference
+    # takes it (trimmed), whether it fails, and its message
+    query = (
+        f"SELECT {f.value}, {x.parsed(c, None)}, {x.fails(f) or 'FALSE'}, "
+        f'{x.message(c) or "NULL"} FROM (SELECT *, {f.value} AS "_v_{c.name}" '
+        f'FROM (SELECT {layer1} FROM (SELECT ?::VARCHAR AS "{c.name}")))'
+    )
+    got = {t: con.execute(query, [pad + t + pad]).fetchall()[0] for t in (iso, office)}
+    assert got[office][:3] == got[iso][:3], (c, iso, office, got)
+    value_of_iso, reference, fails, message = got[iso]
+    assert value_of_iso == reference
+    assert fails == (message is not None)
+    if not fails:
+        expected = float(value) if c.kind == "float" else value
+        assert value_of_iso == expected, (c, iso)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import duckdb
@@ -12,6 +11,7 @@ import pytest
 import gridpolicing
 from gridpolicing import DatasetError, examples
 from gridpolicing.model import TABLES
+from tests.helpers import findings_of
 
 SCENARIOS = [
     ("xinjin-2022", "chengdu-xinjin-2022", "2022"),
@@ -21,14 +21,6 @@ SCENARIOS = [
 ]
 
 
-def _findings(policy: Any, data: Any, period: str) -> list[Any]:
-    report = json.loads(gridpolicing.evaluate(policy, data, period).to_json())
-    return [
-        (f["rule"], f["subject"], f["bucket"], f["status"], f["measured"])
-        for f in report["findings"]
-    ]
-
-
 # Every example as Arrow tables; the other forms convert to Arrow, so one example each.
 CASES = [(*sc, "arrow") for sc in SCENARIOS] + [
     (*SCENARIOS[0], form) for form in ("pandas", "polars", "duckdb")
@@ -36,12 +28,12 @@ CASES = [(*sc, "arrow") for sc in SCENARIOS] + [
 
 
 @pytest.mark.parametrize(("example", "policy_id", "period", "form"), CASES)
-def test_every_example_in_memory_has_the_files_findings(
+def test_every_example_in_memory_has_the_filesfindings_of(
     example: str, policy_id: str, period: str, form: str
 ) -> None:
     policy = gridpolicing.load_policy(policy_id)
     with gridpolicing.load_dataset(examples.path(example), vocabulary=policy.vocabulary) as files:
-        expected = _findings(policy, files, period)
+        expected = findings_of(policy, files, period)
         tables = {t: files.table(t) for t in TABLES if files.count(t)}
     con = duckdb.connect()
     if form == "pandas":
@@ -56,7 +48,7 @@ def test_every_example_in_memory_has_the_files_findings(
         given = dict(tables)
     with gridpolicing.load_dataset(given, vocabulary=policy.vocabulary) as memory:
         assert not memory.rejected
-        assert _findings(policy, memory, period) == expected
+        assert findings_of(policy, memory, period) == expected
     con.close()
 
 

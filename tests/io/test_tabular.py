@@ -217,13 +217,14 @@ def test_malformed_csv_raises_with_the_line(
     assert problem.message.startswith(message), problem.message
 
 
-def test_csv_that_is_not_utf8_raises(tmp_path: Path) -> None:
+def test_csv_that_is_neither_utf8_nor_gb18030_raises(tmp_path: Path) -> None:
+    # 0xff starts no character of either (auto reads a file that is not UTF-8 as GB18030).
     folder = tmp_path / "csv"
     folder.mkdir()
-    (folder / "people.csv").write_bytes(b"id,name\np1,\xc0\xc1\n")
+    (folder / "people.csv").write_bytes(b"id,name\np1,\xff\xff\n")
     (problem,) = _problems(folder)
     assert problem.line == 2
-    assert "utf-8" in problem.message.lower()
+    assert problem.message.startswith("neither UTF-8 nor GB18030 (GBK) text: byte 0xff")
 
 
 def test_empty_and_header_only_csv_files_are_empty_tables(tmp_path: Path) -> None:

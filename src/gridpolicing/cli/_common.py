@@ -1,11 +1,12 @@
-"""Helpers shared by the commands: registry loading and output streams."""
+"""Helpers shared by the commands: registry loading, output streams and dataset options."""
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -13,7 +14,17 @@ from gridpolicing.errors import UsageError
 from gridpolicing.i18n import LANGS
 from gridpolicing.policy.registry import Registry
 
-__all__ = ["LANG_ENV", "echo_json", "lang_option", "output_folder", "registry", "write_output"]
+__all__ = [
+    "LANG_ENV",
+    "echo_json",
+    "encoding_option",
+    "lang_option",
+    "output_folder",
+    "registry",
+    "write_output",
+]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 LANG_ENV = "GRIDPOLICING_LANG"
 """The environment variable that sets the default of ``--lang`` (``zh`` when unset)."""
@@ -62,3 +73,16 @@ def write_output(path: str, data: bytes, option: str = "--output") -> None:
     output_folder(path, option)
     with open(path, "wb") as fh:
         fh.write(data)
+
+
+def encoding_option(command: _F) -> _F:
+    """``--encoding`` of a command that reads a dataset: the text encoding of its CSV files."""
+    option = click.option(
+        "--encoding",
+        default="auto",
+        show_default=True,
+        metavar="NAME",
+        help="The encoding of the dataset's CSV files: auto (UTF-8 when the file is UTF-8, else "
+        "GB18030, which reads GBK), or a codec name such as utf-8, gbk or gb18030",
+    )
+    return option(command)

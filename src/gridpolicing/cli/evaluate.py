@@ -9,7 +9,13 @@ from contextlib import nullcontext
 import click
 from rich.console import Console
 
-from gridpolicing.cli._common import lang_option, output_folder, registry, write_output
+from gridpolicing.cli._common import (
+    encoding_option,
+    lang_option,
+    output_folder,
+    registry,
+    write_output,
+)
 from gridpolicing.cli.progress import display, progress_option, quiet_option, wanted
 from gridpolicing.engine.evaluate import evaluate
 from gridpolicing.engine.evidence import EVIDENCE_MODES, Evidence
@@ -39,10 +45,12 @@ _SEVERITIES = ("critical", "major", "minor")
     "--data",
     required=True,
     metavar="PATH|URI",
-    help="A dataset: one YAML/JSON file, or a directory of CSV/Parquet tables (or of "
+    help="A dataset: one YAML/JSON file, a workbook (.xlsx, .xls, .ods: a sheet per table), "
+    "or a directory of CSV/Parquet tables (or of "
     "bureau=<B>/ partitions, each such a directory); with --engine spark, such a folder of "
     "partitions or its URI (docs/scale-out.md)",
 )
+@encoding_option
 @click.option(
     "--engine",
     type=click.Choice(["duckdb", "spark"]),
@@ -122,6 +130,7 @@ _SEVERITIES = ("critical", "major", "minor")
 def command(
     policy_ref: str,
     data: str,
+    encoding: str,
     engine: str,
     spark_master: str | None,
     policy_path: tuple[str, ...],
@@ -150,6 +159,9 @@ def command(
     _ = translator(lang)
     if fmt == "xlsx" and output is None:
         raise UsageError("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
+    if engine == "spark" and encoding != "auto":
+        # Spark reads partitioned Parquet, which has no text encoding: the option would do nothing.
+        raise UsageError("--encoding is for CSV files, which --engine spark does not read")
     policy = load_policy(policy_ref, registry=registry(), policy_path=policy_path)
     mode: Evidence = "all" if evidence == "all" else "failing"
     if engine == "spark":
@@ -157,7 +169,9 @@ def command(
     else:
         with display(wanted(progress, quiet), "evaluate") as shown:
             with shown.phase(_("reading {data}", data=data)) if shown else nullcontext():
-                dataset = load_dataset(data, label=data_label, vocabulary=policy.vocabulary)
+                dataset = load_dataset(
+                    data, label=data_label, vocabulary=policy.vocabulary, encoding=encoding
+                )
             report = evaluate(policy, dataset, period, evidence=mode, progress=shown)
     rejected = report.dataset.rejected
     if fmt in ("json", "html", "xlsx"):

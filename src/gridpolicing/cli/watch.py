@@ -19,7 +19,7 @@ from typing import Any, BinaryIO, final
 
 import click
 
-from gridpolicing.cli._common import lang_option, output_folder, registry
+from gridpolicing.cli._common import encoding_option, lang_option, output_folder, registry
 from gridpolicing.errors import GridPolicingError, UsageError
 from gridpolicing.i18n import translator
 from gridpolicing.io import load_dataset
@@ -43,8 +43,9 @@ __all__ = ["command"]
     "--data",
     required=True,
     type=click.Path(exists=True),
-    help="The dataset giving units, people and assignments (YAML/JSON file or directory)",
+    help="The dataset giving units, people and assignments (YAML/JSON file, workbook or directory)",
 )
+@encoding_option
 @click.option(
     "--events",
     "events_path",
@@ -106,6 +107,7 @@ __all__ = ["command"]
 def command(
     policy_ref: str,
     data: str,
+    encoding: str,
     policy_path: tuple[str, ...],
     events_path: str,
     engine: str,
@@ -125,7 +127,7 @@ def command(
       gridpolicing watch --policy chengdu-xinjin-2022 --data deployment/ < events.jsonl
     """
     policy = load_policy(policy_ref, registry=registry(), policy_path=policy_path)
-    dataset = load_dataset(data, vocabulary=policy.vocabulary)
+    dataset = load_dataset(data, vocabulary=policy.vocabulary, encoding=encoding)
     start_at, until_at = _when("--start", start), _when("--until", until)
     if checkpoint_path:
         _writable_folder(checkpoint_path)

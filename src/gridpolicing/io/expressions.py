@@ -45,10 +45,27 @@ _DATE_RX: Final = "'[0-9]{4}-[0-9]{2}-[0-9]{2}'"
 _DATETIME_RX: Final = (
     "'[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?'"
 )
-# The words pydantic's lax mode takes for booleans, so every format means the same; as one ENUM
-# type (a hash lookup), the true words first.
-_TRUE: Final = ("true", "t", "yes", "y", "on", "1")
-_FALSE: Final = ("false", "f", "no", "n", "off", "0")
+# The words pydantic's lax mode takes for booleans, so every format means the same, and the
+# office ones: 是/否, and 1.0/0.0 (pandas writes a boolean column with gaps as numbers). As one
+# ENUM type (a hash lookup, the office words cost nothing), the true words first.
+_TRUE: Final = ("true", "t", "yes", "y", "on", "1", "是", "1.0")
+_FALSE: Final = ("false", "f", "no", "n", "off", "0", "否", "0.0")
+# Office spellings, tried only where the ISO form fails (so ISO texts never pay for them):
+# full-width digits and signs (as a Chinese input method types them) read as ASCII, and dates
+# with the year first, unpadded, with - / . or 年月日: 2022-3-5, 2022/3/5, 2022.3.5, 2022年3月5日
+# (never 3/5/2022, which may be March or May). A time may have an unpadded hour (8:30).
+_WIDE: Final = "０１２３４５６７８９－＋．：／\u3000"
+_NARROW: Final = "0123456789-+.:/ "
+_OFFICE_DAY: Final = (
+    "[0-9]{4}(-[0-9]{1,2}-[0-9]{1,2}|/[0-9]{1,2}/[0-9]{1,2}|[.][0-9]{1,2}[.][0-9]{1,2}"
+    "|年[0-9]{1,2}月[0-9]{1,2}日)"
+)
+_OFFICE_DATE_RX: Final = f"'{_OFFICE_DAY}'"
+_OFFICE_DATETIME_RX: Final = (
+    f"'{_OFFICE_DAY}[ T][0-9]{{1,2}}:[0-9]{{2}}(:[0-9]{{2}}([.][0-9]{{1,6}})?)?'"
+)
+_OFFICE_DATE_FORMATS: Final = "['%Y-%m-%d', '%Y/%m/%d', '%Y.%m.%d', '%Y年%m月%d日']"
+_OFFICE_TIME_FORMATS: Final = "['%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S.%f']"
 _BOOL_WORDS: Final = "ENUM(" + ", ".join(f"'{w}'" for w in _TRUE + _FALSE) + ")"
 # The window of dates and times (dataset_schema.FIRST_DATE..LAST_DATE) as SQL conditions.
 _DATE_WINDOW: Final = f"BETWEEN DATE '{FIRST_DATE}' AND DATE '{LAST_DATE}'"
@@ -141,16 +158,51 @@ def field_of(c: Column, source_type: str | None) -> Field:
         # A text these kinds accept never starts or ends with a space, so only the texts not
         # accepted as they are need trimming (and a second try): usually none of them.
         s = "_s_" + c.name
-        value = f"COALESCE({parsed(c, None, sql_id(s))}, {parsed(c, None, f'_t({sql_id(s)})')})"
+        # The office spellings are tried last, on the trimmed text: a padded ISO text (rare
+        # too) does not pay for them. A CASE, not COALESCE, which computes both on every row.
+        untrimmed = parsed(c, None, sql_id(s), office=False)
+        trimmed = parsed(c, None, f"_t({sql_id(s)})")
+        value = f"CASE WHEN {untrimmed} IS NULL THEN {trimmed} ELSE {untrimmed} END"
         return Field(c, {r: f"_t({text})", s: text}, value, f"_t({sql_id(s)}) IS NOT NULL", s)
     return Field(c, {r: f"_t({text})"}, parsed(c, None), given)
 
 
-def parsed(c: Column, native: str | None, text: str | None = None) -> str:
+def parsed(c: Column, native: str | None, text: str | None = None, *, office: bool = True) -> str:
     """Layer 2: the typed value, NULL where missing or not a valid value of the column.
 
     ``native`` is the source type when the value is read natively (``_n_``), else None: the
-    value is read from ``text``, by default the trimmed text ``_r_``.
+    value is read from ``text``, by default the trimmed text ``_r_``: in its ISO form, or else
+    (unless not ``office``) in an office spelling of numbers, dates and times.
+    """
+    if native or not office or c.is_list or c.kind not in ("int", "float", "date", "datetime"):
+        return _parsed(c, native, text)
+    # The ELSE branch of the ISO form's CASE: DuckDB computes a branch only for the rows that
+    # take it (where COALESCE would compute both on every row), so an ISO text never pays.
+    return _parsed(c, native, text, f" ELSE {_office(c, text or sql_id('_r_' + c.name))}")
+
+
+def _office(c: Column, r: str) -> str:
+    """The typed value of an office spelling of the text ``r`` (see _WIDE), else NULL."""
+    w = f"translate({r}, '{_WIDE}', '{_NARROW}')"
+    if c.kind in ("int", "float"):
+        return _parsed(c, None, w)
+    if c.kind == "date":
+        return (
+            f"CASE WHEN regexp_full_match({w}, {_OFFICE_DATE_RX}) "
+            f"THEN CAST(try_strptime({w}, {_OFFICE_DATE_FORMATS}) AS DATE) END"
+        )
+    iso = f"regexp_replace({w}, '^([0-9]+)[-/.年]([0-9]+)[-/.月]([0-9]+)日?[ T]', '\\1-\\2-\\3 ')"
+    return (
+        f"CASE WHEN regexp_full_match({w}, {_OFFICE_DATETIME_RX}) "
+        f"THEN try_strptime({iso}, {_OFFICE_TIME_FORMATS}) END"
+    )
+
+
+def _parsed(c: Column, native: str | None, text: str | None, otherwise: str = "") -> str:
+    """The typed value of the ISO form (or the native value): see :func:`parsed`.
+
+    ``otherwise`` (`` ELSE ...``) is the value of a text of a number, date or time that is not
+    in the ISO form.
     """
     r, n = text or sql_id("_r_" + c.name), sql_id("_n_" + c.name)
     if c.is_list:
@@ -167,10 +219,11 @@ def parsed(c: Column, native: str | None, text: str | None = None) -> str:
         if native:
             return f"CASE WHEN {n} = trunc({n}) THEN TRY_CAST({n} AS BIGINT) END"
         int_rx = "'[+-]?[0-9]+([.]0+)?'"
-        return f"CASE WHEN regexp_full_match({r}, {int_rx}) THEN TRY_CAST({r} AS BIGINT) END"
+        cast = f"TRY_CAST({r} AS BIGINT)"
+        return f"CASE WHEN regexp_full_match({r}, {int_rx}) THEN {cast}{otherwise} END"
     if c.kind == "float":
         x = f"TRY_CAST({n if native else r} AS DOUBLE)"
-        return f"CASE WHEN isfinite({x}) THEN {x} END"
+        return f"CASE WHEN isfinite({x}) THEN {x}{otherwise} END"
     if c.kind == "bool":
         if native:
             return n
@@ -178,7 +231,8 @@ def parsed(c: Column, native: str | None, text: str | None = None) -> str:
     if c.kind == "date":
         if native:
             return n
-        return f"CASE WHEN regexp_full_match({r}, {_DATE_RX}) THEN TRY_CAST({r} AS DATE) END"
+        cast = f"TRY_CAST({r} AS DATE)"
+        return f"CASE WHEN regexp_full_match({r}, {_DATE_RX}) THEN {cast}{otherwise} END"
     if native == "TIMESTAMP":
         return n
     # Converting a far-out value overflows (TRY_CAST raises too), so only those near the window
@@ -190,7 +244,10 @@ def parsed(c: Column, native: str | None, text: str | None = None) -> str:
         return f"CASE WHEN {n} {_ZONED_WINDOW} THEN CAST({n} AS TIMESTAMP) END"
     if native:
         return f"CAST({n} AS TIMESTAMP)"
-    return f"CASE WHEN regexp_full_match({r}, {_DATETIME_RX}) THEN TRY_CAST({r} AS TIMESTAMP) END"
+    return (
+        f"CASE WHEN regexp_full_match({r}, {_DATETIME_RX}) "
+        f"THEN TRY_CAST({r} AS TIMESTAMP){otherwise} END"
+    )
 
 
 def fails(f: Field) -> str | None:

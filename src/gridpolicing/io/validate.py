@@ -84,6 +84,8 @@ class Staged:
     one it is in (its ``_row`` is the row in that file); else every record is in ``file``."""
     part_names: tuple[str, ...] = ()
     """``files`` as messages name them: relative to the dataset's root (as reports name files)."""
+    letters: tuple[tuple[str, str], ...] = ()
+    """(field, column letter) of a sheet: a rejected field's message names its cells' column."""
 
     def file_of(self, key: int) -> str:
         """The file holding the record ``key``."""
@@ -473,6 +475,7 @@ class _TableCheck:
         ).fetchall()
         # Where records share a line, the line alone does not find one: name it by its index.
         at = f" (at {self.spec.name}[{{}}])" if self.s.indexed else ""
+        letters = dict(self.s.letters)
         return [
             RejectedRecord(
                 self.s.file_of(int(r[4])),
@@ -480,7 +483,7 @@ class _TableCheck:
                 self.spec.name,
                 r[1],
                 str(r[2]),
-                str(r[3]) + at.format(r[4]),
+                str(r[3]) + at.format(r[4]) + _column(letters.get(str(r[2]))),
             )
             for r in rows
         ]
@@ -521,6 +524,11 @@ def _repeated_hashes(table: str, col: str) -> str:
         f"SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS prev FROM "
         f"(SELECT hash({_id(col)}) AS h FROM {table} WHERE {_id(col)} IS NOT NULL)) WHERE h = prev"
     )
+
+
+def _column(letter: str | None) -> str:
+    """The end of a sheet's message: the column of the field's cells."""
+    return f" (column {letter})" if letter else ""
 
 
 def _hours(us: int) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from gridpolicing.io.dataset_schema import columns
 from gridpolicing.model import TABLES
+from gridpolicing.model.aliases import COLUMN_ALIASES, TABLE_ALIASES
 from gridpolicing.model.terms import spec_of
 from gridpolicing.model.terms_doc import vocabulary_markdown
 from gridpolicing.policy.coverage import coverage_markdown
@@ -53,16 +54,37 @@ below. `gridpolicing.load_dataset(path)` reads either
 
 - **one YAML or JSON file**: a mapping from table name to a list of records (plus an optional
   `dataset: {name, description}`); its JSON Schema is `schemas/dataset.schema.json`; or
-- **a directory** with one file per table, `<table>.csv` (UTF-8, a header row) or
-  `<table>.parquet`, or a directory `<table>/` of Parquet part files; tables without a file
-  are empty; or
+- **a workbook** (Excel or WPS `.xlsx`, `.xlsm`, `.xlsb`, `.xls`, OpenDocument `.ods`) with one
+  sheet per table, named in English or Chinese (see [Workbooks](#workbooks--excel-工作簿)); or
+- **a directory** with one file per table, `<table>.csv` (a header row; UTF-8 or GBK, see
+  [Encodings](#csv-encodings--编码)) or `<table>.parquet`, or a directory `<table>/` of
+  Parquet part files; tables without a file are empty; or
 - **a partitioned directory** of `key=value/` folders (`bureau=B0001/` ...), each itself a
   directory as above: one dataset, the union of its partitions (see
   [Partitioned datasets](#partitioned-datasets)).
 
 List columns (`posts`, `attendees`, `tags`) are YAML/JSON lists, Parquet lists, or
-`;`-separated text in CSV. Dates are `YYYY-MM-DD`; times `YYYY-MM-DD HH:MM[:SS]` (or with
-`T`). Booleans accept true/false, yes/no, 1/0.
+`;`-separated text in CSV and workbooks. Dates are `YYYY-MM-DD`; times `YYYY-MM-DD HH:MM[:SS]`
+(or with `T`). Booleans accept true/false, yes/no, 1/0 (any case). Text in every format (CSV,
+YAML/JSON, a workbook's text cells, tables in memory) may also use the office spellings below.
+
+### Office values / 办公软件中的写法
+
+- **booleans**: `是` / `否`, and `1.0` / `0.0` (pandas writes a boolean column with gaps so),
+  besides true/false, t/f, yes/no, y/n, on/off, 1/0; not `√`, `×`, `对`, `错`;
+- **integers and numbers**: `3.0` for 3, and full-width digits and signs (as a Chinese input
+  method types them): `１２`, `－３`, `１２．５`; not `1e3` for an integer, nor `1,000`;
+- **dates**: the year first, month and day padded or not, with `-`, `/`, `.` or 年月日:
+  `2022-3-5`, `2022/3/5`, `2022/03/05`, `2022.3.5`, `2022年3月5日`, full-width digits too
+  (`２０２２－０３－０５`); never `3/5/2022`, `5/3/2022` or `22/3/5` (which day is it?), nor
+  `20220305`;
+- **times**: such a date, a space or `T`, then `H:MM`, `H:MM:SS` or with a fraction of up to 6
+  digits: `2022/3/5 8:30`, `2022/03/05 08:30:15`, `2022年3月5日 08:30`, full-width `８：３０`;
+  not `8:3`, nor a date alone.
+
+A value is read in its ISO form first; only one that is not is read again in the office
+spellings, so ISO data pays nothing for them. 各列先按 ISO 格式读取,读不出的值才按办公软件写法
+(全角数字、`2022/3/5`、`2022年3月5日`、`是/否`)再读一次;`3/5/2022` 这类月日次序不明的写法一律拒收。
 
 **Dates and times lie between 1900-01-01 and 2200-12-31** (inclusive; a time up to
 2200-12-31 23:59:59.999999). A value outside, such as `0000-01-01` or a typo'd `9999` year, is a
@@ -101,6 +123,47 @@ rejected record is itself rejected (and says so).
 `--allow-rejected`). In Python, an unknown time zone or a `max_activity_hours` that is not a
 positive number up to 87,840 (ten years) raises `UsageError`. [limits.md](limits.md) lists
 every limit.
+
+## Workbooks / Excel 工作簿
+
+`load_dataset("deployment.xlsx")` (and `--data deployment.xlsx`) reads a workbook, one sheet per
+table; python-calamine reads `.xlsx`, `.xlsm`, `.xlsb`, `.xls` and `.ods`. 每个工作表是一张表,
+工作表名用表名或其中文名(`人员`、`单位`、`任职`……,见下方各表),表头单元格用列名或其中文名。
+
+- **Sheets.** A sheet is named after its table (`people`) or one of the table's Chinese names
+  (`人员`), listed under each table below. A sheet whose name starts with `_` or `说明`
+  (填表说明) is notes, not read; an empty sheet (a new workbook's `Sheet1`) is skipped. Any
+  other sheet name is an error listing the tables; so are two sheets of one table.
+- **Header.** The first row with a value is the header: each cell a column name (`rank`) or
+  one of the column's Chinese names (`职级`), listed in each table below, or `attr.<id>`. An
+  unknown name, two cells naming one column, a blank header cell above values, and merged
+  cells anywhere (a merged cell gives its value to one row only) are errors naming the sheet
+  and cell, `deployment.xlsx[人员]:1:3: cell C1: unknown column "职级x" ...`.
+- **Records.** Every row below the header with a value is a record, at its row number as Excel
+  shows it; blank rows and columns are not records. A column keeps its cells' type (Excel
+  booleans, numbers, dates, times) where all of them are of a type the field reads; a column of
+  mixed cells is read as text, each cell as Excel shows it (the number 3 as `3`, a date as
+  `2022-03-05`), so text cells may use the office spellings above. A date cell at midnight
+  in a time column is that day's 00:00; a time with hours in a date column is rejected.
+- **Rejected records** name the file, sheet, row and column:
+  `deployment.xlsx[人员]:5: people (id p5).rank: expected one of ..., found "科长" (column D)`.
+
+Python code with the workbook in memory (an upload) reads it with
+`gridpolicing.io.excel.read_workbook(data, name)`; `load_dataset` reads files.
+
+## CSV encodings / 编码
+
+`load_dataset(path, encoding="auto")` (`--encoding` on `evaluate` and `watch`) is the encoding
+of CSV files. `auto`, the default, reads a file that is valid UTF-8 (with or without a byte-order
+mark) as UTF-8, and any other as GB18030, which reads GBK and GB2312 (what Excel and WPS save on
+a Chinese Windows); a file that is neither is an error naming the line of the first byte that
+is not. Any other name Python's codecs know (`gbk`, `gb18030`, `utf-8`, `big5` ...) is used as
+given: a byte it cannot read is the file's error at its line, `people.csv:2: not utf-8 text:
+byte 0xd5`; an unknown name is a usage error (exit 2). A file that is not UTF-8 is copied to a
+temporary UTF-8 file (in chunks, line for line) for DuckDB, and every message names the
+original file and line. YAML and JSON files are UTF-8, as their specifications say.
+CSV 默认自动识别编码:合法的 UTF-8 按 UTF-8 读,否则按 GB18030(兼容 GBK)读;也可用
+`--encoding gbk` 等指定。
 
 Roles, kinds and posts are ids from [the vocabularies](vocabulary.md), which define each term; a
 policy may add terms, accepted when the dataset is loaded with that policy's vocabulary.
@@ -241,14 +304,18 @@ def dataset_markdown() -> str:
     """The dataset format reference, generated from the table catalogue and the models."""
     out = [_DATASET_INTRO]
     for name, spec in TABLES.items():
+        sheets = ", ".join([f"`{name}`", *TABLE_ALIASES[name]])
         out += [
             f"### `{name}`: {spec.doc}",
             "",
             inspect.cleandoc(spec.model.__doc__ or "").splitlines()[0],
             "",
-            "| column | type | required | notes |",
-            "| --- | --- | --- | --- |",
+            f"Sheet (工作表): {sheets}.",
+            "",
+            "| column | 中文列名 | type | required | notes |",
+            "| --- | --- | --- | --- | --- |",
         ]
+        aliases = COLUMN_ALIASES[name]
         for c in columns(spec.model):
             notes = []
             if c.allowed:
@@ -260,13 +327,16 @@ def dataset_markdown() -> str:
             if c.default not in (None, (), ""):
                 notes.append(f"default `{c.default}`")
             required = "yes" if c.required else "no"
-            out.append(f"| `{c.name}` | {c.sql_type.lower()} | {required} | {'; '.join(notes)} |")
+            zh = ", ".join(aliases.get(c.name, ()))
+            out.append(
+                f"| `{c.name}` | {zh} | {c.sql_type.lower()} | {required} | {'; '.join(notes)} |"
+            )
         if spec.attributes is not None:
             notes_text = (
                 f"one column per attribute the policy declares (`vocabulary: {spec.attributes}`), "
                 "of its type; `attributes: {id: value}` in YAML/JSON"
             )
-            out.append(f"| `attr.<id>` | the declared type | no | {notes_text} |")
+            out.append(f"| `attr.<id>` | | the declared type | no | {notes_text} |")
         extra = [f"`{b}` must not come before `{a}`" for a, b in spec.ordered]
         if spec.one_of:
             extra.append("at least one of " + ", ".join(f"`{x}`" for x in spec.one_of) + " is set")
