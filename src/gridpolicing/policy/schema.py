@@ -66,6 +66,10 @@ def _rule_schema(registry: Registry, defs: dict[str, Any]) -> dict[str, Any]:
     branches = []
     for name, kind in registry.items():
         ref = _defs_name(kind.spec.__name__, defs)
+        # A kind narrows ``kind`` to its own name, which drops the common field's description.
+        defs[ref]["properties"]["kind"].setdefault(
+            "description", f"规则种类:{name}。 The rule kind: {name}."
+        )
         branches.append(
             {
                 "if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},
@@ -99,12 +103,19 @@ def _defs_name(model_name: str, defs: dict[str, Any]) -> str:
     return qualified[0]
 
 
+_ANNOTATIONS: Final = ("title", "description", "examples", "default")
+
+
 def _allow_params(node: Any) -> Any:
-    """Numbers in the assessment section may also be ``{param: name}`` (substituted on load)."""
+    """Numbers in the assessment section may also be ``{param: name}`` (substituted on load).
+
+    The annotations stay on the property, where editors look for its description.
+    """
     if isinstance(node, dict):
         out = {k: _allow_params(v) for k, v in node.items()}
         if out.get("type") in ("number", "integer") and "$ref" not in out:
-            return {"anyOf": [out, {"$ref": "#/$defs/ParamRef"}]}
+            notes = {k: out.pop(k) for k in _ANNOTATIONS if k in out}
+            return {"anyOf": [out, {"$ref": "#/$defs/ParamRef"}], **notes}
         return out
     if isinstance(node, list):
         return [_allow_params(v) for v in node]
