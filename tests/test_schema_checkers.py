@@ -7,6 +7,7 @@ a rule is checked against its own kind's fields only, plugin kinds get the same 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from gridpolicing import Registry
@@ -23,6 +26,7 @@ from gridpolicing.io.dataset_schema import DATASET_SCHEMA_ID
 from gridpolicing.policy.models import RuleSpec
 from gridpolicing.policy.schema import POLICY_SCHEMA_ID, policy_json_schema
 from gridpolicing.policy.values import Text
+from gridpolicing.policy.yamlsrc import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schemas" / "policy.schema.json"
@@ -178,3 +182,38 @@ def test_the_schema_ids_are_versioned_and_alike() -> None:
         policy["$id"] == POLICY_SCHEMA_ID == "https://gridpolicing.dev/schemas/policy/1/schema.json"
     )
     assert dataset["$id"] == DATASET_SCHEMA_ID == POLICY_SCHEMA_ID.replace("/policy/", "/dataset/")
+
+
+@functools.cache
+def _rules() -> list[tuple[str, int, dict[str, Any]]]:
+    """(file name, index, rule) of every rule of the bundled policies."""
+    out = []
+    for path in BUNDLED:
+        source, _ = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+        assert source is not None
+        out += [(path.name, i, rule) for i, rule in enumerate(source.data.get("rules", []))]
+    return out
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_misspelt_key_of_any_rule_is_reported_as_that_key_alone(data: st.DataObject) -> None:
+    name, index, rule = data.draw(st.sampled_from(_rules()), label="rule")
+    key = data.draw(st.sampled_from(sorted(k for k in rule if k != "kind")), label="key")
+    typo = data.draw(st.sampled_from([key + "s", key[:-1], "_" + key]), label="typo")
+    assume(typo not in rule)
+    doc = {"id": "x", "jurisdiction": "测试区", "title": {"zh": "测试", "en": "test"}}
+    doc["rules"] = [{**{k: v for k, v in rule.items() if k != key}, typo: rule[key]}]
+    errors = list(_validator().iter_errors(doc))
+    messages = sorted(e.message for e in errors)
+    # The unexpected key, and the key it stood for when that one is required: nothing about
+    # the fields of the other kinds, and nothing anywhere else in the document.
+    assert any(f"({typo!r} was unexpected)" in m for m in messages), (name, index, messages)
+    assert len(errors) <= 2, (name, index, messages)
+    assert all(list(e.absolute_path) == ["rules", 0] for e in errors), (name, index, messages)
+    assert all(m == f"{key!r} is a required property" for m in messages if "unexpected" not in m)

@@ -122,8 +122,8 @@ class PeopleSelector(PolicyModel):
     )
     concurrent: bool | None = Field(
         default=None,
-        description="true 只选兼职任职(兼任),false 只选非兼任。 true: concurrent assignments "
-        "only (兼任); false: the others.",
+        description="true 只选兼任的任职(与另一职务同时担任),false 只选非兼任。 true: only "
+        "assignments held alongside another post (兼任); false: the others.",
         examples=[False],
     )
     unit_area: Area | None = Field(
