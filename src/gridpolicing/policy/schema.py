@@ -14,6 +14,7 @@ schema in an editor"): it changes only when a policy valid before would no longe
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any, Final
 
@@ -86,11 +87,19 @@ def _rule_schema(registry: Registry, defs: dict[str, Any]) -> dict[str, Any]:
                 "description": "规则种类,决定本规则的其余字段。 The rule kind, which decides the "
                 "rule's other fields: " + ", ".join(names) + ".",
                 "enum": names,
+                # yaml-language-server shows these beside each kind offered on completion.
+                "enumDescriptions": [_summary(kind.spec) for kind in registry.values()],
                 "examples": names[:1],
             }
         },
         "allOf": branches,
     }
+
+
+def _summary(spec: type) -> str:
+    """The first line of a rule kind's docstring: what a rule of the kind asks."""
+    lines = inspect.cleandoc(spec.__doc__ or "").splitlines()
+    return lines[0].replace("``", "`") if lines else ""
 
 
 def _defs_name(model_name: str, defs: dict[str, Any]) -> str:
