@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
 from gridpolicing.report.messages import fmt
@@ -41,11 +41,30 @@ class Band(PolicyModel):
     """One band: the value ``above``, ``at_least``, ``below`` or ``at_most`` a threshold (exactly
     one) earns ``points`` (negative: a deduction)."""
 
-    above: float | None = None
-    at_least: float | None = None
-    below: float | None = None
-    at_most: float | None = None
-    points: float
+    above: float | None = Field(
+        default=None,
+        description="度量大于此值时成立。 Holds when the value is above this.",
+        examples=[0.95],
+    )
+    at_least: float | None = Field(
+        default=None,
+        description="度量不小于此值时成立。 Holds when the value is at least this.",
+        examples=[0.9],
+    )
+    below: float | None = Field(
+        default=None,
+        description="度量小于此值时成立。 Holds when the value is below this.",
+        examples=[0.6],
+    )
+    at_most: float | None = Field(
+        default=None,
+        description="度量不大于此值时成立。 Holds when the value is at most this.",
+        examples=[0],
+    )
+    points: float = Field(
+        description="该档的得分(负数为扣分)。 The band's points (negative: a deduction).",
+        examples=[3, -2],
+    )
 
     @model_validator(mode="after")
     def _one_bound(self) -> Band:

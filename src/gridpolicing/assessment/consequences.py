@@ -49,25 +49,64 @@ ACTION_WORDS = {
 class Tier(PolicyModel):
     """The top ``share`` of the ranked group (cumulative, rounded up) gets ``amount`` yuan."""
 
-    share: float = Field(gt=0, le=1)
-    amount: float = Field(ge=0, description="Yuan (元)")
+    share: float = Field(
+        gt=0,
+        le=1,
+        description="排名靠前的比例(累计,向上取整)。 The top share of the ranked group "
+        "(cumulative, rounded up).",
+        examples=[0.1],
+    )
+    amount: float = Field(ge=0, description="金额(元)。 The amount in yuan (元).", examples=[2000])
 
 
 class Consequence(PolicyModel):
     """An amount or an action that a grade, failed periods or a ranking tier brings."""
 
-    id: str = Field(pattern=IDENT)
-    title: Text
-    grades: list[str] | None = Field(default=None, min_length=1, description="Grade ids")
+    id: str = Field(
+        pattern=IDENT,
+        description="后果 id,在方案或汇总内唯一。 The consequence's id, unique in its scheme or "
+        "roll-up.",
+        examples=["excellent-bonus"],
+    )
+    title: Text = Field(
+        description="后果名称,中英文。 The consequence's title in zh and en.",
+        examples=[{"zh": "评为优秀的奖励2000元", "en": "2000 yuan for an excellent grade"}],
+    )
+    grades: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="获得这些等次(或 vetoed 等否决结果)者适用。 Applies to the subjects given one "
+        "of these grade ids (or veto results).",
+        examples=[["excellent"], ["vetoed", "unqualified"]],
+    )
     failed_periods: int | None = Field(
-        default=None, ge=1, description="Roll-ups: this many vetoed or unqualified periods"
+        default=None,
+        ge=1,
+        description="仅用于汇总:被否决或不合格的周期达到此数者适用。 Roll-ups only: applies after "
+        "this many vetoed or unqualified periods.",
+        examples=[2],
     )
     tiers: list[Tier] | None = Field(
-        default=None, min_length=1, description="By share of the ranked group, best first"
+        default=None,
+        min_length=1,
+        description="按排名比例分档的金额,最好者在前(需 ranking)。 Amounts by share of the "
+        "ranked group, best first (needs a ranking).",
+        examples=[[{"share": 0.1, "amount": 2000}, {"share": 0.3, "amount": 1000}]],
     )
-    amount: float | None = Field(default=None, ge=0, description="Yuan (元)")
-    action: Action | None = None
-    citation: Citation | None = None
+    amount: float | None = Field(
+        default=None, ge=0, description="金额(元)。 The amount in yuan (元).", examples=[500]
+    )
+    action: Action | None = Field(
+        default=None,
+        description="附带的处理:通报表扬、通报批评、诫勉谈话、调整岗位、辞退。 The action it "
+        "brings: commendation, notice, admonishment_talk, adjustment or dismissal.",
+        examples=["admonishment_talk"],
+    )
+    citation: Citation | None = Field(
+        default=None,
+        description="该后果所依据的条款。 The clause the consequence encodes.",
+        examples=[{"source": "xindu-2022", "quote": "连续两个月考核不合格的进行诫勉谈话"}],
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Consequence:

@@ -55,15 +55,34 @@ _VETOED = ("vetoed", "unqualified")
 class SchemeSource(PolicyModel):
     """Points from the members' totals in another scheme of the policy, in the same period."""
 
-    scheme: str = Field(pattern=IDENT, description="The members' scheme (same period)")
+    scheme: str = Field(
+        pattern=IDENT,
+        description="成员所属方案的 id(同一周期)。 The id of the members' scheme (same period).",
+        examples=["officers"],
+    )
     members: Literal["people", "sub_units"] = Field(
         default="people",
-        description="people: those assigned to the unit or below it; sub_units: units below it",
+        description="people:任职于本单位及其下级的人员;sub_units:下级单位。 people: those "
+        "assigned to the unit or below it; sub_units: the units below it.",
+        examples=["sub_units"],
     )
-    combine: Literal["mean", "sum", "min", "max"] = "mean"
-    weight: float = Field(default=1, gt=0, description="Points per point of the combined total")
+    combine: Literal["mean", "sum", "min", "max"] = Field(
+        default="mean",
+        description="成员总分如何合并:mean 平均、sum 求和、min 最低、max 最高。 How the members' "
+        "totals combine: mean, sum, min or max.",
+        examples=["mean"],
+    )
+    weight: float = Field(
+        default=1,
+        gt=0,
+        description="合并总分每一分折合的得分。 Points per point of the combined total.",
+        examples=[0.3],
+    )
     vetoed_as: Literal["zero", "total"] = Field(
-        default="zero", description="A vetoed or unqualified member counts as 0, or its total"
+        default="zero",
+        description="被否决或不合格的成员计为 0 分(zero)或按其总分(total)。 A vetoed or "
+        "unqualified member counts as 0, or its total.",
+        examples=["total"],
     )
 
 

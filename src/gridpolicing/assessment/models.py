@@ -13,12 +13,21 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, model_validator
 
 from gridpolicing.assessment.consequences import Consequence
+from gridpolicing.assessment.grading import (
+    GradeOverride,
+    Grades,
+    Quota,
+    Ranking,
+    TieBreaker,
+    Veto,
+    VetoResult,
+)
 from gridpolicing.assessment.items import AssessorsSource, Item, Line, MetricSource, RuleSource
 from gridpolicing.assessment.members import SchemeSource, member_problems
 from gridpolicing.assessment.result import INSUFFICIENT
 from gridpolicing.core.measure_checks import check_measure
 from gridpolicing.policy.models import IDENT, AnyPeriod, Citation, Subject
-from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
+from gridpolicing.policy.values import PolicyModel, Text
 
 __all__ = [
     "Assessment",
@@ -40,162 +49,6 @@ __all__ = [
 ]
 
 
-class VetoResult(StrEnum):
-    """What a veto does to a subject's result."""
-
-    vetoed = "vetoed"  # 一票否决
-    unqualified = "unqualified"  # 不合格
-    withhold_top_grade = "withhold_top_grade"  # 不得评为优秀: scored and ranked, not the top grade
-
-
-class Veto(PolicyModel):
-    """A rule failing for the subject in the period, or an item exhausted, decides the result.
-
-    With ``sub_units`` (a scheme of units), a rule's veto also applies when the rule fails for
-    a unit below the subject: one whose ``parent``, ``station``, ``office`` or ``street`` is the
-    subject, and the units below those by ``parent`` (the station vetoed for its office).
-    With ``deductions_reach``, an item's veto applies when what the item deducted reaches that
-    many points (累计扣分达到20分), counted before the item's own ``max_deduction``: for a
-    group, the sum of its lines' deductions.
-    """
-
-    rule: str | None = Field(default=None, pattern=IDENT)
-    item: str | None = Field(default=None, pattern=IDENT)
-    deductions_reach: float | None = Field(
-        default=None, gt=0, description="The item's deductions reaching this many points veto"
-    )
-    sub_units: bool = Field(
-        default=False,
-        description="Units only: the rule failing for any unit below the subject vetoes it too",
-    )
-    result: VetoResult = VetoResult.vetoed
-    citation: Citation | None = None
-
-    @model_validator(mode="after")
-    def _one(self) -> Veto:
-        if self.sub_units and self.rule is None:
-            raise ValueError("sub_units needs a rule")
-        if (self.rule is None) == (self.item is None):
-            raise ValueError("expected exactly one of rule or item")
-        if self.deductions_reach is not None and self.item is None:
-            raise ValueError("deductions_reach needs an item")
-        return self
-
-
-class Quota(PolicyModel):
-    """A rank quota: ranked subjects within its places, at least ``min_score``, get ``grade``.
-
-    With ``share`` (cumulative) the places are the top ``share`` (0-1] × the group's size,
-    rounded up. With ``quota`` (per grade: 优秀 20%, 称职 60%) this grade's own places,
-    ``quota`` × the size rounded up, follow those of the quotas before it. Subjects sharing a
-    rank that starts inside the places all get the grade, so a tie at the line may give it to
-    more.
-    """
-
-    grade: str = Field(min_length=1)
-    share: float | None = Field(
-        default=None, gt=0, le=1, description="Cumulative: the top share of the group"
-    )
-    quota: float | None = Field(
-        default=None, gt=0, le=1, description="Per grade: this grade's own share of the group"
-    )
-    min_score: float | None = None
-
-    @model_validator(mode="after")
-    def _one(self) -> Quota:
-        require_exactly_one(self, "share", "quota")
-        return self
-
-
-class Grades(PolicyModel):
-    """Grades by score band (``{grade: min score}``, highest first) and by rank quota.
-
-    Quotas are applied first, in order, to ranked subjects without a veto; everyone else gets
-    the highest band whose minimum they reach (or ``default``). ``names`` gives grades (and the
-    veto words) in the policy's own words, for reports.
-    """
-
-    bands: dict[str, float] = Field(default_factory=dict)
-    quotas: list[Quota] = Field(default_factory=list)
-    default: str = "ungraded"
-    names: dict[str, Text] = Field(
-        default_factory=dict, description="Grade ids in the policy's own zh and en words"
-    )
-
-    @model_validator(mode="after")
-    def _one_form(self) -> Grades:
-        per_grade = {q.quota is not None for q in self.quotas}
-        if len(per_grade) > 1:
-            raise ValueError("quotas are either all cumulative (share) or all per grade (quota)")
-        if per_grade == {True} and sum(q.quota or 0 for q in self.quotas) > 1 + 1e-9:
-            raise ValueError("per-grade quotas add up to more than the whole group")
-        return self
-
-    @property
-    def order(self) -> list[str]:
-        """Every grade these grades give, best first: quotas, bands by minimum, the default."""
-        ordered = [q.grade for q in self.quotas]
-        ordered += [g for g, _ in sorted(self.bands.items(), key=lambda kv: -kv[1])]
-        return list(dict.fromkeys([*ordered, self.default]))
-
-    @property
-    def top(self) -> str | None:
-        """The top grade: the first quota's, else the highest band's (None: none declared)."""
-        return self.order[0] if self.quotas or self.bands else None
-
-    def unknown_names(self, extra: tuple[str, ...] = ()) -> list[str]:
-        """Keys of ``names`` that are no grade these grades (or ``extra`` words) can give."""
-        known = {*self.order, *(v.value for v in VetoResult), INSUFFICIENT, *extra}
-        return sorted(set(self.names) - known)
-
-
-class GradeOverride(PolicyModel):
-    """A roll-up grade decided by failed periods: two or more failed months -> 不称职."""
-
-    failed_periods: int = Field(ge=1, description="Vetoed or unqualified periods, at least")
-    grade: str = Field(min_length=1)
-    citation: Citation | None = None
-
-
-class TieBreaker(StrEnum):
-    """A measured quantity that orders subjects with equal totals (never an id).
-
-    ``fewer_*`` ranks the smaller value first, ``more_*`` the larger. Each counts the subject's
-    own records in the period (for a roll-up: combined over its periods like the score).
-    """
-
-    fewer_failed_findings = "fewer_failed_findings"  # 不合格结果少者在前
-    more_passed_findings = "more_passed_findings"  # 合格结果多者在前
-    more_activities = "more_activities"  # 工作记录多者在前
-    more_activity_hours = "more_activity_hours"  # 工作时长多者在前
-    more_households_visited = "more_households_visited"  # 走访户数多者在前
-
-
-class Ranking(PolicyModel):
-    """Rank subjects within a scope and group, per period.
-
-    ``scope``: ``all`` (the whole dataset, e.g. bureau-wide), or the unit field of the subject's
-    assigned unit (``station``, ``street``, ``office``) for people, or of the unit itself for
-    units. ``by_role``: people are ranked separately per role. Vetoed subjects rank after all
-    others; then higher total first. Equal totals share a rank (competition ranking: 1, 1, 3)
-    unless ``tie_breakers`` are declared; those are applied in order, and subjects equal on all
-    of them still share a rank. Ids never decide a rank.
-    """
-
-    scope: Literal["all", "station", "street", "office", "parent"] = "all"
-    by_role: bool = True
-    tie_breakers: list[TieBreaker] = Field(
-        default_factory=list,
-        description="Measured quantities that order equal totals, in order (none: ties share)",
-    )
-
-    @model_validator(mode="after")
-    def _distinct(self) -> Ranking:
-        if len(self.tie_breakers) != len(set(self.tie_breakers)):
-            raise ValueError("a tie-breaker is listed twice")
-        return self
-
-
 BarringResult = Literal["withhold_top_grade", "vetoed", "unqualified"]
 
 
@@ -212,41 +65,90 @@ class Rollup(PolicyModel):
     """
 
     period: AnyPeriod = Field(
-        description="A calendar period, or one of the policy's own ({months: 12, starts: 26})"
+        description="汇总周期:自然周期或政策自定周期,须由整个方案周期组成。 A calendar period, or "
+        "one of the policy's own, made of whole scheme periods.",
+        examples=["year", {"months": 12, "starts": 26}],
     )
-    combine: Literal["sum", "mean"] = "mean"
+    combine: Literal["sum", "mean"] = Field(
+        default="mean",
+        description="各周期得分如何合并:mean 平均、sum 求和。 How the periods' scores combine: "
+        "mean or sum.",
+        examples=["sum"],
+    )
     reward_top: int | None = Field(
-        default=None, ge=1, description="Top N are rewarded, and all who share rank N"
+        default=None,
+        ge=1,
+        description="前 N 名受奖励,与第 N 名并列者同。 The top N are rewarded, and all who share "
+        "rank N.",
+        examples=[3],
     )
     sanction_bottom: int | None = Field(
         default=None,
         ge=1,
-        description="Bottom N sanctioned; nobody who shares a rank with someone above them",
+        description="后 N 名受处理;与其上者并列的不计。 The bottom N are sanctioned; nobody who "
+        "shares a rank with someone above them.",
+        examples=[1],
     )
     unsatisfactory_after_failed: int | None = Field(
-        default=None, ge=1, description="This many vetoed/unqualified periods: unsatisfactory"
+        default=None,
+        ge=1,
+        description="被否决或不合格的周期达到此数即为不称职。 This many vetoed or unqualified "
+        "periods: unsatisfactory.",
+        examples=[2],
     )
     min_months_for_top_grade: int | None = Field(
-        default=None, ge=1, description="Fewer whole months of service: not the top grade"
+        default=None,
+        ge=1,
+        description="任职不满此整月数的不得评为最高等次。 Fewer whole months of service: not the "
+        "top grade.",
+        examples=[6],
     )
     service_from: Literal["first_assignment", "hire_date"] = Field(
         default="first_assignment",
-        description="What service counts from: the first assignment in the scheme's roles by "
-        "the roll-up's end, or the person's hire_date (none recorded: not the top grade)",
+        description="任职时间自何时起算:方案角色的首次任职,或人员的 hire_date(未记录则不得评最高"
+        "等次)。 What service counts from: the first assignment in the scheme's roles, or the "
+        "person's hire_date (none recorded: not the top grade).",
+        examples=["hire_date"],
     )
     top_grade_barred_by: list[BarringResult] = Field(
         default_factory=_withheld_only,
-        description="A period inside with one of these results bars the roll-up's top grade "
-        "(年度内有被一票否决的月份不得评为优秀: add vetoed); [] carries nothing",
+        description="期内有周期得这些结果的,汇总不得评最高等次(年度内有被一票否决的月份不得评为"
+        "优秀:加 vetoed);[] 为不传递。 A period inside with one of these results bars the "
+        "roll-up's top grade; [] carries nothing.",
+        examples=[["withhold_top_grade", "vetoed"]],
     )
-    grades: Grades = Field(default_factory=Grades)
+    grades: Grades = Field(
+        default_factory=Grades,
+        description="汇总的等次:分数档和排名名额。 The roll-up's grades: score bands and rank "
+        "quotas.",
+        examples=[{"bands": {"excellent": 90, "competent": 60}}],
+    )
     overrides: list[GradeOverride] = Field(
-        default_factory=list, description="Grades decided by failed periods; the first applies"
+        default_factory=list,
+        description="由不合格周期数决定的等次,第一个适用的生效。 Grades decided by failed periods; "
+        "the first that applies wins.",
+        examples=[[{"failed_periods": 2, "grade": "incompetent"}]],
     )
     consequences: list[Consequence] = Field(
-        default_factory=list, description="Amounts and actions by grade, failed periods or tier"
+        default_factory=list,
+        description="按等次、不合格周期数或排名分档的金额和处理。 Amounts and actions by grade, "
+        "failed periods or tier.",
+        examples=[
+            [
+                {
+                    "id": "year-bonus",
+                    "title": {"zh": "年度优秀奖励", "en": "Excellent year bonus"},
+                    "grades": ["excellent"],
+                    "amount": 2000,
+                }
+            ]
+        ],
     )
-    citation: Citation | None = None
+    citation: Citation | None = Field(
+        default=None,
+        description="汇总所依据的条款。 The clause the roll-up encodes.",
+        examples=[{"source": "xindu-2022", "quote": "年度考核以月度考核为基础"}],
+    )
 
     @model_validator(mode="after")
     def _names(self) -> Rollup:
@@ -261,32 +163,108 @@ class Rollup(PolicyModel):
 class Scheme(PolicyModel):
     """One assessment: who, how often, from what base, with which items and consequences."""
 
-    id: str = Field(pattern=IDENT)
-    title: Text
-    subject: Subject
-    period: AnyPeriod = Field(
-        description="A calendar period, or one of the policy's own ({months: 1, starts: 26})"
+    id: str = Field(
+        pattern=IDENT,
+        description="考核方案 id;沿 extends 链按 id 合并。 The scheme's id; schemes merge by id "
+        "along an extends chain.",
+        examples=["monthly-officer-assessment"],
     )
-    base_score: float = 0
-    floor: float | None = 0
-    cap: float | None = None
-    items: list[Item] = Field(min_length=1)
+    title: Text = Field(
+        description="方案名称,中英文。 The scheme's title in zh and en.",
+        examples=[{"zh": "村警月度考核", "en": "Monthly assessment of village officers"}],
+    )
+    subject: Subject = Field(
+        description="被考核对象:人员(按角色)或单位(按类型)。 Who is assessed: people (by role) "
+        "or units (by type).",
+        examples=[{"people": {"roles": ["dispatched_officer"]}}],
+    )
+    period: AnyPeriod = Field(
+        description="考核周期:自然周期,或政策自定周期(上月26日至本月25日:{months: 1, starts: "
+        "26})。 A calendar period, or one of the policy's own.",
+        examples=["month", {"months": 1, "starts": 26}],
+    )
+    base_score: float = Field(
+        default=0,
+        description="基础分,各项得分在此基础上加减(百分制:100)。 The base score the items add "
+        "to or deduct from (out of 100: 100).",
+        examples=[100],
+    )
+    floor: float | None = Field(
+        default=0,
+        description="总分下限;null 为不设下限。 The lowest total (null: no floor).",
+        examples=[0],
+    )
+    cap: float | None = Field(
+        default=None,
+        description="总分上限;缺省为不设上限。 The highest total (absent: no cap).",
+        examples=[100],
+    )
+    items: list[Item] = Field(
+        min_length=1,
+        description="考核项目(评分表的各行),每项一个得分来源。 The scored items (the rows of the "
+        "score sheet), each with one source of points.",
+        examples=[
+            [
+                {
+                    "id": "dispute-screening",
+                    "title": {"zh": "矛盾纠纷排查", "en": "Dispute screening"},
+                    "from_rule": {"rule": "weekly-dispute-screening", "per_fail": 2},
+                    "max_deduction": 10,
+                }
+            ]
+        ],
+    )
     remove_items: list[str] = Field(
         default_factory=list,
-        description="Inherited items to drop (a policy that extends another); applied when "
-        "the chain is merged, so a loaded scheme holds none",
+        description="不继承的上级项目 id(合并 extends 链时去除)。 Inherited items to drop (a "
+        "policy that extends another); applied when the chain is merged.",
+        examples=[["dispute-screening"]],
     )
-    vetoes: list[Veto] = Field(default_factory=list)
-    grades: Grades = Field(default_factory=Grades)
-    ranking: Ranking | None = None
+    vetoes: list[Veto] = Field(
+        default_factory=list,
+        description="一票否决等:某规则不合格或某项目扣完即决定结果。 Vetoes: a rule failing or an "
+        "item exhausted decides the result.",
+        examples=[[{"rule": "no-crime-fighting-quota"}]],
+    )
+    grades: Grades = Field(
+        default_factory=Grades,
+        description="等次:分数档和排名名额。 Grades by score band and by rank quota.",
+        examples=[{"bands": {"excellent": 90, "competent": 60}, "default": "incompetent"}],
+    )
+    ranking: Ranking | None = Field(
+        default=None,
+        description="排名的范围和分组。 How subjects are ranked: the scope and groups.",
+        examples=[{"scope": "station", "by_role": True}],
+    )
     consequences: list[Consequence] = Field(
-        default_factory=list, description="Amounts and actions by grade or ranking tier"
+        default_factory=list,
+        description="按等次或排名分档的金额和处理。 Amounts and actions by grade or ranking tier.",
+        examples=[
+            [
+                {
+                    "id": "notice",
+                    "title": {"zh": "不合格通报批评", "en": "Notice for a failed month"},
+                    "grades": ["incompetent"],
+                    "action": "notice",
+                }
+            ]
+        ],
     )
-    rollup: Rollup | None = None
+    rollup: Rollup | None = Field(
+        default=None,
+        description="周期结果的汇总(如月度汇总为年度)。 The period results rolled up (e.g. months "
+        "into a year).",
+        examples=[{"period": "year", "combine": "mean"}],
+    )
     rollups: list[Rollup] = Field(
-        default_factory=list, description="Further roll-ups, e.g. quarters and the year"
+        default_factory=list,
+        description="更多汇总,如季度和年度。 Further roll-ups, e.g. quarters and the year.",
+        examples=[[{"period": "quarter"}, {"period": "year"}]],
     )
-    citation: Citation
+    citation: Citation = Field(
+        description="方案所依据的条款。 The clause the scheme encodes.",
+        examples=[{"source": "xindu-2022", "quote": "村警实行月度考核"}],
+    )
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Scheme:
@@ -384,11 +362,17 @@ class Assessment(PolicyModel):
     drops inherited items) and ``remove_schemes`` drops inherited schemes.
     """
 
-    schemes: list[Scheme] = Field(min_length=1)
+    schemes: list[Scheme] = Field(
+        min_length=1,
+        description="考核方案;沿 extends 链按 id 合并(同 id 者修订所继承方案)。 The assessment "
+        "schemes; along an extends chain a scheme with an inherited id amends it.",
+        examples=[[{"id": "monthly-officer-assessment", "remove_items": ["dispute-screening"]}]],
+    )
     remove_schemes: list[str] = Field(
         default_factory=list,
-        description="Inherited schemes to drop (a policy that extends another); applied when "
-        "the chain is merged, so a loaded assessment holds none",
+        description="不继承的上级方案 id(合并 extends 链时去除)。 Inherited schemes to drop (a "
+        "policy that extends another); applied when the chain is merged.",
+        examples=[["monthly-officer-assessment"]],
     )
 
     @model_validator(mode="after")

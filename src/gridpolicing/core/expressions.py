@@ -158,8 +158,8 @@ def condition_json_schema(table: str) -> dict[str, Any]:
         "type": "string",
         "minLength": 1,
         "maxLength": MAX_LENGTH,
-        "description": f"A condition on the columns of {table} (docs/policy-language.md, "
-        "Expressions)",
+        "description": f"关于 {table} 各列的条件(SQL 表达式)。 A condition on the columns of "
+        f"{table} (docs/policy-language.md, Expressions).",
     }
 
 

@@ -21,229 +21,46 @@ recorded, a ratio over nothing) is NULL, and a NULL is never a pass: it is repor
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
-
-from pydantic import Field, model_validator
+from typing import TYPE_CHECKING
 
 # engine.context states which units a selector selects; it imports (through the assessment)
 # this module, so it is read by attribute at planning time, not imported by name.
 import gridpolicing.engine.context as _selection
 from gridpolicing.core.expressions import check
+from gridpolicing.core.measure_spec import (
+    SURVEY_FIELDS,
+    About,
+    Between,
+    Bound,
+    CountOf,
+    Measure,
+    PeopleFilter,
+    PerClass,
+    Threshold,
+    Within,
+)
 from gridpolicing.core.records import RecordsFilter, records_sql
 from gridpolicing.core.scope import ValueType, table_scope
 from gridpolicing.model.vocabulary import (
     ActivityKind,
-    Area,
-    Employment,
-    LocalityCategory,
-    Role,
-    RoleClass,
-    UnitTag,
 )
-from gridpolicing.policy.models import UnitSelector
-from gridpolicing.policy.values import PolicyModel, UpperBound, Value, require_exactly_one
 
 if TYPE_CHECKING:
     from gridpolicing.engine.context import PlanContext
 
 __all__ = [
+    "About",
+    "Between",
+    "Bound",
     "CountOf",
     "Measure",
     "PeopleFilter",
     "PerClass",
     "RecordsFilter",
+    "Threshold",
     "measure_sql",
     "reach_sql",
 ]
-
-Within = Literal["self", "children", "descendants", "self_and_descendants"]
-
-
-class PeopleFilter(PolicyModel):
-    """Which people count: by role or role class, employment, and how they belong to a unit.
-
-    ``via: assignment`` counts the people holding a matching assignment in a reached unit on
-    the bucket's last day; ``via: home_unit`` the people whose home unit (编制) is reached:
-    with ``roles``, ``role_class`` or ``employment``, those holding a matching assignment
-    anywhere on that day (a role is held through an assignment); without, every such person.
-    With neither ``roles`` nor ``role_class``, every role counts.
-    """
-
-    roles: list[Role] | None = Field(default=None, min_length=1)
-    role_class: RoleClass | None = Field(
-        default=None, description="officer, auxiliary or civilian (docs/vocabulary.md)"
-    )
-    employment: Employment | None = None
-    via: Literal["assignment", "home_unit"] = "assignment"
-
-
-UNIT_FIELDS = ("population", "households", "rental_rooms")
-SURVEY_FIELDS = ("respondents", "satisfied")
-
-
-class CountOf(PolicyModel):
-    """What is counted (exactly one): distinct ``people``, ``units`` or ``records``."""
-
-    people: PeopleFilter | None = None
-    units: UnitSelector | None = None
-    records: RecordsFilter | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> CountOf:
-        require_exactly_one(self, "people", "units", "records")
-        return self
-
-
-class SumOf(PolicyModel):
-    """The sum of a numeric field: of activity records (households visited, services ...), of
-    reached units (population, households, rental rooms; with ``units`` saying which), or of
-    the satisfaction surveys of the reached units dated in the bucket (respondents, satisfied).
-
-    A reached unit whose field is not recorded makes the sum unknown (insufficient data), so
-    a missing population never passes an "at most so many residents" standard. No survey sums
-    0 respondents, so a satisfaction share over them is unknown, never a pass.
-    """
-
-    field: Literal[
-        "households_visited",
-        "services_done",
-        "quantity",
-        "hazards_found",
-        "hazards_rectified",
-        "population",
-        "households",
-        "rental_rooms",
-        "respondents",
-        "satisfied",
-    ]
-    activities: list[ActivityKind] | None = Field(
-        default=None, min_length=1, description="Only these kinds (all when absent)"
-    )
-    units: UnitSelector | None = Field(
-        default=None, description="With a unit field: the reached units summed (required)"
-    )
-
-    @model_validator(mode="after")
-    def _source(self) -> SumOf:
-        if self.field in UNIT_FIELDS:
-            if self.units is None or self.activities is not None:
-                raise ValueError(
-                    f"{self.field} is a field of units: say which with units: {{type: ...}}"
-                )
-        elif self.field in SURVEY_FIELDS:
-            if self.units is not None or self.activities is not None:
-                raise ValueError(f"{self.field} is a field of surveys: remove units and activities")
-        elif self.units is not None:
-            raise ValueError(f"{self.field} is a field of activities: remove units")
-        return self
-
-
-class TimeOf(PolicyModel):
-    """Time in the reached units (a person: their own), split by day and merged."""
-
-    activities: list[ActivityKind] | None = Field(
-        default=None, min_length=1, description="Only these kinds (all when absent)"
-    )
-
-
-class Measure(PolicyModel):
-    """One number per subject and bucket (exactly one of the measure fields).
-
-    ``within`` says which units a unit subject reaches (``self``, ``children``,
-    ``descendants``, ``self_and_descendants``); counts and sums of units reach
-    ``descendants`` unless told otherwise, every other measure ``self``.
-    """
-
-    count: CountOf | None = None
-    sum: SumOf | None = None
-    hours: TimeOf | None = None
-    days: TimeOf | None = None
-    working_days: TimeOf | None = None
-    attribute: str | None = Field(
-        default=None,
-        description="A number from the subject's own columns (units or people), "
-        "e.g. population / 3000",
-    )
-    ratio: Ratio | None = None
-    share: Share | None = None
-    within: Within | None = None
-    in_units: UnitSelector | None = Field(
-        default=None,
-        description="Only the reached units of this kind count, e.g. the stations of a bureau",
-    )
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Measure:
-        require_exactly_one(
-            self, "count", "sum", "hours", "days", "working_days", "attribute", "ratio", "share"
-        )
-        return self
-
-    @property
-    def reach(self) -> Within:
-        """The units a unit subject reaches for this measure."""
-        if self.within is not None:
-            return self.within
-        # Counts and sums of units reach every unit below the subject: reaching only part of
-        # them would undercount, and pass an "at most" standard that the whole breaks.
-        over_units = (self.count is not None and self.count.units is not None) or (
-            self.sum is not None and self.sum.units is not None
-        )
-        return "descendants" if over_units else "self"
-
-
-class Ratio(PolicyModel):
-    """``of`` divided by ``per`` (NULL, so insufficient data, when ``per`` is 0)."""
-
-    of: Measure
-    per: Measure
-
-
-class Share(PolicyModel):
-    """The part ``of`` is of the whole ``in`` (``of`` / ``in``, between 0 and 1)."""
-
-    of: Measure
-    in_: Measure = Field(alias="in")
-
-
-Measure.model_rebuild()
-
-
-class PerClass(PolicyModel):
-    """A threshold that differs by unit class: by the unit's tag (the first listed tag the unit
-    holds), its locality category or its area, else ``otherwise`` (absent: the rule does not
-    apply to units of no listed class)."""
-
-    by_tag: dict[UnitTag, float] | None = Field(
-        default=None, description="Tags the policy declares (vocabulary: unit_tags)"
-    )
-    by_category: dict[LocalityCategory, float] | None = None
-    by_area: dict[Area, float] | None = None
-    otherwise: float | None = None
-
-    @model_validator(mode="after")
-    def _one_mapping(self) -> PerClass:
-        require_exactly_one(self, "by_tag", "by_category", "by_area")
-        return self
-
-
-Threshold = Annotated[Value[float] | PerClass, Field(union_mode="left_to_right")]
-Bound = Annotated[UpperBound[float] | PerClass, Field(union_mode="left_to_right")]
-
-
-class Between(PolicyModel):
-    """A range, both ends included."""
-
-    min: Value[float]
-    max: Value[float]
-
-
-class About(PolicyModel):
-    """About ``value``, within ``tolerance`` either side (约3000: 3000 ± tolerance)."""
-
-    value: Value[float]
-    tolerance: float = Field(ge=0)
-
 
 # ---------------------------------------------------------------------------------- SQL
 

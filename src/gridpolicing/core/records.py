@@ -50,8 +50,10 @@ RECORD_TABLES: Final = ("activities", "meetings", "reports", "tasks", "incidents
 _WHERE_SCHEMA: Final = {
     "type": "string",
     "minLength": 1,
-    "description": "A condition on the fields of the records counted, e.g. minutes > 30 "
-    "(docs/assessment.md, Reclassified and later-state records)",
+    "description": "关于所计记录自身字段的条件,如 minutes > 30;无法判定的记录照计。 A condition "
+    "on the fields of the records counted, e.g. minutes > 30; a record it cannot decide counts "
+    "(docs/assessment.md, Reclassified and later-state records).",
+    "examples": ["minutes > 30"],
 }
 
 
@@ -66,15 +68,42 @@ class RecordsFilter(PolicyModel):
     names no unit, of the people assigned there on the day).
     """
 
-    activities: list[ActivityKind] | None = Field(default=None, min_length=1)
-    meetings: list[MeetingKind] | None = Field(default=None, min_length=1)
-    reports: list[ReportKind] | None = Field(default=None, min_length=1)
-    tasks: list[TaskKind] | None = Field(default=None, min_length=1)
-    incidents: list[IncidentKind] | None = Field(default=None, min_length=1)
+    activities: list[ActivityKind] | None = Field(
+        default=None,
+        min_length=1,
+        description="这些类别的工作日志。 Activities of these kinds.",
+        examples=[["household_visit"]],
+    )
+    meetings: list[MeetingKind] | None = Field(
+        default=None,
+        min_length=1,
+        description="这些类别的会议。 Meetings of these kinds.",
+        examples=[["weekly_briefing"]],
+    )
+    reports: list[ReportKind] | None = Field(
+        default=None,
+        min_length=1,
+        description="这些类别的报告。 Reports of these kinds.",
+        examples=[["zero_report"]],
+    )
+    tasks: list[TaskKind] | None = Field(
+        default=None,
+        min_length=1,
+        description="这些类别的任务(抽调)。 Tasks of these kinds.",
+        examples=[["non_community_work"]],
+    )
+    incidents: list[IncidentKind] | None = Field(
+        default=None,
+        min_length=1,
+        description="这些类别的违纪情形。 Incidents of these kinds.",
+        examples=[["accepted_hospitality"]],
+    )
     attendance: list[AttendanceKind] | None = Field(
         default=None,
         min_length=1,
-        description="Attendance records derived from duty_roster and sign_ins",
+        description="由排班表和签到表推出的考勤记录。 Attendance records derived from duty_roster "
+        "and sign_ins.",
+        examples=[["late", "absent"]],
     )
     where: Annotated[Expression | None, WithJsonSchema(_WHERE_SCHEMA)] = None
 

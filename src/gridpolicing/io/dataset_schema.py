@@ -29,6 +29,7 @@ __all__ = [
     "ATTRIBUTES_FIELD",
     "ATTRIBUTE_PREFIX",
     "DATASET_KEY",
+    "DATASET_SCHEMA_ID",
     "DEFAULT_MAX_ACTIVITY_HOURS",
     "DEFAULT_TIMEZONE",
     "FIRST_DATE",
@@ -45,6 +46,10 @@ __all__ = [
 ]
 
 Kind = Literal["str", "int", "float", "bool", "date", "datetime", "enum"]
+
+DATASET_SCHEMA_ID: Final = "https://gridpolicing.dev/schemas/dataset/1/schema.json"
+"""Versioned like the policy schema's ``$id`` (docs/policy-language.md): the major version of
+the dataset format, changed only when a dataset valid before would no longer be."""
 
 ATTRIBUTES_FIELD: Final = "attributes"
 """The mapping field of units and people holding the values of declared attributes."""
@@ -311,6 +316,7 @@ def dataset_json_schema() -> dict[str, Any]:
         }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": DATASET_SCHEMA_ID,
         "title": "gridpolicing dataset",
         "description": (
             "A deployment's records in one YAML or JSON file: each key a table, each value a "

@@ -9,30 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import (
-    BeforeValidator,
-    Discriminator,
-    Field,
-    Tag,
-    WithJsonSchema,
-    field_validator,
-    model_validator,
-)
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from gridpolicing.core.expressions import Expression, condition_json_schema, condition_validator
-from gridpolicing.model.vocabulary import (
-    ActivityKind,
-    Area,
-    Employment,
-    LocalityCategory,
-    PersonTag,
-    Rank,
-    Role,
-    UnitTag,
-    UnitType,
-)
+from gridpolicing.model.vocabulary import ActivityKind
+
+# Selectors live in their own module; they are part of this module's interface too.
+from gridpolicing.policy.subjects import PeopleSelector, Subject, UnitSelector
 from gridpolicing.policy.values import PolicyModel, Text
 
 __all__ = [
@@ -50,6 +34,7 @@ __all__ = [
     "Source",
     "Subject",
     "UnitSelector",
+    "period_field",
 ]
 
 IDENT = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -74,6 +59,20 @@ class Period(StrEnum):
     year = "year"
 
 
+_PERIOD_DESCRIPTION: Final = (
+    "统计周期:每个对象每个周期(ISO 周、自然月、季、半年、年)一条结果。 The period each finding "
+    "covers: one finding per subject and bucket (ISO week; calendar month, quarter, half year, "
+    "year)."
+)
+
+
+def period_field(default: Period | None = None) -> Any:
+    """The ``Field`` of a rule kind's ``period``, described once; required without a default."""
+    if default is None:
+        return Field(description=_PERIOD_DESCRIPTION, examples=["month"])
+    return Field(default=default, description=_PERIOD_DESCRIPTION, examples=["month"])
+
+
 class CustomPeriod(PolicyModel):
     """An assessment period of the policy's own: ``months`` long, starting on a day of its own.
 
@@ -88,11 +87,16 @@ class CustomPeriod(PolicyModel):
     """
 
     months: Literal[1, 2, 3, 4, 6, 12] = Field(
-        description="Length in months; divides a year, so every year holds the same periods"
+        description="周期长度(月),须能整除一年,使每年周期相同。 Length in months; divides a "
+        "year, so every year holds the same periods.",
+        examples=[1, 12],
     )
     starts: int | str = Field(
         default=1,
-        description="The first day: a day of the month (1-28), or MM-DD (03-01, 12-26)",
+        description="起始日:每月的某日(1-28,如 26 即上月26日至本月25日),或 MM-DD 指定起始月份。 "
+        "The first day: a day of the month (1-28; 26 is the 26th to the 25th), or MM-DD naming "
+        "the month one period starts in.",
+        examples=[26, "03-01"],
     )
 
     @field_validator("starts")
@@ -156,115 +160,115 @@ discriminator keeps an error to the form written (a mapping's errors are its key
 class Source(PolicyModel):
     """A text the policy encodes: a regulation, a notice, an article."""
 
-    id: str = Field(pattern=IDENT)
-    title: str = Field(min_length=1)
-    issuer: str = Field(min_length=1, description="Issuer or publisher")
-    date: dt.date | None = None
-    url: str | None = None
-    file: str | None = Field(default=None, description="Copy kept under docs/sources/")
+    id: str = Field(
+        pattern=IDENT,
+        description="依据文件的 id,规则的 citation.source 引用它。 The source's id, which a "
+        "rule's citation.source names.",
+        examples=["xinxiang-2016"],
+    )
+    title: str = Field(
+        min_length=1,
+        description="文件标题(原文)。 The title of the text, as issued.",
+        examples=["关于深入推进社区警务工作的实施意见"],
+    )
+    issuer: str = Field(
+        min_length=1,
+        description="发文机关或发布者。 Issuer or publisher.",
+        examples=["新乡市公安局高新区分局"],
+    )
+    date: dt.date | None = Field(
+        default=None, description="发文日期。 Date of issue.", examples=["2016-06-23"]
+    )
+    url: str | None = Field(
+        default=None,
+        description="原文网址。 Where the text was published online.",
+        examples=["https://example.gov.cn/notice/2016/123.html"],
+    )
+    file: str | None = Field(
+        default=None,
+        description="保存在 docs/sources/ 下的原文副本。 Copy kept under docs/sources/.",
+        examples=["docs/sources/xinxiang-2016.md"],
+    )
     status: Literal["issued", "draft"] = Field(
         default="issued",
-        description="draft: a consultation draft (征求意见稿), not the text as finally issued; "
-        "renders and reports say so",
+        description="issued:正式印发;draft:征求意见稿,并非最终文本,渲染和报告会注明。 issued: "
+        "the text as issued; draft: a consultation draft (征求意见稿), renders and reports say so.",
+        examples=["draft"],
     )
 
 
 class Citation(PolicyModel):
     """The clause a rule encodes: a source id and the clause quoted verbatim."""
 
-    source: str = Field(pattern=IDENT)
-    clause: str | None = Field(default=None, description="Section number, e.g. 三(一)2")
-    quote: str = Field(min_length=2)
-
-
-UnitsCondition = Annotated[
-    Expression,
-    BeforeValidator(condition_validator("units")),
-    WithJsonSchema(condition_json_schema("units")),
-]
-"""A condition on the columns of ``units``, checked at load time (core/expressions.py)."""
-
-PeopleCondition = Annotated[
-    Expression,
-    BeforeValidator(condition_validator("people")),
-    WithJsonSchema(condition_json_schema("people")),
-]
-"""A condition on the columns of ``people`` (and the attributes the policy declares for them)."""
-
-
-class UnitSelector(PolicyModel):
-    """Units of one type, optionally narrowed by area, category, ids, tags or a condition.
-
-    ``where`` is an SQL condition on the unit's own columns and the attributes the policy
-    declares (``population >= 3000``); a unit for which it cannot be decided (a column it reads
-    is empty) stays a subject, so missing data is judged rather than passed over. ``tags``
-    keeps the units holding every tag listed, ``without_tags`` those holding none of them.
-    """
-
-    type: UnitType
-    area: Area | None = None
-    category: list[LocalityCategory] | None = Field(default=None, min_length=1)
-    ids: list[str] | None = Field(default=None, min_length=1)
-    tags: list[UnitTag] | None = Field(
-        default=None, min_length=1, description="The unit holds every one of these tags"
+    source: str = Field(
+        pattern=IDENT,
+        description="依据文件的 id(sources 中的一项)。 The id of one of the policy's sources.",
+        examples=["xinxiang-2016"],
     )
-    without_tags: list[UnitTag] | None = Field(
-        default=None, min_length=1, description="The unit holds none of these tags"
+    clause: str | None = Field(
+        default=None,
+        description="条款序号或章节名。 Section number or heading of the clause.",
+        examples=["三(一)2"],
     )
-    where: UnitsCondition | None = None
-
-
-class PeopleSelector(PolicyModel):
-    """People holding one of ``roles`` through an assignment, optionally narrowed.
-
-    ``tags`` / ``without_tags`` keep the people holding every / none of the tags listed;
-    ``rank_at_least`` those of that rank (职务层级) or above; ``where`` is a condition on the
-    person's columns and declared attributes. A person whose rank is not given, or for whom
-    ``where`` cannot be decided, stays a subject: missing data is judged, not passed over.
-    """
-
-    roles: list[Role] = Field(min_length=1)
-    employment: Employment | None = None
-    party_member: bool | None = None
-    concurrent: bool | None = None
-    unit_area: Area | None = Field(default=None, description="Area of the assigned unit")
-    tags: list[PersonTag] | None = Field(
-        default=None, min_length=1, description="The person holds every one of these tags"
+    quote: str = Field(
+        min_length=2,
+        description="逐字摘录的原文条款(加载时与原文核对)。 The clause quoted verbatim (checked "
+        "against the source text).",
+        examples=["社区民警不承担打击处理任务"],
     )
-    without_tags: list[PersonTag] | None = Field(
-        default=None, min_length=1, description="The person holds none of these tags"
-    )
-    rank_at_least: Rank | None = Field(
-        default=None, description="This rank (职务层级) or above; a person without one is kept"
-    )
-    where: PeopleCondition | None = None
-
-
-class Subject(PolicyModel):
-    """What a rule is about: units (``units:``) or people (``people:``), exactly one."""
-
-    units: UnitSelector | None = None
-    people: PeopleSelector | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Subject:
-        if (self.units is None) == (self.people is None):
-            raise ValueError("expected exactly one of 'units' or 'people'")
-        return self
 
 
 class RuleSpec(PolicyModel):
     """Fields every rule has. Rule kinds subclass this and narrow ``kind`` to a literal."""
 
-    id: str = Field(pattern=IDENT)
-    kind: str
-    title: Text
-    severity: Severity
-    subject: Subject
-    citation: Citation
-    note: str | None = Field(default=None, description="Why the clause was read this way")
-    effective_from: dt.date | None = None
-    effective_to: dt.date | None = None
+    id: str = Field(
+        pattern=IDENT,
+        description="规则 id,在政策(含 extends 链)内唯一;结果和报告用它指称规则。 The rule's id, "
+        "unique in the policy and its extends chain; findings and reports name the rule by it.",
+        examples=["weekly-dispute-screening"],
+    )
+    kind: str = Field(
+        description="规则种类,决定本规则的其余字段(docs/rule-kinds.md)。 The rule kind, which "
+        "decides the rule's other fields (docs/rule-kinds.md).",
+    )
+    title: Text = Field(
+        description="规则标题,中英文。 The rule's title in zh and en.",
+        examples=[{"zh": "包村民警每周开展矛盾纠纷排查", "en": "Weekly dispute screening"}],
+    )
+    severity: Severity = Field(
+        description="不合格的严重程度:critical、major 或 minor(evaluate --fail-on 按此退出)。 "
+        "How much a failure matters: critical, major or minor (evaluate --fail-on reads it).",
+        examples=["major"],
+    )
+    subject: Subject = Field(
+        description="规则的对象:单位(units)或人员(people),二者选一。 Whom the rule judges: "
+        "units or people, exactly one.",
+        examples=[{"people": {"roles": ["community_officer"]}}],
+    )
+    citation: Citation = Field(
+        description="规则所依据的条款:文件 id 与逐字原文。 The clause the rule encodes: a source "
+        "id and the clause quoted verbatim.",
+        examples=[
+            {"source": "xinxiang-2016", "clause": "三(一)2", "quote": "社区民警不承担打击处理任务"}
+        ],
+    )
+    note: str | None = Field(
+        default=None,
+        description="为何这样理解条款(解读说明)。 Why the clause was read this way.",
+        examples=["No frequency is given; read as at least once a month."],
+    )
+    effective_from: dt.date | None = Field(
+        default=None,
+        description="规则自该日起生效(含当日);缺省随政策。 The rule applies from this day "
+        "(inclusive); absent: as the policy.",
+        examples=["2017-01-01"],
+    )
+    effective_to: dt.date | None = Field(
+        default=None,
+        description="规则至该日止(含当日);缺省不设止日。 The rule applies up to this day "
+        "(inclusive); absent: open-ended.",
+        examples=["2016-12-31"],
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> RuleSpec:
@@ -276,36 +280,87 @@ class RuleSpec(PolicyModel):
 class ParameterDecl(PolicyModel):
     """A parameter a template declares; a policy extending it supplies the value."""
 
-    type: Literal["number", "integer", "string", "boolean"]
-    description: Text
-    default: Any = None
-    minimum: float | None = None
+    type: Literal["number", "integer", "string", "boolean"] = Field(
+        description="参数值的类型。 The type of the parameter's value.", examples=["number"]
+    )
+    description: Text = Field(
+        description="参数的含义,中英文(原文未给出的数字由下级政策填写)。 What the parameter means, "
+        "in zh and en (a number the text leaves to those who adopt it).",
+        examples=[{"zh": "每周驻村小时数", "en": "Hours a week in the village"}],
+    )
+    default: Any = Field(
+        default=None,
+        description="未在 parameter_values 中给值时所用的值;无缺省则必须给值。 The value used when "
+        "parameter_values gives none; without a default a value is required.",
+        examples=[8],
+    )
+    minimum: float | None = Field(
+        default=None,
+        description="所给值不得小于此数。 The value given may not be below this.",
+        examples=[0],
+    )
     at_most: str | None = Field(
         default=None,
         pattern=IDENT,
-        description="Another parameter this one's value may not exceed (a range's lower end "
-        "names its upper end); checked when the values are set",
+        description="本参数的值不得超过的另一参数(区间下限指向其上限),给值时检查。 Another "
+        "parameter this one's value may not exceed (a range's lower end names its upper end); "
+        "checked when the values are set.",
+        examples=["max_units"],
     )
 
 
 class Effective(PolicyModel):
     """Dates between which a policy is in force (``to`` inclusive, open when absent)."""
 
-    from_: dt.date = Field(alias="from")
-    to: dt.date | None = None
+    from_: dt.date = Field(
+        alias="from",
+        description="政策生效日(含)。 The day the policy comes into force (inclusive).",
+        examples=["2016-06-23"],
+    )
+    to: dt.date | None = Field(
+        default=None,
+        description="政策失效前的最后一日(含);缺省为长期有效。 The last day in force "
+        "(inclusive); absent: open-ended.",
+        examples=["2018-12-31"],
+    )
 
 
 class Duty(PolicyModel):
     """One duty of a catalogue (职责), and the activity kinds that perform it."""
 
-    id: str = Field(pattern=IDENT)
-    title: Text
-    activity_kinds: list[ActivityKind] = Field(min_length=1)
+    id: str = Field(
+        pattern=IDENT,
+        description="职责 id,结果中列出未履行的职责用它。 The duty's id; findings name the duties "
+        "not performed by it.",
+        examples=["disputes"],
+    )
+    title: Text = Field(
+        description="职责名称,中英文。 The duty's name in zh and en.",
+        examples=[{"zh": "排查化解矛盾纠纷", "en": "Screen and settle disputes"}],
+    )
+    activity_kinds: list[ActivityKind] = Field(
+        min_length=1,
+        description="履行该职责的工作日志类别,任一即可。 The activity kinds that perform the duty, "
+        "any of them.",
+        examples=[["dispute_screening", "mediation"]],
+    )
 
 
 class NotEncoded(PolicyModel):
     """A clause data cannot confirm or refute, kept so nothing is skipped silently."""
 
-    source: str = Field(pattern=IDENT)
-    quote: str = Field(min_length=2)
-    reason: str = Field(min_length=2)
+    source: str = Field(
+        pattern=IDENT,
+        description="条款所在依据文件的 id。 The id of the source holding the clause.",
+        examples=["xindu-2022"],
+    )
+    quote: str = Field(
+        min_length=2,
+        description="逐字摘录的未编码条款。 The clause not encoded, quoted verbatim.",
+        examples=["充分发挥村警作用"],
+    )
+    reason: str = Field(
+        min_length=2,
+        description="为何数据无法证实或否定该条款。 Why data cannot confirm or refute the clause.",
+        examples=["A statement of purpose: nothing a record could show."],
+    )

@@ -7,10 +7,12 @@ when the file differs from what the code says.
 from __future__ import annotations
 
 import inspect
+import json
 import typing
 from typing import Any
 
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
 
 from gridpolicing.model.terms import spec_of
 from gridpolicing.model.vocabulary import Extensible
@@ -60,10 +62,22 @@ def rule_kinds_markdown(registry: Registry) -> str:
 
 def _describe(info: FieldInfo) -> str:
     text = info.description or ""
-    if not info.is_required() and info.default not in (None, ...) and not callable(info.default):
+    if (
+        not info.is_required()
+        and info.default not in (None, ..., PydanticUndefined)
+        and not callable(info.default)
+    ):
         default = getattr(info.default, "value", info.default)
-        text = f"{text} (default `{default}`)".strip()
+        text = f"{text} (default `{_yaml(default)}`)".strip()
+    if info.examples:
+        shown = ", ".join(f"`{_yaml(e)}`" for e in info.examples)
+        text = f"{text} e.g. {shown}".strip()
     return text.replace("|", "\\|")
+
+
+def _yaml(value: Any) -> str:
+    """A value as an author writes it: text bare, anything else in JSON (YAML's flow style)."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _type_name(tp: Any) -> str:

@@ -108,8 +108,14 @@ def require_exactly_one(model: BaseModel, *names: str) -> None:
 class Text(PolicyModel):
     """A text in Chinese and English; both are required, so every reader gets one."""
 
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
+    zh: str = Field(
+        min_length=1, description="中文文本。 The text in Chinese.", examples=["社区民警每周驻村"]
+    )
+    en: str = Field(
+        min_length=1,
+        description="英文文本。 The text in English.",
+        examples=["Community officers work in the village every week"],
+    )
 
     def get(self, lang: str) -> str:
         """The text in ``lang`` ('zh' or 'en')."""
@@ -119,7 +125,13 @@ class Text(PolicyModel):
 class ParamRef(PolicyModel):
     """A reference to a parameter of the policy (``{param: weekly_hours}``)."""
 
-    param: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    param: str = Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="所引用参数的名称(政策或其模板 parameters 中声明),加载时代入其值。 The name "
+        "of a parameter declared under parameters (here or in a template); its value is "
+        "substituted on load.",
+        examples=["weekly_hours"],
+    )
 
 
 class Dated(PolicyModel, Generic[T]):
@@ -129,7 +141,12 @@ class Dated(PolicyModel, Generic[T]):
     first date and after a null, the rule does not apply), as OpenFisca parameters do.
     """
 
-    values: dict[dt.date, Threshold[T] | None] = Field(min_length=1)
+    values: dict[dt.date, Threshold[T] | None] = Field(
+        min_length=1,
+        description="起始日期 → 自该日起适用的值;null 表示自该日起不再适用。 Start date -> the "
+        "value in force from that day; null: the rule does not apply from that day.",
+        examples=[{"2016-06-23": None, "2017-01-01": 1000}],
+    )
 
     @field_validator("values")
     @classmethod
@@ -149,7 +166,12 @@ class Dated(PolicyModel, Generic[T]):
 class DatedBound(Dated[T], Generic[T]):
     """Dated values of an upper bound: 0 is allowed."""
 
-    values: dict[dt.date, Bound[T] | None] = Field(min_length=1)
+    values: dict[dt.date, Bound[T] | None] = Field(
+        min_length=1,
+        description="起始日期 → 自该日起适用的上限(可为 0);null 表示不再适用。 Start date -> "
+        "the upper bound in force from that day (0 allowed); null: no longer applies.",
+        examples=[{"2016-01-01": 3, "2018-01-01": 2}],
+    )
 
 
 def _value_tag(v: Any) -> str:

@@ -44,35 +44,75 @@ ProblemAt = Callable[[YamlSource, _Path, str], Problem]
 class TermDecl(PolicyModel):
     """A term a policy adds: its id, Chinese term, English name, definition, and a role's class."""
 
-    id: str = Field(pattern=IDENT, description="Must not be a built-in id of the vocabulary")
-    zh: str = Field(min_length=1, description="The Chinese term, e.g. 驻村民警")
-    en: str = Field(min_length=1, description="The English name")
-    definition: Text = Field(description="One line in zh and en: what the term means")
+    id: str = Field(
+        pattern=IDENT,
+        description="新词条的 id,不得与该词汇表的内置 id 相同。 The new term's id; not a built-in "
+        "id of the vocabulary.",
+        examples=["resident_officer"],
+    )
+    zh: str = Field(
+        min_length=1, description="中文名称,如 驻村民警。 The Chinese term.", examples=["驻村民警"]
+    )
+    en: str = Field(
+        min_length=1,
+        description="英文名称。 The English name.",
+        examples=["resident village officer"],
+    )
+    definition: Text = Field(
+        description="一句话定义,中英文:该词条的含义。 One line in zh and en: what the term means.",
+        examples=[
+            {"zh": "常驻村内工作的民警。", "en": "An officer who lives and works in the village."}
+        ],
+    )
     class_: RoleClass | None = Field(
         default=None,
         alias="class",
-        description="Roles only (required there): officer, auxiliary or civilian",
+        description="仅角色(必填):officer 民警、auxiliary 辅警、civilian 其他人员。 Roles only "
+        "(required there): officer, auxiliary or civilian.",
+        examples=["officer"],
     )
     type: AttributeType | None = Field(
         default=None,
-        description="Attributes only (required there): integer, number, text, boolean or date",
+        description="仅属性(必填):integer、number、text、boolean 或 date。 Attributes only "
+        "(required there): integer, number, text, boolean or date.",
+        examples=["integer"],
+    )
+
+
+_TERM: Final = {
+    "id": "resident_visit",
+    "zh": "驻村走访",
+    "en": "resident visit",
+    "definition": {"zh": "驻村期间的入户走访。", "en": "A household visit while resident."},
+}
+_ROLE: Final = {**_TERM, "id": "resident_officer", "zh": "驻村民警", "class": "officer"}
+_ATTRIBUTE: Final = {**_TERM, "id": "registered_population", "zh": "户籍人口", "type": "integer"}
+
+
+def _terms(zh: str, en: str, example: dict[str, Any]) -> Any:
+    """The ``Field`` of one list of added terms, described once for every vocabulary."""
+    return Field(
+        default_factory=list,
+        description=f"本政策新增的{zh}(内置词条见 docs/vocabulary.md)。 The {en} this policy adds "
+        "to the built-in ones (docs/vocabulary.md).",
+        examples=[[example]],
     )
 
 
 class VocabularyTerms(PolicyModel):
     """Terms added to the extensible vocabularies (see docs/vocabulary.md)."""
 
-    roles: list[TermDecl] = Field(default_factory=list)
-    posts: list[TermDecl] = Field(default_factory=list)
-    activity_kinds: list[TermDecl] = Field(default_factory=list)
-    meeting_kinds: list[TermDecl] = Field(default_factory=list)
-    report_kinds: list[TermDecl] = Field(default_factory=list)
-    task_kinds: list[TermDecl] = Field(default_factory=list)
-    incident_kinds: list[TermDecl] = Field(default_factory=list)
-    unit_tags: list[TermDecl] = Field(default_factory=list)
-    person_tags: list[TermDecl] = Field(default_factory=list)
-    unit_attributes: list[TermDecl] = Field(default_factory=list)
-    person_attributes: list[TermDecl] = Field(default_factory=list)
+    roles: list[TermDecl] = _terms("角色", "roles", _ROLE)
+    posts: list[TermDecl] = _terms("任职(职务)", "posts", _TERM)
+    activity_kinds: list[TermDecl] = _terms("工作日志类别", "activity kinds", _TERM)
+    meeting_kinds: list[TermDecl] = _terms("会议类别", "meeting kinds", _TERM)
+    report_kinds: list[TermDecl] = _terms("报告类别", "report kinds", _TERM)
+    task_kinds: list[TermDecl] = _terms("任务类别", "task kinds", _TERM)
+    incident_kinds: list[TermDecl] = _terms("违纪情形", "incident kinds", _TERM)
+    unit_tags: list[TermDecl] = _terms("单位标签", "unit tags", _TERM)
+    person_tags: list[TermDecl] = _terms("人员标签", "person tags", _TERM)
+    unit_attributes: list[TermDecl] = _terms("单位属性", "unit attributes", _ATTRIBUTE)
+    person_attributes: list[TermDecl] = _terms("人员属性", "person attributes", _ATTRIBUTE)
 
 
 class VocabularySection(VocabularyTerms):
@@ -81,7 +121,9 @@ class VocabularySection(VocabularyTerms):
     file: str | None = Field(
         default=None,
         min_length=1,
-        description="A YAML file of the same lists, relative to the policy's folder",
+        description="含同样列表的 YAML 文件,路径相对于政策所在文件夹。 A YAML file of the same "
+        "lists, relative to the policy's folder.",
+        examples=["vocabulary.yaml"],
     )
 
 

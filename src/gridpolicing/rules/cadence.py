@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext, selector_condition
 from gridpolicing.model.vocabulary import ActivityKind, MeetingKind, ReportKind
-from gridpolicing.policy.models import Period, RuleSpec, UnitSelector
+from gridpolicing.policy.models import Period, RuleSpec, UnitSelector, period_field
 from gridpolicing.policy.values import PolicyModel, Text, Value, require_exactly_one
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import verdict
@@ -24,13 +24,33 @@ class CadenceCount(PolicyModel):
     unit does not count for it.
     """
 
-    activities: list[ActivityKind] | None = Field(default=None, min_length=1)
-    meetings: list[MeetingKind] | None = Field(default=None, min_length=1)
-    reports: list[ReportKind] | None = Field(default=None, min_length=1)
+    activities: list[ActivityKind] | None = Field(
+        default=None,
+        min_length=1,
+        description="计这些类别的工作日志(人员:本人在所任职单位记录的;单位:在该单位记录的)。 Count "
+        "activities of these kinds (a person's own in their units; a unit's logged in it).",
+        examples=[["dispute_screening"]],
+    )
+    meetings: list[MeetingKind] | None = Field(
+        default=None,
+        min_length=1,
+        description="计这些类别的会议(人员:列为参会者的;单位:该单位召开的)。 Count meetings of "
+        "these kinds (a person's: listed as attendee; a unit's: held by it).",
+        examples=[["village_council"]],
+    )
+    reports: list[ReportKind] | None = Field(
+        default=None,
+        min_length=1,
+        description="计这些类别的报告(人员:本人撰写的;单位:该单位收到的)。 Count reports of "
+        "these kinds (a person's: authored; a unit's: received).",
+        examples=[["work_report"]],
+    )
     to: list[UnitSelector] | None = Field(
         default=None,
         min_length=1,
-        description="Reports only: count those to a unit one of these selects",
+        description="仅用于报告:只计报送给所选单位的报告(向所领导报告)。 Reports only: count those "
+        "to a unit one of these selects (向所领导报告: to the station).",
+        examples=[[{"type": "station"}]],
     )
 
     @model_validator(mode="after")
@@ -70,11 +90,22 @@ class CadenceRule(RuleSpec):
     """
 
     kind: Literal["cadence"]
-    period: Period
-    count: CadenceCount
-    min_count: Value[int]
+    period: Period = period_field()
+    count: CadenceCount = Field(
+        description="计什么:工作日志、会议或报告之一,列出类别。 What is counted: activities, "
+        "meetings or reports of the listed kinds (exactly one).",
+        examples=[{"activities": ["dispute_screening"]}],
+    )
+    min_count: Value[int] = Field(
+        description="每个周期至少的条数(半月一次写作 period: month、min_count: 2)。 At least this "
+        "many per period (semi-monthly: period month, min_count 2).",
+        examples=[1, {"param": "visits_per_month"}],
+    )
     sensitive_daily: bool = Field(
-        default=False, description="Every sensitive day in the bucket needs a record too"
+        default=False,
+        description="敏感时期的每一天也须至少有一条记录。 Every sensitive day in the bucket "
+        "(the dataset's sensitive_periods) needs a record too.",
+        examples=[True],
     )
 
 

@@ -7,7 +7,7 @@ from typing import ClassVar, Final, Literal, final
 from pydantic import Field, field_validator, model_validator
 
 from gridpolicing.engine.context import PlanContext
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, period_field
 from gridpolicing.policy.values import Text
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import compare_status, verdict
@@ -48,13 +48,18 @@ class ChecklistRule(RuleSpec):
     """
 
     kind: Literal["checklist"]
-    period: Period = Period.year
+    period: Period = period_field(Period.year)
     items: list[str] = Field(
-        default_factory=list, description="Item names as the checklists table has them"
+        default_factory=list,
+        description="须在周期末存在的检查项,名称与 checklists 表一致。 Items that must be present "
+        "at the period's end, named as the checklists table has them.",
+        examples=[["办公用房达标", "警务公开上墙"]],
     )
     absent_items: list[str] = Field(
         default_factory=list,
-        description="Items that must be checked and found not present (taken down, removed)",
+        description="须经检查且不存在的项(已摘除、已撤除)。 Items that must be checked and found "
+        "not present (taken down, removed).",
+        examples=[["社区综治办标牌"]],
     )
 
     @field_validator("items", "absent_items")

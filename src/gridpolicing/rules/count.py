@@ -5,11 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar, Final, Literal, final
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import Area
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, period_field
 from gridpolicing.policy.values import Text, Value
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import compare_status, verdict
@@ -92,11 +92,27 @@ class CountRule(RuleSpec):
     """
 
     kind: Literal["count"]
-    period: Period = Period.year
-    what: CountWhat
-    within: CountWithin = CountWithin.any
-    area: Area | None = None
-    min_count: Value[int]
+    period: Period = period_field(Period.year)
+    what: CountWhat = Field(
+        description="计什么:model_offices 周期内命名的示范警务室,offices 全部警务室。 What is "
+        "counted: model_offices named in the period, or all offices.",
+        examples=["model_offices"],
+    )
+    within: CountWithin = Field(
+        default=CountWithin.any,
+        description="被计单位与对象的关系:descendant 其下属单位,parent、station、street,或 any "
+        "整个数据集。 How a counted unit relates to the subject: below it (descendant), its "
+        "parent, station or street, or anywhere (any).",
+        examples=["descendant"],
+    )
+    area: Area | None = Field(
+        default=None,
+        description="只计城市或农村单位。 Only urban or only rural units are counted.",
+        examples=["urban"],
+    )
+    min_count: Value[int] = Field(
+        description="每个周期至少的单位数。 At least this many units per period.", examples=[2]
+    )
 
     @model_validator(mode="after")
     def _units_subject(self) -> CountRule:

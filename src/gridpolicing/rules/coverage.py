@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import Employment, Role
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, period_field
 from gridpolicing.policy.values import Text, Value, value_at
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import require_units, snapshot_sql, verdict
@@ -53,16 +53,35 @@ class CoverageRule(RuleSpec):
     """
 
     kind: Literal["coverage"]
-    period: Period = Period.month
-    roles: list[Role] = Field(min_length=1)
-    employment: Employment | None = None
+    period: Period = period_field(Period.month)
+    roles: list[Role] = Field(
+        min_length=1,
+        description="由担任这些角色的人员覆盖。 Covered by people holding one of these roles.",
+        examples=[["community_officer"]],
+    )
+    employment: Employment | None = Field(
+        default=None,
+        description="只计该用工形式的任职。 Only assignments of this employment count.",
+        examples=["full_time"],
+    )
     employment_by_role: dict[Role, Employment] | None = Field(
         default=None,
-        description="The employment some roles need to count (专职辅警或机关民警: "
-        "{auxiliary: full_time}); other roles count whatever theirs",
+        description="某些角色须具备的用工形式(专职辅警或机关民警:{auxiliary: full_time}),其他角色"
+        "不限。 The employment some roles need to count; other roles count whatever theirs.",
+        examples=[{"auxiliary": "full_time"}],
     )
-    max_units_per_person: Value[int] | None = None
-    one_to_one: bool = False
+    max_units_per_person: Value[int] | None = Field(
+        default=None,
+        description="每人最多覆盖的对象单位数(每2-3个社区1名:3);全部覆盖者超限则不合格。 At most "
+        "this many subject units per covering person; a unit whose every one exceeds it fails.",
+        examples=[3],
+    )
+    one_to_one: bool = Field(
+        default=False,
+        description="一对一:每个单位恰有一人覆盖,此人不覆盖其他对象单位(一村一警)。 Each unit has "
+        "exactly one covering person, who covers no other subject unit.",
+        examples=[True],
+    )
 
     @model_validator(mode="after")
     def _check(self) -> CoverageRule:

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, final
 from pydantic import Field
 
 from gridpolicing.engine.context import PlanContext
-from gridpolicing.policy.models import Duty, Period, RuleSpec
+from gridpolicing.policy.models import Duty, Period, RuleSpec, period_field
 from gridpolicing.policy.values import PolicyModel, Text, Value
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import compare_status, verdict
@@ -18,7 +18,11 @@ __all__ = ["KIND", "CatalogueRef", "DutyCoverageRule"]
 class CatalogueRef(PolicyModel):
     """``{catalogue: name}``: the policy's duty catalogue of that name (resolved on load)."""
 
-    catalogue: str
+    catalogue: str = Field(
+        description="政策顶层 catalogues 中职责目录的名称。 The name of a duty catalogue under the "
+        "policy's catalogues.",
+        examples=["village-contact-duties"],
+    )
 
 
 class DutyCoverageRule(RuleSpec):
@@ -64,9 +68,18 @@ class DutyCoverageRule(RuleSpec):
     """
 
     kind: Literal["duty_coverage"]
-    period: Period
-    duties: list[Duty] | CatalogueRef = Field(description="Duties, or {catalogue: name}")
-    min_per_duty: Value[int] = 1
+    period: Period = period_field()
+    duties: list[Duty] | CatalogueRef = Field(
+        description="须履行的职责,或引用职责目录 {catalogue: 名称}。 The duties, or a catalogue "
+        "of the policy as {catalogue: name}.",
+        examples=[{"catalogue": "village-contact-duties"}],
+    )
+    min_per_duty: Value[int] = Field(
+        default=1,
+        description="每项职责每个周期至少履行的次数。 Times each duty is performed per period, "
+        "at least.",
+        examples=[2],
+    )
 
 
 @final

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, final
 from pydantic import Field, field_validator
 
 from gridpolicing.engine.context import PlanContext
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, period_field
 from gridpolicing.policy.values import Text, Value
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import compare_status, verdict
@@ -44,9 +44,18 @@ class FundingRule(RuleSpec):
     """
 
     kind: Literal["funding"]
-    period: Period = Period.year
-    sources: list[str] = Field(min_length=1, description="Sources that count (city, district)")
-    min_amount_cny: Value[float]
+    period: Period = period_field(Period.year)
+    sources: list[str] = Field(
+        min_length=1,
+        description="计入的经费来源(与 allocations 表的 source 一致,如 city、district)。 The "
+        "funding sources that count, as the allocations table names them.",
+        examples=[["city"], ["city", "district"]],
+    )
+    min_amount_cny: Value[float] = Field(
+        description="每个对象每个周期至少的金额(元)。 At least this many yuan per subject and "
+        "period.",
+        examples=[5000],
+    )
 
     @field_validator("sources")
     @classmethod

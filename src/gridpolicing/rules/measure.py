@@ -8,7 +8,7 @@ Where no preset kind says a clause, a ``measure`` rule does: what is counted, su
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, final
+from typing import Any, ClassVar, Final, Literal, final
 
 from pydantic import Field, ValidationInfo, model_validator
 
@@ -23,7 +23,7 @@ from gridpolicing.core.measures import (
     measure_sql,
 )
 from gridpolicing.engine.context import PlanContext
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, period_field
 from gridpolicing.policy.values import PolicyModel, Text, value_at
 from gridpolicing.report.finding import Finding, Status
 from gridpolicing.report.messages import STATUS_WORDS, fmt
@@ -32,6 +32,28 @@ from gridpolicing.rules._common import verdict
 __all__ = ["KIND", "MeasureRule"]
 
 _COMPARISONS = ("at_least", "at_most", "between", "about", "equal")
+_COMPARISON_DOCS: Final[dict[str, tuple[str, list[Any]]]] = {
+    "at_least": (
+        "度量须不小于此值:数值、参数、按日期变化的值,或按单位类别不同的值(by_tag 等)。 The "
+        "measure is at least this: a number, a parameter, dated values or a value per unit class.",
+        [0.4, {"by_category": {"urban_community": 2, "village": 1}}],
+    ),
+    "at_most": (
+        "度量须不大于此值(可为 0):数值、参数、按日期变化的值,或按单位类别的值。 The measure is "
+        "at most this (0 allowed): a number, a parameter, dated values or a value per unit class.",
+        [0, 3],
+    ),
+    "between": (
+        "度量须在 min 与 max 之间(含两端)。 The measure lies from min to max, both included.",
+        [{"min": 2, "max": 3}],
+    ),
+    "about": (
+        "度量约为 value,误差不超过 tolerance(约3000)。 The measure is about value, within "
+        "tolerance either side (约3000).",
+        [{"value": 3000, "tolerance": 300}],
+    ),
+    "equal": ("度量须恰好等于此值。 The measure equals this exactly.", [1]),
+}
 
 
 def _comparisons(model: object) -> list[str]:
@@ -39,16 +61,30 @@ def _comparisons(model: object) -> list[str]:
     return [c for c in _COMPARISONS if getattr(model, c) is not None]
 
 
+def _comparison(name: str) -> Any:
+    """The ``Field`` of one comparison, described once for rules and their standards alike."""
+    description, examples = _COMPARISON_DOCS[name]
+    return Field(default=None, description=description, examples=examples)
+
+
 class Standard(PolicyModel):
     """One standard: a measure and exactly one comparison."""
 
-    measure: Measure
-    at_least: Threshold | None = None
-    at_most: Bound | None = None
-    between: Between | None = None
-    about: About | None = None
-    equal: float | None = None
-    label: Text | None = Field(default=None, description="Names the part in the finding")
+    measure: Measure = Field(
+        description="本标准的度量(计数、求和、时长、属性、比值或占比)。 The measure this standard "
+        "judges (a count, sum, time, attribute, ratio or share).",
+        examples=[{"count": {"people": {"roles": ["community_officer"]}}}],
+    )
+    at_least: Threshold | None = _comparison("at_least")
+    at_most: Bound | None = _comparison("at_most")
+    between: Between | None = _comparison("between")
+    about: About | None = _comparison("about")
+    equal: float | None = _comparison("equal")
+    label: Text | None = Field(
+        default=None,
+        description="该部分在结果中的名称,中英文。 Names the part in the finding, in zh and en.",
+        examples=[{"zh": "户数标准", "en": "households standard"}],
+    )
 
     @model_validator(mode="after")
     def _one_comparison(self) -> Standard:
@@ -60,8 +96,28 @@ class Standard(PolicyModel):
 class Require(PolicyModel):
     """Standards combined: ``any_of`` (one met is enough) or ``all_of`` (every one)."""
 
-    any_of: list[Standard] | None = Field(default=None, min_length=2)
-    all_of: list[Standard] | None = Field(default=None, min_length=2)
+    any_of: list[Standard] | None = Field(
+        default=None,
+        min_length=2,
+        description="任一标准达到即合格(或)。 Met when any one of the standards is met.",
+        examples=[
+            [
+                {"measure": {"attribute": "population"}, "at_least": 3000},
+                {"measure": {"attribute": "households"}, "at_least": 1000},
+            ]
+        ],
+    )
+    all_of: list[Standard] | None = Field(
+        default=None,
+        min_length=2,
+        description="每一标准都须达到(且)。 Met only when every standard is met.",
+        examples=[
+            [
+                {"measure": {"attribute": "population"}, "at_least": 3000},
+                {"measure": {"attribute": "households"}, "at_least": 1000},
+            ]
+        ],
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Require:
@@ -105,14 +161,31 @@ class MeasureRule(RuleSpec):
     """
 
     kind: Literal["measure"]
-    period: Period
-    measure: Measure | None = None
-    at_least: Threshold | None = None
-    at_most: Bound | None = None
-    between: Between | None = None
-    about: About | None = None
-    equal: float | None = None
-    require: Require | None = None
+    period: Period = period_field()
+    measure: Measure | None = Field(
+        default=None,
+        description="每个对象每个周期的度量;与一种比较(at_least 等)同用,或改用 require。 The "
+        "measure of each subject and period, with one comparison (at_least ...), or use require.",
+        examples=[{"count": {"people": {"roles": ["community_officer"]}}}],
+    )
+    at_least: Threshold | None = _comparison("at_least")
+    at_most: Bound | None = _comparison("at_most")
+    between: Between | None = _comparison("between")
+    about: About | None = _comparison("about")
+    equal: float | None = _comparison("equal")
+    require: Require | None = Field(
+        default=None,
+        description="多个标准的组合:any_of(任一)或 all_of(全部),每部分分别报告。 Standards "
+        "combined: any_of (one is enough) or all_of (every one); each part is reported.",
+        examples=[
+            {
+                "any_of": [
+                    {"measure": {"attribute": "population"}, "at_least": 3000},
+                    {"measure": {"attribute": "households"}, "at_least": 1000},
+                ]
+            }
+        ],
+    )
 
     @model_validator(mode="after")
     def _shape(self, info: ValidationInfo) -> MeasureRule:

@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import Post, Role
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, period_field
 from gridpolicing.policy.values import Text
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import held_on, verdict
@@ -59,21 +59,31 @@ class PostRule(RuleSpec):
     """
 
     kind: Literal["post"]
-    period: Period = Period.month
+    period: Period = period_field(Period.month)
     roles: list[Role] | None = Field(
         default=None,
         min_length=1,
-        description="Only assignments in these roles (a subset of the subject's; all when absent)",
+        description="只看这些角色的任职(对象角色的子集;缺省为全部)。 Only assignments in these "
+        "roles (a subset of the subject's; all when absent).",
+        examples=[["dispatched_officer"]],
     )
     party_member_post: Post | list[Post] | None = Field(
-        default=None, description="The post party members hold, or a list of posts, any one of them"
+        default=None,
+        description="党员须兼任的职务,或职务列表中任一(兼任副书记)。 The post party members hold, "
+        "or a list of posts, any one of them.",
+        examples=["deputy_party_secretary"],
     )
     non_member_post: Post | list[Post] | None = Field(
-        default=None, description="The post the others hold, or a list of posts, any one of them"
+        default=None,
+        description="非党员须兼任的职务,或列表中任一(兼任主任助理)。 The post the others hold, or "
+        "a list of posts, any one of them.",
+        examples=["director_assistant", ["director_assistant", "community_deputy_director"]],
     )
     held: Literal["each_assignment", "any_assignment"] = Field(
         default="each_assignment",
-        description="each_assignment: on every active assignment; any_assignment: on one of them",
+        description="each_assignment:每个在任任职都须有该职务;any_assignment:其中一个即可。 "
+        "each_assignment: on every active assignment; any_assignment: on one of them.",
+        examples=["any_assignment"],
     )
 
     @model_validator(mode="after")

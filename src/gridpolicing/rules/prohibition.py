@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import ActivityKind, IncidentKind, TaskKind, TaskReason
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, period_field
 from gridpolicing.policy.values import PolicyModel, Text, require_exactly_one
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import held_on, verdict
@@ -19,9 +19,25 @@ __all__ = ["KIND", "Forbidden", "ProhibitionRule"]
 class Forbidden(PolicyModel):
     """The forbidden records: tasks, activities or incidents of the listed kinds (exactly one)."""
 
-    tasks: list[TaskKind] | None = Field(default=None, min_length=1)
-    activities: list[ActivityKind] | None = Field(default=None, min_length=1)
-    incidents: list[IncidentKind] | None = Field(default=None, min_length=1)
+    tasks: list[TaskKind] | None = Field(
+        default=None,
+        min_length=1,
+        description="禁止的任务类别(与周期重叠的任务)。 Forbidden task kinds (tasks overlapping "
+        "the period).",
+        examples=[["crime_fighting_quota"]],
+    )
+    activities: list[ActivityKind] | None = Field(
+        default=None,
+        min_length=1,
+        description="禁止的工作日志类别。 Forbidden activity kinds.",
+        examples=[["case_assistance"]],
+    )
+    incidents: list[IncidentKind] | None = Field(
+        default=None,
+        min_length=1,
+        description="禁止的违纪情形。 Forbidden incident kinds.",
+        examples=[["accepted_hospitality"]],
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Forbidden:
@@ -55,10 +71,17 @@ class ProhibitionRule(RuleSpec):
     """
 
     kind: Literal["prohibition"]
-    period: Period
-    forbidden: Forbidden
+    period: Period = period_field()
+    forbidden: Forbidden = Field(
+        description="禁止的记录:任务、工作日志或违纪情形之一,列出类别。 The forbidden records: "
+        "tasks, activities or incidents of the listed kinds (exactly one).",
+        examples=[{"tasks": ["crime_fighting_quota"]}],
+    )
     exempt_reasons: list[TaskReason] = Field(
-        default_factory=list, description="Task reasons that make a forbidden task allowed"
+        default_factory=list,
+        description="使禁止的任务得以允许的任务理由(仅任务)。 Task reasons that make a forbidden "
+        "task allowed (tasks only).",
+        examples=[["disaster_relief", "major_emergency"]],
     )
 
     @model_validator(mode="after")

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import Employment, Role
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, period_field
 from gridpolicing.policy.values import Dated, PolicyModel, Text, Value
 from gridpolicing.report.finding import Finding, Status
 from gridpolicing.rules._common import require_units, snapshot_sql, verdict
@@ -31,8 +31,15 @@ _ZH = {"households": "户数", "population": "人口", "rental_rooms": "出租�
 class MeasureStandard(PolicyModel):
     """One person for every ``per`` units of ``measure`` (``{measure: households, per: 1000}``)."""
 
-    measure: Measure
-    per: Value[float]
+    measure: Measure = Field(
+        description="单位的规模列:households 户数、population 人口、rental_rooms 出租房屋间数。 "
+        "The unit's size column: households, population or rental_rooms.",
+        examples=["households"],
+    )
+    per: Value[float] = Field(
+        description="每多少规模配1人(1000户1名)。 One person for every this many of the measure.",
+        examples=[1000, {"values": {"2016-06-23": None, "2017-01-01": 1000}}],
+    )
 
     @model_validator(mode="after")
     def _positive(self) -> MeasureStandard:
@@ -82,13 +89,42 @@ class RatioRule(RuleSpec):
     """
 
     kind: Literal["ratio"]
-    period: Period = Period.month
-    roles: list[Role] = Field(min_length=1)
-    employment: Employment | None = None
-    measures: list[MeasureStandard] = Field(min_length=1)
-    combine: Literal["max", "min", "sum"] = "max"
-    rounding: Literal["ceil", "floor"] = "ceil"
-    include_child_units: bool = False
+    period: Period = period_field(Period.month)
+    roles: list[Role] = Field(
+        min_length=1,
+        description="计担任这些角色的人员。 People holding one of these roles are counted.",
+        examples=[["auxiliary"]],
+    )
+    employment: Employment | None = Field(
+        default=None,
+        description="只计该用工形式的任职(专职辅警:full_time)。 Only assignments of this "
+        "employment count.",
+        examples=["full_time"],
+    )
+    measures: list[MeasureStandard] = Field(
+        min_length=1,
+        description="配备标准:每项为规模列及每多少配1人。 The standards: a size column and how "
+        "much of it one person serves.",
+        examples=[[{"measure": "households", "per": 1000}, {"measure": "population", "per": 3000}]],
+    )
+    combine: Literal["max", "min", "sum"] = Field(
+        default="max",
+        description="多项标准如何合并:max 取最严,min 取最宽,sum 相加。 How the standards combine: "
+        "max the strictest, min the most lenient, sum adds them.",
+        examples=["max"],
+    )
+    rounding: Literal["ceil", "floor"] = Field(
+        default="ceil",
+        description="所需人数取整:ceil 向上(1001户需2人),floor 向下(每满1000户)。 Required "
+        "heads rounded up (1001 households need 2) or down (one per full 1000).",
+        examples=["floor"],
+    )
+    include_child_units: bool = Field(
+        default=False,
+        description="任职于下一级单位(parent、office、station、street 为对象)的人员也计入。 People "
+        "assigned to units one level below the subject count too.",
+        examples=[True],
+    )
 
     @model_validator(mode="after")
     def _check(self) -> RatioRule:

@@ -7,7 +7,7 @@ from typing import ClassVar, Literal, final
 from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, period_field
 from gridpolicing.policy.values import Text
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import held_on, verdict
@@ -43,12 +43,25 @@ class RegistrationRule(RuleSpec):
     """
 
     kind: Literal["registration"]
-    period: Period = Period.month
-    require_registered: bool = True
-    require_reported: bool = Field(
-        default=False, description="Reported to the city bureau (报备): the assignment's reported"
+    period: Period = period_field(Period.month)
+    require_registered: bool = Field(
+        default=True,
+        description="须登记造册(任职的 registered)。 Registered (登记造册): the assignment's "
+        "registered flag.",
+        examples=[True],
     )
-    require_filed: bool = False
+    require_reported: bool = Field(
+        default=False,
+        description="须向市局报备(任职的 reported)。 Reported to the city bureau (报备): the "
+        "assignment's reported flag.",
+        examples=[True],
+    )
+    require_filed: bool = Field(
+        default=False,
+        description="须向省厅备案(任职的 filed)。 Filed with the province (备案): the assignment's "
+        "filed flag.",
+        examples=[True],
+    )
 
     @model_validator(mode="after")
     def _check(self) -> RegistrationRule:

@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext, selector_condition
 from gridpolicing.model.vocabulary import Employment, Post, Role
-from gridpolicing.policy.models import Period, RuleSpec, UnitSelector
+from gridpolicing.policy.models import Period, RuleSpec, UnitSelector, period_field
 from gridpolicing.policy.values import PolicyModel, Text, UpperBound, Value, value_at
 from gridpolicing.report.finding import Finding, Status
 from gridpolicing.rules._common import require_units, snapshot_sql, verdict
@@ -19,8 +19,17 @@ __all__ = ["KIND", "PostMinimum", "StaffingRule"]
 class PostMinimum(PolicyModel):
     """At least ``count`` of the counted people must hold ``post`` (e.g. 信访接待人员)."""
 
-    post: Post
-    count: Value[int] = 1
+    post: Post = Field(
+        description="须有人担任的职务(如信访接待人员)。 The post some of them must hold (e.g. the "
+        "petition receptionist).",
+        examples=["petition_receptionist"],
+    )
+    count: Value[int] = Field(
+        default=1,
+        description="至少几名被计人员担任该职务。 "
+        "At least this many of the counted people hold it.",
+        examples=[1],
+    )
 
 
 class StaffingRule(RuleSpec):
@@ -63,21 +72,55 @@ class StaffingRule(RuleSpec):
     """
 
     kind: Literal["staffing"]
-    period: Period = Period.month
-    roles: list[Role] = Field(min_length=1)
-    employment: Employment | None = None
-    min_people: Value[int] | None = None
-    max_people: UpperBound[int] | None = None
-    min_with_post: PostMinimum | None = None
-    include_child_units: bool = False
+    period: Period = period_field(Period.month)
+    roles: list[Role] = Field(
+        min_length=1,
+        description="计在周期末日担任这些角色的人员(每人只计一次)。 People holding one of these "
+        "roles on the bucket's last day are counted, each once.",
+        examples=[["social_worker"], ["community_officer", "auxiliary"]],
+    )
+    employment: Employment | None = Field(
+        default=None,
+        description="只计该用工形式的任职(专职:full_time)。 Only assignments of this employment "
+        "count.",
+        examples=["full_time"],
+    )
+    min_people: Value[int] | None = Field(
+        default=None,
+        description="每个单位至少的人数(配备2名以上:2)。 At least this many people per unit.",
+        examples=[2],
+    )
+    max_people: UpperBound[int] | None = Field(
+        default=None,
+        description="每个单位至多的人数(可为 0)。 At most this many people per unit (0 allowed).",
+        examples=[5],
+    )
+    min_with_post: PostMinimum | None = Field(
+        default=None,
+        description="被计人员中至少几名须担任某职务(其中1名为信访接待人员)。 Some of the counted "
+        "people must hold a post.",
+        examples=[{"post": "petition_receptionist", "count": 1}],
+    )
+    include_child_units: bool = Field(
+        default=False,
+        description="任职于下一级单位(parent、office、station、street 为对象)的人员也计入,如警务室"
+        "的民警任职于其社区。 People assigned to units whose parent, office, station or street is "
+        "the subject count too.",
+        examples=[True],
+    )
     max_units_per_person: Value[int] | None = Field(
         default=None,
-        description="A person counts only while counted for at most this many subject units",
+        description="一人只在其所计对象单位数不超过此数时计入(每个社区1名专职协警:1)。 A person "
+        "counts only while counted for at most this many subject units.",
+        examples=[1],
     )
     load_among: UnitSelector | None = Field(
         default=None,
-        description="With max_units_per_person: the units a person's load is counted among "
-        "(default: the rule's subject units), e.g. every office for a rule on urban offices",
+        description="与 max_units_per_person 同用:在哪些单位中计算一人的负担"
+        "(缺省为本规则的对象单位)。 "
+        "With max_units_per_person: the units a person's load is counted among (default: the "
+        "rule's subject units), e.g. every office for a rule on urban offices.",
+        examples=[{"type": "office"}],
     )
 
     @model_validator(mode="after")

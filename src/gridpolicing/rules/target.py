@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar, Final, Literal, final
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, period_field
 from gridpolicing.policy.values import Text, Value
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import compare_status, verdict
@@ -86,10 +86,23 @@ class TargetRule(RuleSpec):
     """
 
     kind: Literal["target"]
-    period: Period = Period.year
-    metric: TargetMetric
-    min_value: Value[float]
-    include_child_units: bool = False
+    period: Period = period_field(Period.year)
+    metric: TargetMetric = Field(
+        description="指标:satisfaction_rate 群众满意率,hazard_rectification_rate 隐患整改率。 "
+        "The outcome rate: satisfaction_rate or hazard_rectification_rate.",
+        examples=["satisfaction_rate"],
+    )
+    min_value: Value[float] = Field(
+        description="比率须不低于此值(小数,0.9 即 90%)。 The rate is at least this (a fraction: "
+        "0.9 is 90%).",
+        examples=[0.9],
+    )
+    include_child_units: bool = Field(
+        default=False,
+        description="下一级单位(parent、station、office、street 为对象)的记录也计入。 The records "
+        "of units one level below the subject count too.",
+        examples=[True],
+    )
 
     @model_validator(mode="after")
     def _units_subject(self) -> TargetRule:

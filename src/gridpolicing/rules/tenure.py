@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import EndReason
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, period_field
 from gridpolicing.policy.values import Text, Value, require_exactly_one
 from gridpolicing.report.finding import Finding, Status
 from gridpolicing.rules._common import OPEN_END, verdict
@@ -60,14 +60,30 @@ class TenureRule(RuleSpec):
     """
 
     kind: Literal["tenure"]
-    period: Period = Period.year
-    min_years: Value[float] | None = None
-    max_term_months: Value[int] | None = None
-    same_unit: bool = True
+    period: Period = period_field(Period.year)
+    min_years: Value[float] | None = Field(
+        default=None,
+        description="最短任职年限:周期内结束且不足此年数的任期不合格(不少于3年:3)。 Minimum "
+        "years in post: a stint ending in the bucket after less fails.",
+        examples=[3],
+    )
+    max_term_months: Value[int] | None = Field(
+        default=None,
+        description="任期(月):周期末仍在任且已超过此月数的不合格(一年一期:12)。 A fixed term in "
+        "months: a stint still running past it at the bucket's end fails.",
+        examples=[12],
+    )
+    same_unit: bool = Field(
+        default=True,
+        description="true:任期限于同一单位(分包同一村);false:在所选角色内调动单位仍连续计算。 "
+        "true: a stint stays in one unit; false: moving between units in the roles keeps it.",
+        examples=[False],
+    )
     exempt_end_reasons: list[EndReason] = Field(
         default_factory=list,
-        description="With min_years: a stint ended early for one of these reasons passes "
-        "(e.g. promotion, approved_transfer)",
+        description="与 min_years 同用:因这些原因提前离岗的任期合格(如提拔、经批准调动)。 With "
+        "min_years: a stint ended early for one of these reasons passes.",
+        examples=[["promotion", "approved_transfer"]],
     )
 
     @model_validator(mode="after")

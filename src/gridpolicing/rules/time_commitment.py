@@ -8,7 +8,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import ActivityKind
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, period_field
 from gridpolicing.policy.values import Text, Value, require_exactly_one
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import compare_status, verdict
@@ -54,21 +54,39 @@ class TimeCommitmentRule(RuleSpec):
     """
 
     kind: Literal["time_commitment"]
-    period: Period
-    min_hours: Value[float] | None = None
+    period: Period = period_field()
+    min_hours: Value[float] | None = Field(
+        default=None,
+        description="每个周期在所任职单位的最少小时数(重叠记录合并计算;每周不少于24小时:24)。 "
+        "Minimum hours per period in the assigned units (overlapping records merged).",
+        examples=[24, {"param": "weekly_hours"}],
+    )
     min_working_days: Value[int] | Literal["all"] | None = Field(
         default=None,
-        description="At least this many official working days, or all: every working day of "
-        "the period (工作日直接到责任区开展工作)",
+        description="至少多少个法定工作日(含调休),或 all:周期内每个工作日(工作日直接到责任区开展"
+        "工作)。 At least this many official working days, or all: every working day of the "
+        "period.",
+        examples=[3, "all"],
     )
-    min_days: Value[int] | None = None
+    min_days: Value[int] | None = Field(
+        default=None,
+        description="至少多少天(任意日历日)在所任职单位工作。 At least this many days (any "
+        "calendar day) of work in the assigned units.",
+        examples=[15],
+    )
     activity_kinds: list[ActivityKind] | None = Field(
-        default=None, min_length=1, description="Only these kinds count (all when absent)"
+        default=None,
+        min_length=1,
+        description="只计这些类别的工作日志(缺省为全部)。 Only these kinds count (all when "
+        "absent).",
+        examples=[["household_visit", "patrol"]],
     )
     min_hours_per_day: Value[float] | None = Field(
         default=None,
-        description="With min_days or min_working_days: a day counts only when the person's "
-        "merged time in the units that day reaches this many hours",
+        description="与 min_days 或 min_working_days 同用:当天合并时长达到此小时数才算一天。 With "
+        "min_days or min_working_days: a day counts only when the person's merged time in the "
+        "units that day reaches this many hours.",
+        examples=[4],
     )
 
     @field_validator("min_hours_per_day")

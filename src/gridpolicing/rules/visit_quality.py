@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from gridpolicing.engine.context import PlanContext
 from gridpolicing.model.vocabulary import ActivityKind
-from gridpolicing.policy.models import Period, RuleSpec
+from gridpolicing.policy.models import Period, RuleSpec, period_field
 from gridpolicing.policy.values import Text, Value
 from gridpolicing.report.finding import Finding
 from gridpolicing.rules._common import held_on, verdict
@@ -59,17 +59,41 @@ class VisitQualityRule(RuleSpec):
     """
 
     kind: Literal["visit_quality"]
-    period: Period
+    period: Period = period_field()
     per: Literal["day", "activity"] = Field(
-        default="day", description="A visit is a person's day in a unit, or one activity record"
+        default="day",
+        description="day:一人一天在一个单位的全部记录为一次走访(每次到村工作);activity:每条记录一"
+        "次。 day: a visit is a person's day in a unit; activity: each record is one.",
+        examples=["activity"],
     )
     activity_kinds: list[ActivityKind] | None = Field(
-        default=None, min_length=1, description="Only these kinds make up visits (all when absent)"
+        default=None,
+        min_length=1,
+        description="只由这些类别的工作日志构成走访(缺省为全部)。 Only these kinds make up visits "
+        "(all when absent).",
+        examples=[["household_visit"]],
     )
-    min_households: Value[int] | None = None
-    min_services: Value[int] | None = None
-    require_work_log: bool = False
-    require_photo: bool = False
+    min_households: Value[int] | None = Field(
+        default=None,
+        description="每次走访至少入户数。 At least this many households visited per visit.",
+        examples=[5],
+    )
+    min_services: Value[int] | None = Field(
+        default=None,
+        description="每次走访至少办理的实事数。 At least this many services done per visit.",
+        examples=[1],
+    )
+    require_work_log: bool = Field(
+        default=False,
+        description="每次走访须至少有一条带工作日志的记录。 Each visit needs a record with a work "
+        "log.",
+        examples=[True],
+    )
+    require_photo: bool = Field(
+        default=False,
+        description="每次走访须至少有一条带照片的记录。 Each visit needs a record with a photo.",
+        examples=[True],
+    )
 
     @model_validator(mode="after")
     def _some_minimum(self) -> VisitQualityRule:
