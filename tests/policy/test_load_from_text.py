@@ -1,4 +1,4 @@
-"""load_policy from a YAML text or a mapping: the file's policy, its problems placed, no files read."""
+"""load_policy from a YAML text or a mapping: the file's policy, problems placed, no file read."""
 
 from __future__ import annotations
 
