@@ -368,3 +368,22 @@ def test_the_allowed_copy_is_found_relative_to_each_root(places: dict[str, Path]
     roots = ((ROOT / "examples").resolve(), places["allowed"].resolve())
     assert allowed_path("data", roots) == places["allowed"].resolve() / "data"
     assert allowed_path(f"{SMALL}/data", roots) == SMALL_DATA.resolve()
+
+
+def test_answers_match_the_published_schemas(server: Server) -> None:
+    from jsonschema import Draft202012Validator
+
+    doc = json.loads((ROOT / "schemas" / "openapi.json").read_text(encoding="utf-8"))
+
+    def check(answer: Any, model: str) -> None:
+        schema = {"$ref": f"#/components/schemas/{model}", "components": doc["components"]}
+        errors = list(Draft202012Validator(schema).iter_errors(answer.json()))
+        assert not errors, [e.message for e in errors[:3]]
+
+    check(server.get("/v1/health"), "Health")
+    check(server.get("/v1/policies"), "PolicyList")
+    check(server.get(f"/v1/policies/{SMALL_POLICY}"), "PolicyDetail")
+    check(server.post_json("/v1/validate", {"text": "id: x\n"}), "ValidateResponse")
+    check(server.get("/v1/policies/nowhere"), "ErrorResponse")
+    check(_evaluate(server, {"path": "data"}), "ReportBody")
+    check(_evaluate(server, {"path": "/etc"}), "ErrorResponse")

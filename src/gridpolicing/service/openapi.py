@@ -24,7 +24,12 @@ class EvaluateUpload(BaseModel):
     a .yaml/.json dataset document, or a spreadsheet load_dataset reads; or a ``path`` on the
     server instead of the file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"policy": "chengdu-xindu-2022", "period": "2022-01", "dataset": "..."}]
+        },
+    )
     policy: str | None = Field(default=None, description="A bundled policy id")
     policy_text: str | None = Field(default=None, description="Or a policy's YAML (text or file)")
     policy_name: str | None = Field(default=None, description="The name its problems give")
