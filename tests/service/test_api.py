@@ -278,6 +278,7 @@ def test_bad_input_is_answered_4xx_and_the_server_keeps_serving(
     assert re.search(message, shown), shown
     assert "Traceback" not in answer.body.decode()
     assert str(ROOT) not in answer.body.decode()  # no server folder is shown to a client
+    assert "gridpolicing-" not in answer.body.decode()  # nor the upload's temporary one
     assert server.healthy()
 
 

@@ -178,7 +178,9 @@ def _extract(zip_path: Path, target: Path, name: str, *, max_members: int, max_b
                             )
                         dst.write(chunk)
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-                raise error(name, f"cannot extract {info.filename!r} ({exc})") from None
+                # an OSError's text holds the server's temporary folder: only its reason is shown
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                raise error(name, f"cannot extract {info.filename!r} ({reason})") from None
 
 
 def allowed_path(given: str, roots: Sequence[Path]) -> Path:
