@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+import duckdb
 import pytest
 import uvicorn
 
@@ -55,6 +56,10 @@ def test_a_bug_is_a_500_with_the_traceback_only_in_the_log() -> None:
     async def boom() -> None:
         raise ZeroDivisionError("a bug in a route")
 
+    @app.get("/v1/full")
+    async def full() -> None:
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate")
+
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen()
@@ -69,6 +74,9 @@ def test_a_bug_is_a_500_with_the_traceback_only_in_the_log() -> None:
         conn.request("GET", "/v1/boom", headers={"X-Request-ID": "bug-1"})
         response = conn.getresponse()
         body = response.read()
+        conn.request("GET", "/v1/full")
+        full_response = conn.getresponse()
+        full_body = json.loads(full_response.read())
         conn.close()
     finally:
         server.should_exit = True
@@ -84,8 +92,11 @@ def test_a_bug_is_a_500_with_the_traceback_only_in_the_log() -> None:
     [logged] = [line for line in lines if line["event"] == "error"]
     assert logged["request_id"] == "bug-1"
     assert "ZeroDivisionError: a bug in a route" in logged["traceback"]
-    [access] = [line for line in lines if line["event"] == "access"]
-    assert access["status"] == 500
+    access = [line["status"] for line in lines if line["event"] == "access"]
+    assert access == [500, 503]
+    # The machine ran out, not gridpolicing: what to change, and no traceback logged for it.
+    assert full_response.status == 503
+    assert full_body["error"]["message"].startswith("out of memory; evaluate a shorter period")
 
 
 def test_serve_without_the_service_extra_exits_2() -> None:

@@ -178,7 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         check_policy(order)
         path = allowed_path(order.path, settings.allow_paths) if order.path is not None else None
         work = partial(perform, order, path, settings=settings, registry=registry)
-        result = await runner.run(lambda job: work(job), request.state.request_id)
+        result = await runner.run(work, request.state.request_id)
         headers = {
             "X-Gridpolicing-Rejected": str(result.rejected),
             "X-Gridpolicing-Period-Warnings": str(result.period_warnings),

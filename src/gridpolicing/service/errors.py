@@ -2,7 +2,8 @@
 
 The library's own errors map to statuses here, once: a :class:`PolicyError` or
 :class:`DatasetError` is 422 with its problems, a :class:`UsageError` (an unknown period, say) is
-400. Anything else is our bug: the gate (gate.py) logs its traceback and answers 500.
+400, running out of memory is 503. Anything else is our bug: the gate (gate.py) logs its
+traceback and answers 500.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import duckdb
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -110,6 +112,14 @@ def install_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         return error_response(exc.status_code, _http_message(exc), headers=headers)
 
+    async def out_of_memory(_: Request, exc: Exception) -> JSONResponse:
+        # The machine, not gridpolicing, ran out: as the CLI says, what to change.
+        message = (
+            "out of memory; evaluate a shorter period or a smaller dataset, "
+            "or run fewer evaluations at once (--max-concurrent)"
+        )
+        return error_response(503, message, headers={"Retry-After": "30"})
+
     async def request_invalid(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         problems = validation_problems(exc, "<request>")
@@ -121,6 +131,8 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(UsageError, usage_error)
     # Every other error of the library is about the input too; only other exceptions are bugs.
     app.add_exception_handler(GridPolicingError, usage_error)
+    app.add_exception_handler(MemoryError, out_of_memory)
+    app.add_exception_handler(duckdb.OutOfMemoryException, out_of_memory)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, request_invalid)
 
