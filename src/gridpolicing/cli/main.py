@@ -14,7 +14,7 @@ from typing import Final
 import click
 import duckdb
 
-from gridpolicing.cli import demo, evaluate, explain, render, schema, synth, validate, watch
+from gridpolicing.cli import demo, evaluate, explain, render, schema, serve, synth, validate, watch
 from gridpolicing.cli import test as test_command
 from gridpolicing.errors import GridPolicingError, UsageError
 
@@ -52,6 +52,7 @@ for _command in (
     watch.command,
     synth.command,
     schema.command,
+    serve.command,
     demo.command,
 ):
     cli.add_command(_command)

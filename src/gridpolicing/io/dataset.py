@@ -7,10 +7,15 @@ SQL, so the same metric plans can later run on another engine.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, final
+
+import duckdb
 
 from gridpolicing.errors import UsageError
 from gridpolicing.io.dataset_schema import ATTRIBUTE_PREFIX, ATTRIBUTES_FIELD
@@ -20,7 +25,6 @@ from gridpolicing.model.terms import BUILTIN, Vocabulary
 from gridpolicing.model.vocabulary import open_vocabularies
 
 if TYPE_CHECKING:
-    import duckdb
     import pyarrow as pa
 
 __all__ = ["Dataset", "DatasetSummary", "RejectedRecord", "TableCount", "relative_to"]
@@ -64,7 +68,17 @@ class Dataset:
     default the file or folder name, so a report does not depend on where the data lies).
     """
 
-    __slots__ = ("_closed", "_con", "counts", "label", "rejected", "source", "vocabulary")
+    __slots__ = (
+        "_closed",
+        "_con",
+        "_cursors",
+        "_lock",
+        "counts",
+        "label",
+        "rejected",
+        "source",
+        "vocabulary",
+    )
 
     def __init__(
         self,
@@ -78,6 +92,9 @@ class Dataset:
     ) -> None:
         self._con = con
         self._closed = False
+        # The open cursors, for interrupt(): an interrupt of the connection misses its cursors.
+        self._cursors: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+        self._lock = threading.Lock()
         self.vocabulary = vocabulary if vocabulary is not None else BUILTIN
         """The vocabulary the records were checked against (built-in, or a policy's)."""
         self.source = source
@@ -98,7 +115,20 @@ class Dataset:
         """A fresh connection to the dataset's database, for one evaluation's temporary tables."""
         if self._closed:
             raise UsageError(f"dataset {self.label!r} is closed; load it again to use it")
-        return self._con.cursor()
+        cursor = self._con.cursor()
+        with self._lock:
+            self._cursors.add(cursor)
+        return cursor
+
+    def interrupt(self) -> None:
+        """Interrupt the queries running on this dataset (from another thread): each raises
+        ``duckdb.InterruptException`` in the evaluation running it. A query started after the
+        call runs as usual."""
+        with self._lock:
+            cursors = [self._con, *self._cursors]
+        for con in cursors:
+            with contextlib.suppress(duckdb.Error):  # a cursor closed meanwhile has nothing to stop
+                con.interrupt()
 
     def close(self) -> None:
         """Release the dataset's database (its memory). Reports made from it stay usable: they

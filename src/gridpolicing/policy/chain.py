@@ -7,6 +7,10 @@ a reference says (``..``, an absolute path, a symbolic link), the file it reache
 inside a root: the directory of the policy first loaded, a policy-path directory or the bundled
 policies. A file outside the roots is never opened, so nothing of it can be echoed in an error.
 
+A policy given as text or a mapping (``load_policy(text=...)``) has no folder: its parent is looked
+for only in the policy path and among the bundled policies, so a service never opens a file of
+its own working directory because a client's text names it.
+
 Every file of the chain is read and checked even when one is broken, so a broken child does not
 hide a broken parent; checks that need only the raw data (duplicate ids, citation sources) run
 even when a file does not match the model, so a type error hides nothing either.
@@ -47,10 +51,11 @@ class Roots:
     dirs: tuple[Path, ...]
 
     @classmethod
-    def of(cls, first: Path, policy_path: Sequence[str | os.PathLike[str]] = ()) -> Roots:
-        """Roots for a chain whose first policy is ``first`` (a file, or the folder beside it)."""
-        base = first if first.is_dir() else first.parent
-        dirs = [base, *(Path(p) for p in policy_path), bundled_dir("policies")]
+    def of(cls, first: Path | None, policy_path: Sequence[str | os.PathLike[str]] = ()) -> Roots:
+        """Roots for a chain whose first policy is ``first`` (a file, or the folder beside it;
+        ``None`` for a policy given as text, which has no folder)."""
+        base = [] if first is None else [first if first.is_dir() else first.parent]
+        dirs = [*base, *(Path(p) for p in policy_path), bundled_dir("policies")]
         unique: dict[Path, None] = {}
         for d in dirs:
             unique.setdefault(d.resolve(), None)
@@ -76,8 +81,11 @@ class _NotFound(Exception):
     """A reference found no file inside the roots; the message says why."""
 
 
-def resolve_reference(ref: str, beside: Path, roots: Roots, policy_path: Sequence[Path]) -> Path:
-    """The file a reference from a file in ``beside`` names, inside ``roots``.
+def resolve_reference(
+    ref: str, beside: Path | None, roots: Roots, policy_path: Sequence[Path]
+) -> Path:
+    """The file a reference from a file in ``beside`` (``None``: from a text) names, inside
+    ``roots``.
 
     Raises :class:`PolicyError` (without a place: the caller knows where the reference was).
     """
@@ -87,11 +95,12 @@ def resolve_reference(ref: str, beside: Path, roots: Roots, policy_path: Sequenc
         raise PolicyError([Problem(ref, None, None, "", str(exc))]) from None
 
 
-def _resolve(ref: str, beside: Path, roots: Roots, policy_path: Sequence[Path]) -> Path:
+def _resolve(ref: str, beside: Path | None, roots: Roots, policy_path: Sequence[Path]) -> Path:
     if not ref or "\0" in ref:
         raise _NotFound("expected the id or relative path of a policy")
     outside = False
-    for base in (beside, *policy_path):
+    bases = policy_path if beside is None else (beside, *policy_path)
+    for base in bases:
         for name in (ref, f"{ref}.yaml"):
             try:
                 real = (base / name).resolve()  # links and '..' resolved before the check
@@ -105,6 +114,14 @@ def _resolve(ref: str, beside: Path, roots: Roots, policy_path: Sequence[Path]) 
     bundled = bundled_policy_path(ref)
     if bundled is not None:
         return bundled.resolve()
+    if beside is None:
+        # A text has no folder: a path (which would be read from the working directory) is
+        # refused whether or not such a file exists there.
+        why = "points outside the policy roots" if outside else "is no policy"
+        raise _NotFound(
+            f"{_shown(ref)} {why}; a policy given as text may extend only a bundled policy or "
+            f"one in a directory of the policy path (roots: {_listing(roots)})"
+        )
     if outside:
         raise _NotFound(
             f"{_shown(ref)} points outside the policy roots; a parent must be beside the file, "
@@ -125,24 +142,33 @@ def _listing(roots: Roots) -> str:
 
 
 def load_chain(
-    first: Path, registry: Registry, roots: Roots, policy_path: Sequence[Path]
+    first: Path | YamlSource, registry: Registry, roots: Roots, policy_path: Sequence[Path]
 ) -> tuple[list[ChainFile], list[Problem]]:
-    """Every file of the chain from ``first`` up (root template last) and the chain's problems."""
+    """Every file of the chain from ``first`` up (root template first) and the chain's problems.
+
+    ``first`` is a file, or a policy already parsed from a text or a mapping (it has no folder,
+    so its parent is looked for in the policy path and the bundled policies only).
+    """
     files: list[ChainFile] = []
     problems: list[Problem] = []
     order: list[Path] = []
-    current = first.resolve()
-    while True:
+    beside: Path | None = None
+    if isinstance(first, YamlSource):
+        loaded = _check_one(Path(first.file), first, registry)
+    else:
+        current = first.resolve()
         loaded = _load_one(current, registry)
-        files.append(loaded)
         order.append(current)
+        beside = current.parent
+    while True:
+        files.append(loaded)
         data = loaded.source.data if loaded.source is not None else None
         parent = data.get("extends") if isinstance(data, dict) else None
         if not isinstance(parent, str) or loaded.source is None:
             break  # no parent, or one the model reports as malformed
         source = loaded.source
         try:
-            nxt = _resolve(parent, current.parent, roots, policy_path)
+            nxt = _resolve(parent, beside, roots, policy_path)
         except _NotFound as exc:
             problems.append(_at_extends(source, str(exc)))
             break
@@ -154,7 +180,9 @@ def load_chain(
             message = f"the extends chain is longer than {MAX_CHAIN} files"
             problems.append(_at_extends(source, message))
             break
-        current = nxt
+        loaded = _load_one(nxt, registry)
+        order.append(nxt)
+        beside = nxt.parent
     complete = not problems and all(f.source is not None for f in files)
     problems += raw_problems([f.source for f in files if f.source is not None], complete)
     for f in files:
@@ -173,6 +201,12 @@ def _load_one(path: Path, registry: Registry) -> ChainFile:
     source, problems = read_yaml_file(path, file, POLICY_LIMITS)
     if source is None:
         return ChainFile(path, None, None, tuple(problems))
+    return _check_one(path, source, registry)
+
+
+def _check_one(path: Path, source: YamlSource, registry: Registry) -> ChainFile:
+    """One parsed file checked against the document model of ``registry``."""
+    file = source.file
     if not isinstance(source.data, dict):
         problem = Problem(file, 1, 1, "", "expected a mapping at the top of the file")
         return ChainFile(path, None, None, (problem,))

@@ -1,4 +1,4 @@
-"""Load a policy file (and the chain it extends) into a :class:`Policy`, reporting every problem.
+"""Load a policy (a file, a text or a mapping, and the chain it extends) into a :class:`Policy`.
 
 Steps: parse each file safely with positions; validate it against the document model of the
 registry; merge the ``extends`` chain (rules inherited, replaced by id, or removed); substitute
@@ -11,8 +11,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, final
 
@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from gridpolicing.assessment.models import Assessment, Item, Line, Scheme
 from gridpolicing.core.expressions import VOCABULARY_CONTEXT
-from gridpolicing.errors import PolicyError, Problem
+from gridpolicing.errors import PolicyError, Problem, UsageError
 from gridpolicing.model.terms import Vocabulary
 from gridpolicing.model.vocabulary import open_vocabularies
 from gridpolicing.policy.assessment_merge import MergedAssessment, merge_assessments
@@ -30,11 +30,12 @@ from gridpolicing.policy.errors_map import problems_from_validation
 from gridpolicing.policy.models import Citation, RuleSpec
 from gridpolicing.policy.parameters import resolve_parameters, stand_in
 from gridpolicing.policy.places import problem_at
+from gridpolicing.policy.plain import plain_source
 from gridpolicing.policy.registry import Registry
 from gridpolicing.policy.resources import bundled_policy_path
 from gridpolicing.policy.values import validate_plain
 from gridpolicing.policy.vocabulary import declared_vocabulary, unknown_terms
-from gridpolicing.policy.yamlsrc import YamlSource
+from gridpolicing.policy.yamlsrc import YamlSource, parse_yaml
 
 __all__ = ["load_policy", "resolve_policy_path"]
 
@@ -65,22 +66,30 @@ def resolve_policy_path(ref: str | os.PathLike[str], relative_to: Path | None = 
 
 
 def load_policy(
-    ref: str | os.PathLike[str],
+    ref: str | os.PathLike[str] | Mapping[str, Any] | None = None,
     *,
+    text: str | None = None,
+    name: str | None = None,
     registry: Registry | None = None,
     allow_template: bool = False,
     policy_path: Sequence[str | os.PathLike[str]] = (),
 ) -> Policy:
     """Load, merge and check a policy; raise :class:`PolicyError` listing every problem.
 
-    ``ref`` is a path or the id of a bundled policy (``"chengdu-xindu-2022"``). A template (a
-    policy with required parameters left unset) loads only with ``allow_template=True``.
-    ``policy_path`` lists more directories where ``extends`` may find a parent (after the
-    directory of the file that names it, before the bundled policies).
+    ``ref`` is a path, the id of a bundled policy (``"chengdu-xindu-2022"``) or a mapping (the
+    policy document already parsed); or else ``text`` is the policy's YAML. ``name`` is what the
+    problems of a text or a mapping name instead of a file (default ``<text>``, ``<mapping>``);
+    a text's problems have a line and a column, a mapping's the dotted path of the value. A
+    text or a mapping has no folder: ``extends`` in it finds only bundled policies and those in
+    ``policy_path``, and it cannot read a vocabulary file. A template (a policy with required
+    parameters left unset) loads only with ``allow_template=True``. ``policy_path`` lists more
+    directories where ``extends`` may find a parent (after the directory of the file that
+    names it, before the bundled policies). Raises :class:`UsageError` unless exactly one of
+    ``ref`` and ``text`` is given, or for a ``name`` with a path or id.
     """
     registry = registry if registry is not None else Registry.from_entry_points()
-    first = resolve_policy_path(ref)
-    roots = Roots.of(first, policy_path)
+    first = _first(ref, text, name)
+    roots = Roots.of(None if isinstance(first, YamlSource) else first, policy_path)
     # Rules may name terms the chain adds; _merge checks every named term once it knows them.
     with open_vocabularies():
         files, problems = load_chain(first, registry, roots, [Path(p) for p in policy_path])
@@ -88,6 +97,29 @@ def load_policy(
             raise PolicyError(problems)
         chain = [_Loaded(f.source, f.document) for f in files if f.source and f.document]
         return _merge(chain, registry, allow_template)
+
+
+def _first(
+    ref: str | os.PathLike[str] | Mapping[str, Any] | None, text: str | None, name: str | None
+) -> Path | YamlSource:
+    """The policy a caller named: its file, or its text or mapping parsed (or its problems)."""
+    if ref is not None and text is not None:
+        raise UsageError("load_policy takes a path, an id or a mapping, or text=, not both")
+    if text is not None:
+        if not isinstance(text, str):
+            raise UsageError(f"text must be a str, not {type(text).__name__}")
+        source, problems = parse_yaml(text.removeprefix("\ufeff"), name or "<text>")
+    elif ref is None:
+        raise UsageError("load_policy needs a path, an id or a mapping, or text=")
+    elif isinstance(ref, Mapping):
+        source, problems = plain_source(ref, name or "<mapping>")
+    else:
+        if name is not None:
+            raise UsageError("name is for a policy given as text or a mapping, not a path or id")
+        return resolve_policy_path(ref)
+    if source is None:
+        raise PolicyError(problems)
+    return replace(source, in_file=False)
 
 
 @final

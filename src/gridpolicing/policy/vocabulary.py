@@ -246,6 +246,12 @@ def _read_file(
 ) -> tuple[YamlSource | None, VocabularyTerms | None, list[Problem]]:
     """Read ``vocabulary.file``, relative to the policy's folder (never the working directory),
     within the same limits as a policy file; a file outside the policy's folder is not read."""
+    if not policy.in_file:  # a text's name is no folder: never read the working directory
+        message = (
+            "a policy given as text has no folder to read a vocabulary file from; "
+            "write the terms in the vocabulary section itself"
+        )
+        return None, None, [problem(policy, ("vocabulary", "file"), message)]
     if Path(name).is_absolute():
         message = "expected a path relative to the policy's folder, found an absolute path"
         return None, None, [problem(policy, ("vocabulary", "file"), message)]

@@ -37,6 +37,7 @@ __all__ = [
     "dotted",
     "parse_yaml",
     "read_yaml_file",
+    "unprintable",
 ]
 
 Path = tuple[str | int, ...]
@@ -188,6 +189,9 @@ class YamlSource:
     data: Any
     positions: Positions
     text: str
+    in_file: bool = True
+    """False for a policy given as text or a mapping: ``file`` is only its name, with no folder
+    beside it to read other files from."""
 
 
 def read_yaml_file(
@@ -336,6 +340,11 @@ def _unprintable(text: str) -> str:
     found = _UNPRINTABLE_RX.search(text)
     code = ord(found.group()) if found else 0
     return f"a control character or lone surrogate (U+{code:04X}) is not allowed in a text"
+
+
+def unprintable(text: str) -> str | None:
+    """Why ``text`` cannot be in a policy (a control character, a lone surrogate), or None."""
+    return _unprintable(text) if _UNPRINTABLE_RX.search(text) else None
 
 
 def _int_range(text: str) -> str:
