@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any, Final
 
 from gridpolicing.i18n import N_, SEVERITIES, translator
+from gridpolicing.model.terms import Vocabulary
 from gridpolicing.policy.document import Policy
 from gridpolicing.policy.models import AnyPeriod, CustomPeriod, RuleSpec, Subject
 
@@ -92,7 +93,7 @@ def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
         for rule in by_kind[kind]:
             out.append(("h4", f"{rule.title.get(lang)} (`{rule.id}`)"))
             facts = [
-                (w["subject"], _subject(rule.subject, w)),
+                (w["subject"], _subject(rule.subject, w, policy.vocabulary, lang)),
                 (w["severity"], _(SEVERITIES[rule.severity.value])),
                 (w["quantities"], _quantities(rule)),
                 (
@@ -110,7 +111,7 @@ def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
         for scheme in policy.assessment.schemes:
             out.append(("h3", f"{scheme.title.get(lang)} (`{scheme.id}`)"))
             facts = [
-                (w["subject"], _subject(scheme.subject, w)),
+                (w["subject"], _subject(scheme.subject, w, policy.vocabulary, lang)),
                 (w["period"], _period(scheme.period)),
                 (w["items"], "; ".join(f"{i.title.get(lang)} (`{i.id}`)" for i in scheme.items)),
                 (w["citation"], f"[{scheme.citation.source}] 「{scheme.citation.quote}」"),
@@ -156,11 +157,47 @@ def _blocks(policy: Policy, lang: str) -> list[tuple[str, Any]]:
     return out
 
 
-def _subject(subject: Subject, w: dict[str, str]) -> str:
+# The selector keys whose values are terms of a vocabulary, shown by the term's name.
+_TERMS: Final = {
+    "type": "unit_types",
+    "area": "areas",
+    "unit_area": "areas",
+    "category": "locality_categories",
+    "roles": "roles",
+    "employment": "employments",
+    "rank_at_least": "ranks",
+}
+
+
+def _subject(subject: Subject, w: dict[str, str], vocabulary: Vocabulary, lang: str) -> str:
+    """Whom a rule judges in words: ``单位 社区/村 · category 行政村`` (terms by their names)."""
     if subject.units is not None:
-        return f"{w['units']} " + _value(subject.units.model_dump(mode="json", exclude_none=True))
-    assert subject.people is not None
-    return f"{w['people']} " + _value(subject.people.model_dump(mode="json", exclude_none=True))
+        head, given = w["units"], subject.units.model_dump(mode="json", exclude_none=True)
+        tags = "unit_tags"
+    else:
+        assert subject.people is not None
+        head, given = w["people"], subject.people.model_dump(mode="json", exclude_none=True)
+        tags = "person_tags"
+    sep = "、" if lang == "zh" else ", "
+    parts = []
+    for key, value in given.items():
+        vocab = _TERMS.get(key) or (tags if key in ("tags", "without_tags") else None)
+        if vocab is None:
+            shown = _value(value)
+        else:
+            ids = value if isinstance(value, list) else [value]
+            shown = sep.join(term_words(vocabulary, vocab, str(i), lang) for i in ids)
+        # the type and the roles say who; any other key is named before its value
+        parts.append(shown if key in ("type", "roles") else f"{key} {shown}")
+    return f"{head} " + " · ".join(parts)
+
+
+def term_words(vocabulary: Vocabulary, name: str, term_id: str, lang: str) -> str:
+    """A term by its name in ``lang`` and its id: ``社区民警 (community_officer)``."""
+    term = vocabulary.term(name, term_id)
+    if term is None:
+        return f"`{term_id}`"
+    return f"{term.zh if lang == 'zh' else term.en} (`{term_id}`)"
 
 
 def _quantities(rule: RuleSpec) -> str:
