@@ -33,6 +33,8 @@ __all__ = [
 LAYOUT_FILE: Final = "layout.json"
 LAYOUT_FORMAT: Final = "gridpolicing.partitioned/1"
 _TABLE_SUFFIXES: Final = (".csv", ".parquet")
+# Files that hold tables of their own: inside a dataset folder they would be left unread.
+_WORKBOOK_SUFFIXES: Final = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".tsv")
 
 
 @final
@@ -61,6 +63,15 @@ def table_sources(root: Path) -> dict[str, TableSource]:
         found = _partitioned(root, entries, partitions, layout, problems)
     else:
         found = _plain(root, entries, problems, in_partition=False)
+    if not found and not problems:
+        # An empty report would read as "nothing wrong": data that is not where the loader
+        # looks (nested a folder deeper, or in a workbook) is an error, not an empty dataset.
+        shown = ", ".join(e.name + ("/" if e.is_dir() else "") for e in entries[:8]) or "nothing"
+        message = (
+            f"no table found (it holds {shown}); expected <table>.csv, <table>.parquet or "
+            "<table>/ files at the top of the folder, or bureau=<B>/ partitions"
+        )
+        problems.append(Problem(str(root), None, None, "", message))
     if problems:
         raise DatasetError(problems)
     return {t: found[t] for t in TABLES if t in found}
@@ -98,6 +109,13 @@ def _plain(
             continue
         if is_dir:
             if e.name not in TABLES:
+                if _holds_tables(e):  # a misnamed table folder would be left out unread
+                    known = ", ".join(TABLES)
+                    message = (
+                        f"unknown table folder {quote(e.name)} holding CSV or Parquet files; "
+                        f"expected a folder named after a table ({known}), or move it out"
+                    )
+                    problems.append(Problem(str(e), None, None, "", message))
                 continue  # not a table's folder: other things may live beside the data
             source = _part_directory(e, problems)
         elif e.suffix.lower() in _TABLE_SUFFIXES:
@@ -109,6 +127,13 @@ def _plain(
                 continue
             csv = e.suffix.lower() == ".csv"
             source = TableSource(e.stem, str(e), (str(e),), csv=csv)
+        elif e.suffix.lower() in _WORKBOOK_SUFFIXES:
+            message = (
+                "a workbook inside a dataset folder is not read with it; load the workbook on "
+                "its own (--data FILE) or give its sheets as <table>.csv files"
+            )
+            problems.append(Problem(str(e), None, None, "", message))
+            continue
         else:
             continue
         if source is None:
@@ -121,6 +146,17 @@ def _plain(
             continue
         found[source.table] = source
     return found
+
+
+def _holds_tables(folder: Path) -> bool:
+    """Whether a folder holds CSV or Parquet files, at any depth (hidden ones aside)."""
+    try:
+        return any(
+            p.suffix.lower() in _TABLE_SUFFIXES and not any(ignored(n) for n in p.parts)
+            for p in folder.rglob("*")
+        )
+    except OSError:
+        return False
 
 
 def _part_directory(folder: Path, problems: list[Problem]) -> TableSource | None:

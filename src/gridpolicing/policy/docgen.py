@@ -58,7 +58,11 @@ below. `gridpolicing.load_dataset(path)` reads either
   sheet per table, named in English or Chinese (see [Workbooks](#workbooks--excel-工作簿)); or
 - **a directory** with one file per table, `<table>.csv` (a header row; UTF-8 or GBK, see
   [Encodings](#csv-encodings--编码)) or `<table>.parquet`, or a directory `<table>/` of
-  Parquet part files; tables without a file are empty; or
+  Parquet part files; tables without a file are empty. Nothing of a directory is left unread
+  without a word: a folder without any table, a folder of CSV or Parquet files not named after
+  a table (tables a level too deep, `activity/` for `activities/`) and a workbook beside the
+  tables are errors; hidden names (`.x`, `_x`) and folders without data files (scans, notes)
+  are left alone; or
 - **a partitioned directory** of `key=value/` folders (`bureau=B0001/` ...), each itself a
   directory as above: one dataset, the union of its partitions (see
   [Partitioned datasets](#partitioned-datasets)).
