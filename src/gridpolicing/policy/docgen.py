@@ -312,7 +312,8 @@ def dataset_markdown() -> str:
         out += [
             f"### `{name}`: {spec.doc}",
             "",
-            inspect.cleandoc(spec.model.__doc__ or "").splitlines()[0],
+            # the docstring's first paragraph, its lines joined (a sentence may wrap)
+            " ".join(inspect.cleandoc(spec.model.__doc__ or "").split("\n\n")[0].split()),
             "",
             f"Sheet (工作表): {sheets}.",
             "",
