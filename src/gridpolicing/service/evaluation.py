@@ -141,6 +141,11 @@ async def _form_order(request: Request) -> Order:
     if unknown:
         expected = ", ".join(sorted(_FORM_FIELDS))
         raise ApiError(400, f"unknown form field {unknown[0]!r}; expected {expected}")
+    keys = [key for key, _ in form.multi_items()]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        # the last one would win silently: a request that says two things is refused
+        raise ApiError(400, f"form field {repeated[0]!r} is given more than once; give it once")
     values: dict[str, str] = {}
     upload: tuple[str, bytes] | None = None
     for key, value in form.multi_items():
@@ -216,11 +221,13 @@ def perform(
             source = path
         else:
             raise ApiError(400, "expected a dataset: rows, an uploaded file or a path")
+        # Answers never show the server's folders: an upload is named by its own name, a path
+        # relative to the allowed directory holding it.
+        folders = [tmp] if path is None else [str(root) for root in settings.allow_paths]
         try:
             dataset = load_dataset(source, label=order.label, vocabulary=policy.vocabulary)
         except DatasetError as exc:
-            # Named as the client named them: the upload's own name, not the server's folder.
-            raise DatasetError(_within(p, tmp) for p in exc.problems) from None
+            raise DatasetError(_within(p, folders) for p in exc.problems) from None
         try:
             job.attach(dataset)
             report = evaluate(policy, dataset, order.period, evidence=order.evidence)
@@ -239,9 +246,14 @@ def _policy(order: Order, settings: Settings, registry: Registry) -> Policy:
     return load_policy(order.policy_id, registry=registry)
 
 
-def _within(problem: Problem, folder: str) -> Problem:
-    """``problem`` with a file inside ``folder`` named relative to it."""
-    prefix = folder.rstrip("/") + "/"
-    if problem.file.startswith(prefix):
-        return replace(problem, file=problem.file[len(prefix) :])
-    return problem
+def _within(problem: Problem, folders: list[str]) -> Problem:
+    """``problem`` with a file inside one of ``folders`` named relative to it, in its file and
+    in its message (a reader's message may quote the path it could not read)."""
+    file, message = problem.file, problem.message
+    # the longest first, so a root inside another root is taken off whole
+    for folder in sorted(folders, key=len, reverse=True):
+        prefix = folder.rstrip("/") + "/"
+        if file.startswith(prefix):
+            file = file[len(prefix) :]
+        message = message.replace(prefix, "")
+    return replace(problem, file=file, message=message)
