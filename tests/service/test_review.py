@@ -159,3 +159,46 @@ def test_a_zip_of_one_dataset_document_is_that_document(server: Server, prefix: 
     answer = server.post_form("/v1/evaluate", fields, {"dataset": upload})
     assert answer.status == 200, answer.body[:500]
     assert answer.json()["dataset"]["tables"]["units"]["read"] > 0
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/evaluate", {"policy": SMALL_POLICY, "dataset": {"path": "good"}}),
+        (
+            "/v1/evaluate",
+            {
+                "policy": SMALL_POLICY,
+                "period": "2022-01",
+                "dataset": {"path": "good"},
+                "colour": "red",
+            },
+        ),
+        ("/v1/validate", {"name": "p.yaml"}),
+        ("/v1/validate", {"text": "id: x\n", "colour": "red"}),
+        ("/v1/validate", {"text": 5}),
+        ("/v1/validate", {"text": "id: x\n", "name": 7}),
+    ],
+    ids=[
+        "evaluate-missing",
+        "evaluate-unknown",
+        "validate-missing",
+        "validate-unknown",
+        "validate-number-text",
+        "validate-number-name",
+    ],
+)
+def test_a_json_body_not_matching_its_schema_is_a_400_as_a_form_is(
+    server: Server, path: str, body: dict[str, Any]
+) -> None:
+    answer = server.post_json(path, body)
+    assert answer.status == 400, answer.body[:500]
+    error = answer.json()["error"]
+    assert error["code"] == "bad_request"
+    assert error["problems"], error
+
+
+def test_a_bad_query_parameter_is_a_400(server: Server) -> None:
+    answer = server.get(f"/v1/policies/{SMALL_POLICY}?format=pdf")
+    assert answer.status == 400, answer.body[:500]
+    assert answer.json()["error"]["problems"][0]["field"] == "query.format"

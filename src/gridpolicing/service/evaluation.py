@@ -71,8 +71,10 @@ def media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
-def parse_json(body: bytes) -> Any:
-    """A JSON body with numbers kept as written (text), refusing duplicate keys; else 400."""
+def parse_json(body: bytes, *, numbers_as_text: bool = True) -> Any:
+    """A JSON body, refusing duplicate keys; else 400. Numbers are kept as written (text) for
+    rows, where ``8.50`` must stay ``8.50``; elsewhere (``numbers_as_text=False``) they are
+    numbers, so a number where text is expected is refused rather than taken as its digits."""
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -87,8 +89,13 @@ def parse_json(body: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise ApiError(400, f"the body is not UTF-8 (byte {exc.start})") from None
     try:
+        as_number: Any = str if numbers_as_text else None
         return json.loads(
-            text, parse_int=str, parse_float=str, parse_constant=_constant, object_pairs_hook=pairs
+            text,
+            parse_int=as_number,
+            parse_float=as_number,
+            parse_constant=_constant,
+            object_pairs_hook=pairs,
         )
     except json.JSONDecodeError as exc:
         raise ApiError(
@@ -118,7 +125,7 @@ async def read_order(request: Request) -> Order:
         except ValidationError as exc:
             problems = validation_problems(exc, "<request>")
             message = "the request does not match its schema"
-            raise ApiError(422, message, problems=problems) from None
+            raise ApiError(400, message, problems=problems) from None
         policy_id = given.policy if isinstance(given.policy, str) else None
         text = given.policy if isinstance(given.policy, PolicyText) else None
         dataset = given.dataset
