@@ -202,3 +202,19 @@ def test_a_bad_query_parameter_is_a_400(server: Server) -> None:
     answer = server.get(f"/v1/policies/{SMALL_POLICY}?format=pdf")
     assert answer.status == 400, answer.body[:500]
     assert answer.json()["error"]["problems"][0]["field"] == "query.format"
+
+
+def test_an_empty_dataset_path_is_said_to_be_empty(server: Server) -> None:
+    answer = _evaluate_path(server, "")
+    assert answer.status == 400, answer.body[:500]
+    assert "the dataset path is empty" in answer.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("filename", ["data", "data.csv"])
+def test_an_upload_of_no_known_kind_says_a_zip_is_expected(server: Server, filename: str) -> None:
+    fields = {"policy": SMALL_POLICY, "period": SMALL_PERIOD}
+    answer = server.post_form("/v1/evaluate", fields, {"dataset": (filename, _DATA_ZIP[1])})
+    assert answer.status == 422, answer.body[:500]
+    [problem] = answer.json()["error"]["problems"]
+    assert problem["file"] == filename
+    assert "expected a .zip of the tables" in problem["message"]

@@ -128,7 +128,16 @@ def stage_upload(
     """Write an upload into ``folder`` and return what load_dataset should read: the file, or
     for a ``.zip`` the folder it was extracted to (its only top folder, if it has just one)."""
     name = clean_name(filename, "dataset")
-    if not name.lower().endswith(".zip"):
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix != ".zip" and suffix not in _DOCUMENTS:
+        # load_dataset would name only its own kinds of file, not the zip an upload may be
+        expected = ", ".join(_DOCUMENTS)
+        raise error(
+            name,
+            f"an upload named {name!r} is not a dataset this server reads; expected a .zip of "
+            f"the tables, or a dataset document or workbook ({expected})",
+        )
+    if suffix != ".zip":
         path = folder / name
         path.write_bytes(content)
         return path
@@ -237,7 +246,9 @@ def allowed_path(given: str, roots: Sequence[Path]) -> Path:
     if not roots:
         raise ApiError(403, "this server allows no dataset paths (the operator sets --allow-path)")
     raw = Path(given)
-    if not given or "\0" in given or ".." in raw.parts:
+    if not given.strip():
+        raise ApiError(400, "the dataset path is empty; name a dataset inside an allowed directory")
+    if "\0" in given or ".." in raw.parts:
         raise ApiError(403, f"dataset path {given!r} is not allowed: '..' is refused")
     candidates = [raw] if raw.is_absolute() else [root / raw for root in roots]
     outside = False
