@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.service.server import SMALL_DATA, SMALL_PERIOD, SMALL_POLICY, Answer, Server
+from tests.service.server import ROOT, SMALL_DATA, SMALL_PERIOD, SMALL_POLICY, Answer, Server
 
 
 @pytest.fixture(scope="module")
@@ -218,3 +218,39 @@ def test_an_upload_of_no_known_kind_says_a_zip_is_expected(server: Server, filen
     [problem] = answer.json()["error"]["problems"]
     assert problem["file"] == filename
     assert "expected a .zip of the tables" in problem["message"]
+
+
+@pytest.fixture(scope="module")
+def parents(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A --policy-path directory holding a parent policy with a bad severity."""
+    folder = tmp_path_factory.mktemp("parents")
+    baseline = (ROOT / "policies" / "baseline-community-policing.yaml").read_text(encoding="utf-8")
+    broken = baseline.replace("id: baseline-community-policing", "id: parent-x", 1)
+    (folder / "parent-x.yaml").write_text(
+        broken.replace("severity: critical", "severity: grave"), encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def parented(parents: Path, allowed: Path) -> Iterator[Server]:
+    running = Server("--policy-path", str(parents), "--allow-path", str(allowed))
+    yield running
+    running.stop()
+
+
+_KID = "id: kid\nextends: parent-x\njurisdiction: 区\ntitle: {zh: 区, en: x}\n"
+
+
+def test_problems_of_a_parent_on_the_policy_path_never_show_its_folder(
+    parented: Server, parents: Path
+) -> None:
+    validated = parented.post_json("/v1/validate", {"text": _KID, "name": "kid.yaml"})
+    body = {"policy": {"text": _KID}, "period": SMALL_PERIOD, "dataset": {"path": "good"}}
+    evaluated = parented.post_json("/v1/evaluate", body)
+    assert validated.status == 200, validated.body[:500]
+    assert evaluated.status == 422, evaluated.body[:500]
+    for problems in (validated.json()["problems"], evaluated.json()["error"]["problems"]):
+        assert problems
+        assert {p["file"] for p in problems} == {"parent-x.yaml"}
+    assert str(parents) not in validated.body.decode() + evaluated.body.decode()

@@ -37,6 +37,7 @@ from gridpolicing.service.evaluation import (
     parse_json,
     perform,
     read_order,
+    within,
 )
 from gridpolicing.service.gate import Gate, Log
 from gridpolicing.service.models import (
@@ -159,8 +160,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             await run_in_threadpool(load)
         except PolicyError as exc:
+            # a parent found on --policy-path is named relative to its folder, not the server's
+            problems = within(exc.problems, settings.policy_path)
             return ValidateResponse.model_validate(
-                {"valid": False, "problems": [problem_json(p) for p in exc.problems]}
+                {"valid": False, "problems": [problem_json(p) for p in problems]}
             )
         return ValidateResponse(valid=True, problems=[])
 

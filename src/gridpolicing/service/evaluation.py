@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final, final
@@ -21,7 +22,7 @@ from starlette.requests import Request
 
 from gridpolicing.engine.evaluate import evaluate
 from gridpolicing.engine.evidence import Evidence
-from gridpolicing.errors import DatasetError, Problem
+from gridpolicing.errors import DatasetError, PolicyError, Problem
 from gridpolicing.io import load_dataset
 from gridpolicing.policy.document import Policy
 from gridpolicing.policy.loader import load_policy
@@ -33,7 +34,16 @@ from gridpolicing.service.models import DatasetJson, EvaluateRequest, PolicyText
 from gridpolicing.service.runner import Job
 from gridpolicing.service.settings import Settings
 
-__all__ = ["Order", "Result", "check_policy", "media_type", "parse_json", "perform", "read_order"]
+__all__ = [
+    "Order",
+    "Result",
+    "check_policy",
+    "media_type",
+    "parse_json",
+    "perform",
+    "read_order",
+    "within",
+]
 
 _FORM_FIELDS: Final = frozenset(
     {"policy", "policy_text", "policy_name", "period", "evidence", "label", "path", "dataset"}
@@ -210,7 +220,11 @@ def perform(
 
     ``path`` is the order's dataset path once :func:`allowed_path` has let it through.
     """
-    policy = _policy(order, settings, registry)
+    try:
+        policy = _policy(order, settings, registry)
+    except PolicyError as exc:
+        # a parent found on --policy-path is the operator's file, named relative to its folder
+        raise PolicyError(within(exc.problems, settings.policy_path)) from None
     with tempfile.TemporaryDirectory(prefix="gridpolicing-") as tmp:
         if order.tables is not None:
             label = order.label or "tables"
@@ -230,11 +244,11 @@ def perform(
             raise ApiError(400, "expected a dataset: rows, an uploaded file or a path")
         # Answers never show the server's folders: an upload is named by its own name, a path
         # relative to the allowed directory holding it.
-        folders = [tmp] if path is None else [str(root) for root in settings.allow_paths]
+        folders = [tmp] if path is None else settings.allow_paths
         try:
             dataset = load_dataset(source, label=order.label, vocabulary=policy.vocabulary)
         except DatasetError as exc:
-            raise DatasetError(_within(p, folders) for p in exc.problems) from None
+            raise DatasetError(within(exc.problems, folders)) from None
         try:
             job.attach(dataset)
             report = evaluate(policy, dataset, order.period, evidence=order.evidence)
@@ -251,6 +265,13 @@ def _policy(order: Order, settings: Settings, registry: Registry) -> Policy:
             text=text.text, name=text.name, registry=registry, policy_path=settings.policy_path
         )
     return load_policy(order.policy_id, registry=registry)
+
+
+def within(problems: Iterable[Problem], folders: Iterable[Path | str]) -> list[Problem]:
+    """``problems`` with every file inside one of ``folders`` named relative to it: answers
+    never show the server's folders."""
+    names = [str(folder) for folder in folders]
+    return [_within(p, names) for p in problems]
 
 
 def _within(problem: Problem, folders: list[str]) -> Problem:
