@@ -230,7 +230,7 @@ def _bomb() -> bytes:
 BAD: list[tuple[str, Any, int, str]] = [
     ("malformed-json", ("json", b'{"policy": "x",'), 400, "malformed JSON: .* line 1, column 16"),
     ("duplicate-key", ("json", b'{"period": "2022", "period": "2023"}'), 400, "duplicate key"),
-    ("not-an-object", ("json", b"[1, 2]"), 422, "does not match its schema"),
+    ("not-an-object", ("json", b"[1, 2]"), 400, "does not match its schema"),
     ("unknown-policy", ("eval", {"policy": "nowhere", "dataset": {"path": "x"}}), 404, "nowhere"),
     ("bad-period", ("eval", {"period": "March"}), 400, "period"),
     ("outside", ("eval", {"dataset": {"path": "/etc"}}), 403, "outside the directories"),

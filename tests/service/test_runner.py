@@ -41,6 +41,7 @@ def test_an_evaluation_beyond_the_limit_is_refused_at_once() -> None:
         with pytest.raises(ApiError) as info:
             await runner.run(lambda job: True, "second")
         assert info.value.status == 503
+        assert info.value.message.startswith("1 evaluation is running,")
         assert info.value.headers["Retry-After"].isdigit()
         release.set()
         assert await first is True

@@ -37,6 +37,7 @@ from gridpolicing.service.evaluation import (
     parse_json,
     perform,
     read_order,
+    within,
 )
 from gridpolicing.service.gate import Gate, Log
 from gridpolicing.service.models import (
@@ -66,7 +67,8 @@ _RENDERED: Final = {"markdown": "text/markdown; charset=utf-8", "html": "text/ht
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The error answers an endpoint documents, all of the one JSON shape."""
     what = {
-        400: "Malformed request (bad JSON, a missing field, an unknown period)",
+        400: "Malformed request (bad JSON, a missing, unknown or repeated field, a value of "
+        "the wrong type, an unknown period)",
         403: "A dataset path outside the allowed directories",
         404: "No such policy or dataset",
         413: "The body, or an upload once extracted, is over the server's limit",
@@ -120,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="One bundled policy, as JSON or rendered as gridpolicing render does",
         response_model=PolicyDetail,
         responses={
-            **_errors(404, 422),
+            **_errors(400, 404, 422),
             200: {
                 "description": "The policy (format=json), or its rendering",
                 "content": {"text/markdown": {}, "text/html": {}},
@@ -158,8 +160,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             await run_in_threadpool(load)
         except PolicyError as exc:
+            # a parent found on --policy-path is named relative to its folder, not the server's
+            problems = within(exc.problems, settings.policy_path)
             return ValidateResponse.model_validate(
-                {"valid": False, "problems": [problem_json(p) for p in exc.problems]}
+                {"valid": False, "problems": [problem_json(p) for p in problems]}
             )
         return ValidateResponse(valid=True, problems=[])
 
@@ -193,13 +197,14 @@ async def _policy_text(request: Request) -> tuple[str, str]:
     """The policy text of a validate request and the name its problems give; else 4xx."""
     kind = media_type(request)
     if kind == "application/json":
-        data = parse_json(await request.body())
+        data = parse_json(await request.body(), numbers_as_text=False)
         try:
-            given = ValidateRequest.model_validate(data)
+            # strict: {"text": 5} is a mistake of the client's, not the policy text "5"
+            given = ValidateRequest.model_validate(data, strict=True)
         except ValidationError as exc:
             problems = validation_problems(exc, "<request>")
             message = "the request does not match its schema"
-            raise ApiError(422, message, problems=problems) from None
+            raise ApiError(400, message, problems=problems) from None
         return given.text, given.name
     if kind in _YAML_TYPES:
         body = await request.body()

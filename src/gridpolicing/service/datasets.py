@@ -28,6 +28,8 @@ import pyarrow as pa
 from gridpolicing.errors import DatasetError, Problem
 from gridpolicing.io.dataset_schema import ATTRIBUTE_PREFIX, ATTRIBUTES_FIELD, columns
 from gridpolicing.io.documents import error
+from gridpolicing.io.excel import WORKBOOK_SUFFIXES
+from gridpolicing.io.layout import LAYOUT_FILE, ignored, partition_key
 from gridpolicing.model import TABLES
 from gridpolicing.service.errors import ApiError
 
@@ -35,6 +37,8 @@ __all__ = ["allowed_path", "arrow_tables", "clean_name", "remove_tree", "stage_u
 
 _SAFE_NAME: Final = re.compile(r"[^A-Za-z0-9._\-\u4e00-\u9fff]+")
 _CHUNK: Final = 1 << 20
+_DOCUMENTS: Final = (".yaml", ".yml", ".json", *WORKBOOK_SUFFIXES)
+"""What load_dataset reads as one file (io/readers.py): a dataset document or a workbook."""
 
 
 def arrow_tables(tables: Mapping[str, Sequence[Any]], label: str) -> dict[str, pa.Table]:
@@ -124,7 +128,16 @@ def stage_upload(
     """Write an upload into ``folder`` and return what load_dataset should read: the file, or
     for a ``.zip`` the folder it was extracted to (its only top folder, if it has just one)."""
     name = clean_name(filename, "dataset")
-    if not name.lower().endswith(".zip"):
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix != ".zip" and suffix not in _DOCUMENTS:
+        # load_dataset would name only its own kinds of file, not the zip an upload may be
+        expected = ", ".join(_DOCUMENTS)
+        raise error(
+            name,
+            f"an upload named {name!r} is not a dataset this server reads; expected a .zip of "
+            f"the tables, or a dataset document or workbook ({expected})",
+        )
+    if suffix != ".zip":
         path = folder / name
         path.write_bytes(content)
         return path
@@ -133,10 +146,51 @@ def stage_upload(
     upload.write_bytes(content)
     _extract(upload, target, name, max_members=max_members, max_bytes=max_bytes)
     upload.unlink()
-    entries = list(target.iterdir())
-    if len(entries) == 1 and entries[0].is_dir():
-        return entries[0]  # a zip of the folder itself, not of its contents
-    return target
+    return _zip_dataset(target, name)
+
+
+def _zip_dataset(target: Path, name: str) -> Path:
+    """What an extracted zip gives load_dataset: its top, or its single top folder, if that
+    holds tables; else its only file if that is a workbook or dataset document; else 422.
+
+    A zip whose tables lie elsewhere would otherwise load as a dataset of no tables and give an
+    empty report, as if the station had nothing to judge.
+    """
+    entries = _entries(target)
+    if _holds_tables(target):
+        return target
+    inner = entries[0] if len(entries) == 1 and entries[0].is_dir() else target
+    if inner is not target and _holds_tables(inner):
+        return inner  # a zip of the folder itself, not of its contents
+    files = _entries(inner)
+    if len(files) == 1 and files[0].is_file() and files[0].suffix.lower() in _DOCUMENTS:
+        return files[0]
+    found = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+    shown = ", ".join(found[:5]) + (f" ... ({len(found):,} files)" if len(found) > 5 else "")
+    holds = f"holds {shown}" if found else "holds no files"
+    raise error(
+        name,
+        f"the zip {holds}; expected the tables (units.csv, people.csv ... or Parquet) at its "
+        "top or in its single top folder, or exactly one workbook or dataset document",
+    )
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(e for e in folder.iterdir() if not ignored(e.name))
+
+
+def _holds_tables(folder: Path) -> bool:
+    """Whether ``folder`` is a dataset directory as load_dataset reads one (docs/dataset-format.md):
+    a table file or folder, a partition folder or a layout.json."""
+    for e in _entries(folder):
+        lower = e.name.lower()
+        if e.is_dir() and (e.name in TABLES or partition_key(e.name) is not None):
+            return True
+        stem, _, suffix = lower.rpartition(".")
+        table_file = stem in TABLES and suffix in ("csv", "parquet")
+        if e.is_file() and (table_file or lower == LAYOUT_FILE):
+            return True
+    return False
 
 
 def _extract(zip_path: Path, target: Path, name: str, *, max_members: int, max_bytes: int) -> None:
@@ -192,7 +246,9 @@ def allowed_path(given: str, roots: Sequence[Path]) -> Path:
     if not roots:
         raise ApiError(403, "this server allows no dataset paths (the operator sets --allow-path)")
     raw = Path(given)
-    if not given or "\0" in given or ".." in raw.parts:
+    if not given.strip():
+        raise ApiError(400, "the dataset path is empty; name a dataset inside an allowed directory")
+    if "\0" in given or ".." in raw.parts:
         raise ApiError(403, f"dataset path {given!r} is not allowed: '..' is refused")
     candidates = [raw] if raw.is_absolute() else [root / raw for root in roots]
     outside = False

@@ -123,7 +123,8 @@ def install_handlers(app: FastAPI) -> None:
     async def request_invalid(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         problems = validation_problems(exc, "<request>")
-        return error_response(422, "the request does not match its schema", problems)
+        # a malformed request, as a JSON body or a form that does not match its schema is
+        return error_response(400, "the request does not match its schema", problems)
 
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(PolicyError, input_error)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final, final
@@ -21,7 +22,7 @@ from starlette.requests import Request
 
 from gridpolicing.engine.evaluate import evaluate
 from gridpolicing.engine.evidence import Evidence
-from gridpolicing.errors import DatasetError, Problem
+from gridpolicing.errors import DatasetError, PolicyError, Problem
 from gridpolicing.io import load_dataset
 from gridpolicing.policy.document import Policy
 from gridpolicing.policy.loader import load_policy
@@ -33,7 +34,16 @@ from gridpolicing.service.models import DatasetJson, EvaluateRequest, PolicyText
 from gridpolicing.service.runner import Job
 from gridpolicing.service.settings import Settings
 
-__all__ = ["Order", "Result", "check_policy", "media_type", "parse_json", "perform", "read_order"]
+__all__ = [
+    "Order",
+    "Result",
+    "check_policy",
+    "media_type",
+    "parse_json",
+    "perform",
+    "read_order",
+    "within",
+]
 
 _FORM_FIELDS: Final = frozenset(
     {"policy", "policy_text", "policy_name", "period", "evidence", "label", "path", "dataset"}
@@ -71,8 +81,10 @@ def media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
-def parse_json(body: bytes) -> Any:
-    """A JSON body with numbers kept as written (text), refusing duplicate keys; else 400."""
+def parse_json(body: bytes, *, numbers_as_text: bool = True) -> Any:
+    """A JSON body, refusing duplicate keys; else 400. Numbers are kept as written (text) for
+    rows, where ``8.50`` must stay ``8.50``; elsewhere (``numbers_as_text=False``) they are
+    numbers, so a number where text is expected is refused rather than taken as its digits."""
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -87,8 +99,13 @@ def parse_json(body: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise ApiError(400, f"the body is not UTF-8 (byte {exc.start})") from None
     try:
+        as_number: Any = str if numbers_as_text else None
         return json.loads(
-            text, parse_int=str, parse_float=str, parse_constant=_constant, object_pairs_hook=pairs
+            text,
+            parse_int=as_number,
+            parse_float=as_number,
+            parse_constant=_constant,
+            object_pairs_hook=pairs,
         )
     except json.JSONDecodeError as exc:
         raise ApiError(
@@ -118,7 +135,7 @@ async def read_order(request: Request) -> Order:
         except ValidationError as exc:
             problems = validation_problems(exc, "<request>")
             message = "the request does not match its schema"
-            raise ApiError(422, message, problems=problems) from None
+            raise ApiError(400, message, problems=problems) from None
         policy_id = given.policy if isinstance(given.policy, str) else None
         text = given.policy if isinstance(given.policy, PolicyText) else None
         dataset = given.dataset
@@ -141,6 +158,11 @@ async def _form_order(request: Request) -> Order:
     if unknown:
         expected = ", ".join(sorted(_FORM_FIELDS))
         raise ApiError(400, f"unknown form field {unknown[0]!r}; expected {expected}")
+    keys = [key for key, _ in form.multi_items()]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        # the last one would win silently: a request that says two things is refused
+        raise ApiError(400, f"form field {repeated[0]!r} is given more than once; give it once")
     values: dict[str, str] = {}
     upload: tuple[str, bytes] | None = None
     for key, value in form.multi_items():
@@ -198,7 +220,11 @@ def perform(
 
     ``path`` is the order's dataset path once :func:`allowed_path` has let it through.
     """
-    policy = _policy(order, settings, registry)
+    try:
+        policy = _policy(order, settings, registry)
+    except PolicyError as exc:
+        # a parent found on --policy-path is the operator's file, named relative to its folder
+        raise PolicyError(within(exc.problems, settings.policy_path)) from None
     with tempfile.TemporaryDirectory(prefix="gridpolicing-") as tmp:
         if order.tables is not None:
             label = order.label or "tables"
@@ -216,11 +242,13 @@ def perform(
             source = path
         else:
             raise ApiError(400, "expected a dataset: rows, an uploaded file or a path")
+        # Answers never show the server's folders: an upload is named by its own name, a path
+        # relative to the allowed directory holding it.
+        folders = [tmp] if path is None else settings.allow_paths
         try:
             dataset = load_dataset(source, label=order.label, vocabulary=policy.vocabulary)
         except DatasetError as exc:
-            # Named as the client named them: the upload's own name, not the server's folder.
-            raise DatasetError(_within(p, tmp) for p in exc.problems) from None
+            raise DatasetError(within(exc.problems, folders)) from None
         try:
             job.attach(dataset)
             report = evaluate(policy, dataset, order.period, evidence=order.evidence)
@@ -239,9 +267,21 @@ def _policy(order: Order, settings: Settings, registry: Registry) -> Policy:
     return load_policy(order.policy_id, registry=registry)
 
 
-def _within(problem: Problem, folder: str) -> Problem:
-    """``problem`` with a file inside ``folder`` named relative to it."""
-    prefix = folder.rstrip("/") + "/"
-    if problem.file.startswith(prefix):
-        return replace(problem, file=problem.file[len(prefix) :])
-    return problem
+def within(problems: Iterable[Problem], folders: Iterable[Path | str]) -> list[Problem]:
+    """``problems`` with every file inside one of ``folders`` named relative to it: answers
+    never show the server's folders."""
+    names = [str(folder) for folder in folders]
+    return [_within(p, names) for p in problems]
+
+
+def _within(problem: Problem, folders: list[str]) -> Problem:
+    """``problem`` with a file inside one of ``folders`` named relative to it, in its file and
+    in its message (a reader's message may quote the path it could not read)."""
+    file, message = problem.file, problem.message
+    # the longest first, so a root inside another root is taken off whole
+    for folder in sorted(folders, key=len, reverse=True):
+        prefix = folder.rstrip("/") + "/"
+        if file.startswith(prefix):
+            file = file[len(prefix) :]
+        message = message.replace(prefix, "")
+    return replace(problem, file=file, message=message)

@@ -7,11 +7,12 @@ docs/report-format.md; :class:`ReportBody` names its top-level keys only.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "EXAMPLE_POLICY_YAML",
     "DatasetJson",
     "DatasetPath",
     "ErrorBody",
@@ -29,6 +30,17 @@ __all__ = [
     "ValidateRequest",
     "ValidateResponse",
 ]
+
+
+EXAMPLE_POLICY_YAML: Final = (
+    "id: my-district\nextends: baseline-community-policing\njurisdiction: 示例区\n"
+    "title: {zh: 示例区, en: Example district}\n"
+    "parameter_values:\n"
+    "  officers_per_office_min: 1\n  officers_per_office_max: 2\n"
+    "  security_cadres_per_community_min: 1\n  auxiliaries_per_office_min: 2\n"
+    "  security_team_min: 3\n  annual_reward_top_n: 2\n  annual_disqualify_bottom_n: 1\n"
+)
+"""A valid policy text (the baseline template with its parameters set): the examples' text."""
 
 
 class _Model(BaseModel):
@@ -145,7 +157,7 @@ class ValidateRequest(_Model):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"text": "id: my-district\n...", "name": "policy.yaml"}]},
+        json_schema_extra={"examples": [{"text": EXAMPLE_POLICY_YAML, "name": "policy.yaml"}]},
     )
     text: str = Field(description="The policy's YAML (JSON is YAML too)")
     name: str = Field(default="policy.yaml", min_length=1, max_length=200)
@@ -198,7 +210,7 @@ class EvaluateRequest(_Model):
                     "period": "2022-01",
                     "dataset": {
                         "tables": {
-                            "units": [{"id": "v001", "type": "village", "name": "一村"}],
+                            "units": [{"id": "v001", "type": "locality", "name": "一村"}],
                             "people": [],
                             "assignments": [],
                         }

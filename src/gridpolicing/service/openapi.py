@@ -8,13 +8,19 @@ and examples, and the models' schemas added to the components. The document is p
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Final, Literal
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field
 
-from gridpolicing.service.models import EvaluateRequest, ValidateRequest
+from gridpolicing.service.models import (
+    EXAMPLE_POLICY_YAML,
+    ErrorResponse,
+    EvaluateRequest,
+    ValidateRequest,
+)
 
 __all__ = ["REQUEST_BODIES", "EvaluateUpload", "install_openapi", "openapi_document"]
 
@@ -27,7 +33,13 @@ class EvaluateUpload(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"policy": "chengdu-xindu-2022", "period": "2022-01", "dataset": "..."}]
+            "examples": [
+                {
+                    "policy": "chengdu-xindu-2022",
+                    "period": "2022-01",
+                    "path": "xindu-2022-before/data",
+                }
+            ]
         },
     )
     policy: str | None = Field(default=None, description="A bundled policy id")
@@ -44,11 +56,6 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-_POLICY_YAML: Final = (
-    "id: my-district\nextends: baseline-community-policing\njurisdiction: 示例区\n"
-    "title: {zh: 示例区, en: Example district}\n"
-)
-
 REQUEST_BODIES: Final[dict[str, dict[str, Any]]] = {
     "validate": {
         "requestBody": {
@@ -56,7 +63,7 @@ REQUEST_BODIES: Final[dict[str, dict[str, Any]]] = {
             "content": {
                 "application/yaml": {
                     "schema": {"type": "string"},
-                    "example": _POLICY_YAML,
+                    "example": EXAMPLE_POLICY_YAML,
                 },
                 "text/plain": {"schema": {"type": "string"}},
                 "application/json": {"schema": _ref(ValidateRequest)},
@@ -106,7 +113,48 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
             schemas.setdefault(name, sub)
         schemas[model.__name__] = schema
     doc["components"]["schemas"] = dict(sorted(schemas.items()))
+    _document_answers(doc)
     return doc
+
+
+def _header(description: str, kind: str = "string") -> dict[str, Any]:
+    return {"description": description, "schema": {"type": kind}}
+
+
+_ERROR_CONTENT: Final = {"application/json": {"schema": _ref(ErrorResponse)}}
+_EVERY_ANSWER: Final[dict[str, dict[str, Any]]] = {
+    "405": {
+        "description": "A method the endpoint does not take (the Allow header names its own)",
+        "headers": {"Allow": _header("The methods the endpoint takes")},
+    },
+    "500": {"description": "A bug in gridpolicing: the traceback is in the server's log only"},
+}
+_EVALUATE_HEADERS: Final = {
+    "X-Gridpolicing-Rejected": _header("Input records rejected (in dataset.rejected)", "integer"),
+    "X-Gridpolicing-Period-Warnings": _header("Warnings about the period", "integer"),
+}
+
+
+def _document_answers(doc: dict[str, Any]) -> None:
+    """Add what the gate and the handlers answer on every route, which FastAPI cannot see:
+    405 and 500, ``X-Request-ID`` on every answer, ``Retry-After`` on 503, and the report's
+    counts in headers of an evaluation."""
+    for ops in doc["paths"].values():
+        for op in ops.values():
+            responses = op["responses"]
+            for status, answer in _EVERY_ANSWER.items():
+                responses.setdefault(status, copy.deepcopy({**answer, "content": _ERROR_CONTENT}))
+            for status, answer in responses.items():
+                headers = answer.setdefault("headers", {})
+                headers["X-Request-ID"] = _header(
+                    "The request's X-Request-ID if a plain token (A-Z a-z 0-9 . _ : -, at most "
+                    "128), else a new one; the access log names it too"
+                )
+                if status == "503":
+                    headers["Retry-After"] = _header("Seconds to wait before retrying", "integer")
+            op["responses"] = dict(sorted(responses.items()))
+    evaluated = doc["paths"]["/v1/evaluate"]["post"]["responses"]["200"]
+    evaluated["headers"].update(_EVALUATE_HEADERS)
 
 
 def install_openapi(app: FastAPI) -> None:

@@ -79,7 +79,8 @@ class Runner:
         if self.running >= self.max_concurrent:
             raise ApiError(
                 503,
-                f"{self.running} evaluations are running, this server's most at once; "
+                f"{self.running} evaluation{' is' if self.running == 1 else 's are'} running, "
+                "this server's most at once; "
                 "retry in a few seconds",
                 headers={"Retry-After": "5"},
             )
