@@ -121,3 +121,18 @@ def test_date_formatted_cells_read_as_the_dates_excel_shows(
     assert data.rejected == ()
     got = data.cursor().sql("SELECT id, date FROM reports ORDER BY id").fetchall()
     assert got == [("r1", dt.date(2022, 3, 1)), ("r2", dt.date(1905, 7, 14))]
+
+
+def test_an_error_cell_under_no_column_name_is_a_value_there(tmp_path: Path) -> None:
+    # An error below a blank header cell is a value without a column, not nothing.
+    book = xlsxwriter.Workbook(str(tmp_path / "d.xlsx"))
+    sheet = book.add_worksheet("units")
+    sheet.write_row(0, 0, ["id", "type"])
+    sheet.write_row(1, 0, ["s1", "station"])
+    sheet.write_formula(1, 3, "=NA()", None, "#N/A")
+    book.close()
+    with pytest.raises(gridpolicing.DatasetError) as info:
+        gridpolicing.load_dataset(tmp_path / "d.xlsx")
+    assert [p.message for p in info.value.problems] == [
+        "cell D1 has no column name, but the cells below it have values"
+    ]

@@ -156,7 +156,7 @@ def _sheet(
         text = _text(head).strip() if _given(head) else ""
         where = _cell(top, j)
         if not text:
-            if cells and (any(map(_given, cells[j])) or any(k == j for _, k in unread)):
+            if cells and (any(map(_given, cells[j])) or any(k == j and i > top for i, k in unread)):
                 problems.append(
                     Problem(
                         label,
