@@ -27,6 +27,7 @@ from gridpolicing.io.encoding import (
     is_utf8,
     not_of,
     utf8_copy,
+    utf16_bom,
 )
 from gridpolicing.io.expressions import sql_id as _sql_id
 from gridpolicing.io.expressions import sql_str as _sql_str
@@ -63,6 +64,8 @@ class CsvStaging:
         file = str(path)
         if self.encoding != AUTO and not is_utf8(self.encoding):
             return self._csv_utf8(table, self._copy(path, file, self.encoding), file)
+        if self.encoding == AUTO and utf16_bom(path):
+            return self._csv_utf8(table, self._copy(path, file, "utf-16", "utf-16"), file)
         try:
             return self._csv_utf8(table, path, file)
         except _NotUtf8:
@@ -71,10 +74,12 @@ class CsvStaging:
                 raise not_of(file, line or 1, what, self.encoding) from None
         return self._csv_utf8(table, self._copy(path, file, FALLBACK), file)
 
-    def _copy(self, path: Path, file: str, encoding: str) -> Path:
+    def _copy(self, path: Path, file: str, encoding: str, given: str | None = None) -> Path:
+        """A UTF-8 copy of ``path``; its errors name the encoding as ``given`` (the stager's)."""
         if self._copies is None:
             self._copies = tempfile.TemporaryDirectory(prefix="gridpolicing-csv-")
-        return utf8_copy(path, file, encoding, Path(self._copies.name), self.encoding)
+        into = Path(self._copies.name)
+        return utf8_copy(path, file, encoding, into, given or self.encoding)
 
     def _not_utf8(self, path: Path) -> bool:
         """The file has a byte that is not UTF-8 (only asked once DuckDB failed to read it)."""

@@ -9,7 +9,9 @@ column is text, each cell written as a person reads it (an integer 3 as ``3``, n
 
 Defects of the sheet itself (an unknown sheet, an unknown or repeated column name, a value under
 a blank header cell, merged cells) raise :class:`DatasetError` naming the sheet and cell; records
-are checked by validation, which names the sheet, row and column of a bad value.
+are checked by validation, which names the sheet, row and column of a bad value. A cell that
+holds an Excel error (``#N/A``) or a formula without a computed value is no empty value: its
+record is rejected (:mod:`.xlsx_cells` finds them, which calamine reads as empty).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import python_calamine as calamine
 from gridpolicing.errors import DatasetError, Problem
 from gridpolicing.io.dataset_schema import ATTRIBUTE_PREFIX, Column, columns, takes_attributes
 from gridpolicing.io.documents import quote
+from gridpolicing.io.xlsx_cells import Unread, unread_cells
 from gridpolicing.model import TABLES
 from gridpolicing.model.aliases import column_names, table_names
 
@@ -49,6 +52,8 @@ class Sheet:
     data: pa.Table
     letters: tuple[tuple[str, str], ...]
     """(column, the letter of its cells: ``C``) for each column read."""
+    rejected: tuple[tuple[int, str, str], ...] = ()
+    """(``_key``, column, message) of cells that hold no value to read: an Excel error ..."""
 
 
 def read_workbook(data: bytes, name: str) -> list[Sheet]:
@@ -63,6 +68,7 @@ def read_workbook(data: bytes, name: str) -> list[Sheet]:
     problems: list[Problem] = []
     sheets: list[Sheet] = []
     seen: dict[str, str] = {}
+    unread = unread_cells(data)
     with book:
         known = table_names()
         for meta in book.sheets_metadata:
@@ -96,7 +102,8 @@ def read_workbook(data: bytes, name: str) -> list[Sheet]:
                 continue
             seen[table] = sheet_name
             try:
-                sheets.append(_sheet(f"{name}[{sheet_name}]", table, rows, merged))
+                label = f"{name}[{sheet_name}]"
+                sheets.append(_sheet(label, table, rows, merged, unread.get(sheet_name, {})))
             except DatasetError as exc:
                 problems.extend(exc.problems)
     if problems:
@@ -109,8 +116,12 @@ def _sheet(
     table: str,
     rows: Sequence[Sequence[Cell]],
     merged: Sequence[tuple[tuple[int, int], tuple[int, int]]],
+    unread: Unread,
 ) -> Sheet:
-    """The records of one sheet: the first row with a value is the header, blank rows are none."""
+    """The records of one sheet: the first row with a value is the header, blank rows are none.
+
+    ``unread`` are the cells that read as empty but hold an error or an uncomputed formula.
+    """
     problems = [
         Problem(
             label,
@@ -127,7 +138,11 @@ def _sheet(
         raise DatasetError(problems)
     top = next(i for i, row in enumerate(rows) if not _blank(row))
     header = rows[top]
-    body = [(i + 1, row) for i, row in enumerate(rows) if i > top and not _blank(row)]
+    # A row whose only value is an error cell is still a record: rejected, not skipped.
+    marked = {i for i, _ in unread}
+    body = [
+        (i + 1, row) for i, row in enumerate(rows) if i > top and (i in marked or not _blank(row))
+    ]
     # The cells of each column: one transpose of the rows, each as wide as the widest.
     width = max(map(len, [header, *(row for _, row in body)]))
     cells = list(zip(*(_wide(row, width) for _, row in body), strict=True)) if body else []
@@ -141,7 +156,7 @@ def _sheet(
         text = _text(head).strip() if _given(head) else ""
         where = _cell(top, j)
         if not text:
-            if cells and any(map(_given, cells[j])):
+            if cells and (any(map(_given, cells[j])) or any(k == j and i > top for i, k in unread)):
                 problems.append(
                     Problem(
                         label,
@@ -176,11 +191,17 @@ def _sheet(
         "_key": pa.array(range(len(body)), pa.int64()),
         "_row": pa.array([n for n, _ in body], pa.int64()),
     }
+    rejected = []
     for column, j in picked.items():
         values = [None if v == "" else v for v in cells[j]] if cells else []
         data[column] = _array(fields.get(column), values)
+        rejected += [
+            (key, column, unread[n - 1, j])
+            for key, (n, _) in enumerate(body)
+            if (n - 1, j) in unread
+        ]
     letters = tuple((column, _letters(j)) for column, j in picked.items())
-    return Sheet(table, label, pa.table(data), letters)
+    return Sheet(table, label, pa.table(data), letters, tuple(rejected))
 
 
 def _array(c: Column | None, values: list[Cell]) -> pa.Array:

@@ -194,7 +194,13 @@ class _Stager(CsvStaging):
         for sheet in read_workbook(data, file):
             name = f"_stage_{sheet.table}"
             self._arrow(name, sheet.data)
-            staged[sheet.table] = Staged(sheet.table, sheet.label, name, letters=sheet.letters)
+            staged[sheet.table] = Staged(
+                sheet.table,
+                sheet.label,
+                name,
+                pre_rejected=sheet.rejected,
+                letters=sheet.letters,
+            )
         return staged
 
     def _arrow(self, name: str, data: pa.Table) -> None:

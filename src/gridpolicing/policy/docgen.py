@@ -148,7 +148,18 @@ table; python-calamine reads `.xlsx`, `.xlsm`, `.xlsb`, `.xls` and `.ods`. 每�
   booleans, numbers, dates, times) where all of them are of a type the field reads; a column of
   mixed cells is read as text, each cell as Excel shows it (the number 3 as `3`, a date as
   `2022-03-05`), so text cells may use the office spellings above. A date cell at midnight
-  in a time column is that day's 00:00; a time with hours in a date column is rejected.
+  in a time column is that day's 00:00; a time with hours in a date column is rejected. A
+  number in a date or time column is a date only in a cell formatted as a date, the date Excel
+  shows (`2022` in a `yyyy/m/d` cell is 1905-07-14; the 1904 date system too); in General
+  format (`2022`, `44621`) it is that number, rejected as no date.
+- **Cells with no value.** A cell holding an Excel error (`#N/A`, `#REF!`, `#DIV/0!` ...) or a
+  formula never computed (as openpyxl and other programs write formulas) is no empty cell:
+  its record is rejected, `deployment.xlsx[工作日志]:3: activities (id a2).households_visited:
+  the cell holds the Excel error #N/A (column G)` or `... a formula with no computed value;
+  open and save the workbook in Excel or WPS`, so no field default stands in for a failed
+  VLOOKUP. Checked in `.xlsx` and `.xlsm` only; see [limits](limits.md) for the others.
+  错误值单元格(`#N/A`、`#REF!` 等)和未计算的公式不按空值处理,该行记录被拒收并说明原因
+  (仅 `.xlsx`/`.xlsm`);请在 Excel 或 WPS 中打开并保存后再读取。
 - **Rejected records** name the file, sheet, row and column:
   `deployment.xlsx[人员]:5: people (id p5).rank: expected one of ..., found "科长" (column D)`.
 
@@ -159,15 +170,22 @@ Python code with the workbook in memory (an upload) reads it with
 
 `load_dataset(path, encoding="auto")` (`--encoding` on `evaluate` and `watch`) is the encoding
 of CSV files. `auto`, the default, reads a file that is valid UTF-8 (with or without a byte-order
-mark) as UTF-8, and any other as GB18030, which reads GBK and GB2312 (what Excel and WPS save on
-a Chinese Windows); a file that is neither is an error naming the line of the first byte that
+mark) as UTF-8, a file starting with a UTF-16 byte-order mark (as Excel and WPS save "Unicode"
+text; it must still be comma-separated, so save a workbook's sheets as CSV or read the workbook
+itself) as UTF-16, and any other as GB18030, which reads GBK and GB2312 (what Excel and WPS save
+on a Chinese Windows); a file that is neither is an error naming the line of the first byte that
 is not. Any other name Python's codecs know (`gbk`, `gb18030`, `utf-8`, `big5` ...) is used as
 given: a byte it cannot read is the file's error at its line, `people.csv:2: not utf-8 text:
-byte 0xd5`; an unknown name is a usage error (exit 2). A file that is not UTF-8 is copied to a
-temporary UTF-8 file (in chunks, line for line) for DuckDB, and every message names the
-original file and line. YAML and JSON files are UTF-8, as their specifications say.
-CSV 默认自动识别编码:合法的 UTF-8 按 UTF-8 读,否则按 GB18030(兼容 GBK)读;也可用
-`--encoding gbk` 等指定。
+byte 0xd5` (exit 1); where the codec cannot tell the byte, the error names the file alone,
+`people.csv: not utf-16 text: UTF-16 stream does not start with BOM`. An unknown name, or a
+codec that is not of text (`base64`, `rot13`), is a usage error (exit 2). A file that is not
+UTF-8 is copied to a temporary UTF-8 file (in chunks, line for line) for DuckDB, and every
+message names the original file and line. YAML and JSON files are UTF-8, as their
+specifications say.
+CSV 默认自动识别编码:合法的 UTF-8 按 UTF-8 读,以 UTF-16 字节序标记开头的文件按
+UTF-16 读(仍须以逗号分隔;Excel 的"Unicode 文本"以制表符分隔,请另存为 CSV 或直接读取
+工作簿),否则按 GB18030(兼容 GBK)读;也可用 `--encoding gbk` 等指定。编码不符时报告
+文件和行号(退出码 1),无法定位到行时只报告文件。
 
 Roles, kinds and posts are ids from [the vocabularies](vocabulary.md), which define each term; a
 policy may add terms, accepted when the dataset is loaded with that policy's vocabulary.
