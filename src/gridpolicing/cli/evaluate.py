@@ -149,8 +149,9 @@ def command(
 ) -> int:
     """Evaluate a policy against a deployment dataset for an explicit period.
 
-    Rejected input records are listed on stderr (and in the JSON report) and make the exit code
-    1 unless --allow-rejected; the remaining records are evaluated. A period that holds no
+    Rejected input records are listed (on stderr with --format json, html or xlsx; in the table,
+    the first --limit of them, with --format table; all of them in the JSON report) and make the
+    exit code 1 unless --allow-rejected; the remaining records are evaluated. A period that holds no
     activity record or no assignment in force is warned about on stderr (and in the report);
     --strict-period makes that exit 1.
     """
