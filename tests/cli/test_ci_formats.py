@@ -6,7 +6,6 @@ Each problem and each failed case is reported at the file, line and column a per
 from __future__ import annotations
 
 import json
-import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -16,23 +15,10 @@ from hypothesis import strategies as st
 
 from gridpolicing.cli.main import main
 from gridpolicing.testing.annotations import Annotation, github
-from tests.cli.test_commands import GOOD_POLICY
+from tests.cli.test_commands import GOOD_POLICY, ONE_CASE_FAILS
 
 BROKEN = GOOD_POLICY.replace("severity: major", "severity: mayor", 1)
-CASES = textwrap.dedent("""\
-    policy: p.yaml
-    base_data:
-      units: [{id: c1, type: locality}]
-      people: [{id: p1}]
-      assignments: [{id: a1, person: p1, unit: c1, role: community_officer, start: 2020-01-01}]
-    cases:
-      - name: no hours fails
-        period: 2022-W10
-        expect: [{rule: hours, subject: p1, status: fail}]
-      - name: wrongly expects a pass
-        period: 2022-W10
-        expect: [{rule: hours, subject: p1, status: pass}]
-    """)
+CASES = ONE_CASE_FAILS
 
 
 def _broken(tmp_path: Path) -> tuple[Path, int, int]:

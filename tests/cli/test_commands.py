@@ -134,27 +134,28 @@ def test_python_dash_m_is_the_same_command() -> None:
     assert "Exit codes: 0 ok, 1 invalid input" in done.stdout
 
 
+# A test file of GOOD_POLICY whose second case fails (expects a pass where the rule fails).
+ONE_CASE_FAILS = textwrap.dedent("""\
+    policy: p.yaml
+    base_data:
+      units: [{id: c1, type: locality}]
+      people: [{id: p1}]
+      assignments: [{id: a1, person: p1, unit: c1, role: community_officer, start: 2020-01-01}]
+    cases:
+      - name: no hours fails
+        period: 2022-W10
+        expect: [{rule: hours, subject: p1, status: fail}]
+      - name: wrongly expects a pass
+        period: 2022-W10
+        expect: [{rule: hours, subject: p1, status: pass}]
+    """)
+
+
 def test_policy_test_command_writes_junit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "p.yaml").write_text(GOOD_POLICY, encoding="utf-8")
-    (tmp_path / "p.test.yaml").write_text(
-        textwrap.dedent("""\
-        policy: p.yaml
-        base_data:
-          units: [{id: c1, type: locality}]
-          people: [{id: p1}]
-          assignments: [{id: a1, person: p1, unit: c1, role: community_officer, start: 2020-01-01}]
-        cases:
-          - name: no hours fails
-            period: 2022-W10
-            expect: [{rule: hours, subject: p1, status: fail}]
-          - name: wrongly expects a pass
-            period: 2022-W10
-            expect: [{rule: hours, subject: p1, status: pass}]
-        """),
-        encoding="utf-8",
-    )
+    (tmp_path / "p.test.yaml").write_text(ONE_CASE_FAILS, encoding="utf-8")
     junit = tmp_path / "out.xml"
     assert main(["test", str(tmp_path), "--junit", str(junit)]) == 1
     out = capsys.readouterr().out

@@ -212,6 +212,14 @@ class Vocabulary:
         """The term ``term_id`` of the vocabulary ``name``, or None when it is not in force."""
         return next((t for t in self.terms(name) if t.id == term_id), None)
 
+    def term_name(self, name: str, term_id: str, lang: str) -> str:
+        """A term in ``lang`` (``zh`` or ``en``): ``调解`` for ``mediation``; the id itself when
+        the vocabulary ``name`` does not hold it."""
+        term = self.term(name, term_id)
+        if term is None:
+            return term_id
+        return term.zh if lang == "zh" else term.en
+
 
 BUILTIN: Final = Vocabulary()
 """The built-in terms only: what a dataset is checked against when no policy is given."""

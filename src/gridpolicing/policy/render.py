@@ -194,10 +194,9 @@ def _subject(subject: Subject, w: dict[str, str], vocabulary: Vocabulary, lang: 
 
 def term_words(vocabulary: Vocabulary, name: str, term_id: str, lang: str) -> str:
     """A term by its name in ``lang`` and its id: ``社区民警 (community_officer)``."""
-    term = vocabulary.term(name, term_id)
-    if term is None:
+    if vocabulary.term(name, term_id) is None:
         return f"`{term_id}`"
-    return f"{term.zh if lang == 'zh' else term.en} (`{term_id}`)"
+    return f"{vocabulary.term_name(name, term_id, lang)} (`{term_id}`)"
 
 
 def _quantities(rule: RuleSpec) -> str:

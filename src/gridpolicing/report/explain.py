@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, final
 
 from gridpolicing.i18n import N_, both, translator
 from gridpolicing.model import TABLES
+from gridpolicing.model.aliases import TABLE_ALIASES
 from gridpolicing.policy.values import Text
 from gridpolicing.report.finding import Finding, Status
 from gridpolicing.report.messages import STATUS_WORDS, fmt, message_for, without_prefix
@@ -222,8 +223,5 @@ def _label(name: str, lang: str) -> str:
 
 
 def _table_label(table: str, lang: str) -> str:
-    """``工作日志`` for activities in zh: the Chinese of the table's doc line (tables.py)."""
-    if lang != "zh":
-        return table
-    doc = TABLES[table].doc
-    return doc[doc.find("(") + 1 : doc.find(")")] if "(" in doc else table
+    """``工作日志`` for activities in zh: the table's first Chinese name (model/aliases.py)."""
+    return TABLE_ALIASES[table][0] if lang == "zh" else table

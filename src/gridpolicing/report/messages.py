@@ -8,12 +8,11 @@ from gridpolicing.i18n import both
 from gridpolicing.policy.values import Text
 
 if TYPE_CHECKING:
-    from gridpolicing.model.terms import Vocabulary
     from gridpolicing.policy.document import Policy
     from gridpolicing.policy.models import RuleSpec
     from gridpolicing.report.finding import Finding
 
-__all__ = ["STATUS_WORDS", "fmt", "message_for", "term_name", "without_prefix"]
+__all__ = ["STATUS_WORDS", "fmt", "message_for", "without_prefix"]
 
 STATUS_WORDS = {
     "pass": both("pass"),
@@ -42,12 +41,3 @@ def without_prefix(message: str, lang: str) -> str:
     sep = ":" if lang == "zh" else ": "
     head, found, rest = message.partition(sep)
     return rest if found and head.startswith("[") else message
-
-
-def term_name(vocabulary: Vocabulary, name: str, term_id: str, lang: str) -> str:
-    """A term (a role, an activity kind ...) in ``lang``: ``调解`` for ``mediation``; the id
-    itself when the vocabulary ``name`` does not hold it."""
-    term = vocabulary.term(name, term_id)
-    if term is None:
-        return term_id
-    return term.zh if lang == "zh" else term.en

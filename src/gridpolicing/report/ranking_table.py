@@ -208,8 +208,7 @@ def group_title(
         name = first.names.scope if first.names else ""
         parts.append(f"{name} ({first.scope})" if name else first.scope)
     if role:
-        term = policy.vocabulary.term("roles", role)
-        parts.append(role if term is None else (term.zh if lang == "zh" else term.en))
+        parts.append(policy.vocabulary.term_name("roles", role, lang))
     return (",".join(parts)) if lang == "zh" else ", ".join(parts)
 
 

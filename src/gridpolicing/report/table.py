@@ -11,7 +11,7 @@ from rich.table import Table
 
 from gridpolicing.i18n import N_, SEVERITIES, translator
 from gridpolicing.report.finding import Status
-from gridpolicing.report.messages import message_for, term_name, without_prefix
+from gridpolicing.report.messages import message_for, without_prefix
 from gridpolicing.report.ranking_table import print_assessment
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ def _print_totals(report: Report, console: Console, lang: str) -> None:
         t.add_column(col, justify="left" if i == 0 else "right")
     vocabulary = report.policy.vocabulary
     for a in acts:
-        kind = term_name(vocabulary, "activity_kinds", a["kind"], lang)
+        kind = vocabulary.term_name("activity_kinds", a["kind"], lang)
         kind += f"/{a['subkind']}" if a["subkind"] else ""
         t.add_row(
             kind,
@@ -172,7 +172,7 @@ def _print_totals(report: Report, console: Console, lang: str) -> None:
             f"{a['hazards_rectified']}/{a['hazards_found']}",
         )
     meetings = ", ".join(
-        f"{term_name(vocabulary, 'meeting_kinds', m['kind'], lang)} {m['meetings']}"
+        f"{vocabulary.term_name('meeting_kinds', m['kind'], lang)} {m['meetings']}"
         for m in report.activity_totals["meetings"]
     )
     console.print(t)

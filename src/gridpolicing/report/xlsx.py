@@ -238,8 +238,8 @@ def _units(book: Any, report: Report, lang: str, head: Any) -> None:
     row = 0
     for row, u in enumerate(units, start=1):
         station = u.station_name or u.station or label("no_station", lang)
-        term = report.policy.vocabulary.term("unit_types", u.unit_type) if u.unit_type else None
-        kind = u.unit_type if term is None else (term.zh if lang == "zh" else term.en)
+        vocabulary = report.policy.vocabulary
+        kind = vocabulary.term_name("unit_types", u.unit_type, lang) if u.unit_type else None
         name = u.name or u.key or label("no_unit", lang)
         _write_row(sheet, row, (station, name, u.key, kind, *(u.get(s) for s in STATUSES)))
     sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
